@@ -1,0 +1,52 @@
+# C21 China Network Portal. `make run` serves the portal; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format install db translations clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Upgrade the database through the migrations and load the reference data (idempotent).
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) reference
+
+run: db
+	$(FLASK) demo --if-no-accounts
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The suite on SQLite, then on PostgreSQL too when PORTAL_TEST_DATABASE_URL names one.
+test: lint
+	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
+		echo "== the suite again on PostgreSQL =="; \
+		$(BIN)/pytest; \
+	else \
+		echo "PORTAL_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped (CI runs it)."; \
+	fi
+
+# Extract the interface strings into the catalogue template, for translators.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""C21 China Network Portal: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, has_request_context, request
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import build_config
+from portal.database import configure_engine, write_intent
+from portal.extensions import babel, csrf, db, login_manager, migrate
+from portal.security import headers
+from portal.security.sessions import load_session_user
+from portal.services.audit import client_address
+
+# The only pages anyone may open without logging in (DESIGN.md section 1).
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "auth.login",
+        "auth.set_password",
+        "pages.accessibility",
+        "pages.privacy",
+        "static",
+    }
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(build_config(Path(app.instance_path), config))
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith(("postgresql://", "postgres://")):
+        # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///") and app.config["PORTAL_ENV"] != "testing":
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1)
+
+    import portal.models  # noqa: F401  (register every model with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = None  # sessions are checked server-side instead
+    with app.app_context():
+        configure_engine(db.engine)
+
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    headers.init_app(app)
+    from portal.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from portal.cli import register_commands
+
+    register_commands(app)
+    from portal import templating
+
+    templating.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.admin import bp as admin_bp
+    from portal.auth import bp as auth_bp
+    from portal.cities import bp as cities_bp
+    from portal.pages import bp as pages_bp
+
+    for blueprint in (auth_bp, cities_bp, admin_bp, pages_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _request_context():
+        write_intent.set(request.method not in SAFE_METHODS)
+        client_address.set((request.remote_addr or "")[:45])
+
+    @app.before_request
+    def _require_login():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.teardown_request
+    def _reset(_exc):
+        write_intent.set(False)
+
+
+def _select_locale() -> str:
+    from portal.i18n import available_locales
+
+    if not has_request_context():
+        return "en"  # command line: messages in the source language
+    available = available_locales()
+    if current_user and current_user.is_authenticated and current_user.locale in available:
+        return current_user.locale
+    return request.accept_languages.best_match(available) or "en"

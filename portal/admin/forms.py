@@ -1,0 +1,54 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from portal.forms import VersionedForm
+from portal.i18n import LANGUAGE_NAMES
+from portal.models.accounts import Role
+
+ROLE_LABELS = {
+    Role.OFFICER.value: _l("City liaison officer"),
+    Role.VIEWER.value: _l("City reader"),
+    Role.COORDINATOR.value: _l("Network coordinator"),
+    Role.ADMIN.value: _l("Administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class UserFields:
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(_l("Enter an e-mail address."))]
+    )
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)],
+    )
+    role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS.items()))
+    city = SelectField(_l("City"), choices=[])
+    locale = SelectField(
+        _l("Language of the interface"),
+        choices=_choices([("", _l("The browser's language")), *LANGUAGE_NAMES.items()]),
+    )
+
+    def set_city_choices(self, cities) -> None:
+        self.city.choices = _choices([("", _l("No city"))] + [(c.slug, c.name_fi) for c in cities])
+
+
+class NewUserForm(UserFields, FlaskForm):
+    pass
+
+
+class EditUserForm(UserFields, VersionedForm):
+    pass
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: the CSRF token behind a button that changes state."""

@@ -1,0 +1,160 @@
+"""Account management for administrators."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.admin import bp
+from portal.admin.forms import ConfirmForm, EditUserForm, NewUserForm, role_label
+from portal.extensions import db
+from portal.forms import attach_errors
+from portal.security.permissions import require
+from portal.services import accounts, audit, cities
+from portal.services.errors import StaleEdit, ValidationError
+
+
+@bp.before_request
+def _admins_only():
+    require(current_user, "users.manage")
+
+
+def _city_from_form(form, city_list):
+    return next((c for c in city_list if c.slug == form.city.data), None)
+
+
+def _render_link(user, token: str):
+    link = url_for("auth.set_password", token=token, _external=True)
+    return render_template("admin/password_link.html", user=user, link=link)
+
+
+@bp.route("/users/")
+def users():
+    return render_template(
+        "admin/users.html",
+        users=accounts.users_for_management(current_user),
+        role_label=role_label,
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    city_list = cities.all_cities()
+    form = NewUserForm()
+    form.set_city_choices(city_list)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                current_user,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                city=_city_from_form(form, city_list),
+                locale=form.locale.data,
+            )
+            token = accounts.issue_password_link(current_user, user)
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The account of %(name)s is created.", name=user.name), "success")
+            return _render_link(user, token)
+    return render_template("admin/user_new.html", form=form, errors=errors)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = accounts.user_for_management(current_user, user_id)
+    city_list = cities.all_cities()
+    form = EditUserForm(
+        obj=user, city=user.city.slug if user.city else "", locale=user.locale or ""
+    )
+    form.set_city_choices(city_list)
+    errors: list[str] = []
+    stale = None
+    if form.validate_on_submit():
+        try:
+            changes = accounts.update_user(
+                current_user,
+                user,
+                expected_version=form.version.data,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                city=_city_from_form(form, city_list),
+                locale=form.locale.data,
+            )
+        except StaleEdit:
+            db.session.rollback()
+            stale = accounts.user_for_management(current_user, user_id)
+            form.version.data = stale.version
+            errors = [
+                _(
+                    "Someone else changed this account while you were editing it. Nothing was "
+                    "saved. Compare their values below with yours and save again if yours "
+                    "should stand."
+                )
+            ]
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            if changes:
+                flash(_("The changes are saved."), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "admin/user_edit.html",
+        form=form,
+        user=user,
+        stale=stale,
+        errors=errors,
+        confirm=ConfirmForm(),
+        history=audit.history(user),
+        role_label=role_label,
+    )
+
+
+def _set_active(user_id: int, active: bool):
+    user = accounts.user_for_management(current_user, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            accounts.set_user_active(current_user, user, active)
+        except ValidationError as error:
+            db.session.rollback()
+            for message in error.errors.values():
+                flash(message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s can log in again.", name=user.name)
+                if active
+                else _("%(name)s is deactivated and logged out everywhere.", name=user.name),
+                "success",
+            )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+def deactivate_user(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+def reactivate_user(user_id: int):
+    return _set_active(user_id, True)
+
+
+@bp.route("/users/<int:user_id>/password-link", methods=["POST"])
+def password_link(user_id: int):
+    user = accounts.user_for_management(current_user, user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    token = accounts.issue_password_link(current_user, user)
+    db.session.commit()
+    return _render_link(user, token)

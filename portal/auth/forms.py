@@ -1,0 +1,46 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo
+
+from portal.security.passwords import MAX_LENGTH, MIN_LENGTH
+
+PASSWORD_HINT = _l(
+    "At least %(min)d characters. A few unrelated words are easy to remember and hard to "
+    "guess. No rules about digits or symbols.",
+    min=MIN_LENGTH,
+)
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    next = HiddenField()
+
+
+class NewPasswordMixin:
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Enter a new password."))]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Enter the new password again.")),
+            EqualTo("new_password", _l("The two passwords are not the same.")),
+        ],
+    )
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+
+
+class SetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+__all__ = ["MAX_LENGTH", "PASSWORD_HINT", "ChangePasswordForm", "LoginForm", "SetPasswordForm"]

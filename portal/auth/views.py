@@ -1,0 +1,144 @@
+"""Logging in and out, and passwords."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal.auth import bp
+from portal.auth.forms import PASSWORD_HINT, ChangePasswordForm, LoginForm, SetPasswordForm
+from portal.extensions import db
+from portal.forms import attach_errors, safe_next
+from portal.security.sessions import SESSION_TOKEN_KEY
+from portal.security.throttle import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_MAX_AGE,
+    new_device_cookie,
+    trusted_device,
+)
+from portal.services import accounts
+from portal.services.errors import ValidationError
+
+
+def _begin_session(user, token: str) -> None:
+    # A fresh cookie on every login: nothing from before the login carries over.
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN_KEY] = token
+    login_user(user)
+
+
+def _remember_device(response, email: str) -> None:
+    """Give this browser a device cookie for the account (see portal.security.throttle)."""
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    if trusted_device(cookie, email) is None:
+        cookie = new_device_cookie(email)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        cookie,
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or url_for("cities.home"))
+    form = LoginForm(next=target or "")
+    errors: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        outcome = accounts.log_in(
+            form.email.data,
+            form.password.data,
+            ip=request.remote_addr or "",
+            user_agent=request.user_agent.string,
+            device_cookie=request.cookies.get(DEVICE_COOKIE),
+        )
+        db.session.commit()
+        if outcome.user is not None:
+            _begin_session(outcome.user, outcome.session_token)
+            response = redirect(target or url_for("cities.home"))
+            _remember_device(response, outcome.user.email)
+            return response
+        if outcome.throttled:
+            status = 429
+            errors.append(
+                _(
+                    "Too many failed attempts. Wait 15 minutes and try again, or ask an admin "
+                    "for a new password link."
+                )
+            )
+        else:
+            errors.append(_("The e-mail address or the password is wrong."))
+        form.password.data = ""
+    response = render_template("auth/login.html", form=form, errors=errors)
+    headers = {"Retry-After": "900"} if status == 429 else {}
+    return response, status, headers
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    accounts.log_out(current_user, session.get(SESSION_TOKEN_KEY))
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    form = ChangePasswordForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            token = accounts.change_own_password(
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                ip=request.remote_addr or "",
+                user_agent=request.user_agent.string,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            _begin_session(user, token)
+            flash(_("Your password is changed. Other sessions of yours have ended."), "success")
+            return redirect(url_for("cities.home"))
+    return render_template(
+        "auth/change_password.html", form=form, errors=errors, hint=PASSWORD_HINT
+    )
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    link = accounts.password_link(token)
+    if link is None:
+        return render_template("auth/link_invalid.html"), 404
+    form = SetPasswordForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            accounts.set_password_from_link(token, form.new_password.data)
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your password is set. Log in with it now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template(
+        "auth/set_password.html", form=form, errors=errors, user=link.user, hint=PASSWORD_HINT
+    )

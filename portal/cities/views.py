@@ -1,0 +1,32 @@
+"""The home page ("my city"), the list of the 21 cities and a profile page per city."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from portal.cities import bp
+from portal.security.permissions import require
+from portal.services import cities
+
+
+@bp.route("/")
+def home():
+    city = current_user.city
+    officers = cities.liaison_officers(city) if city else []
+    return render_template("cities/home.html", city=city, officers=officers)
+
+
+@bp.route("/cities/")
+def index():
+    require(current_user, "network.read")
+    return render_template(
+        "cities/index.html", cities=cities.all_cities(), officers=cities.officer_counts()
+    )
+
+
+@bp.route("/cities/<slug>")
+def profile(slug: str):
+    require(current_user, "network.read")
+    city = cities.city_or_404(slug)
+    return render_template("cities/profile.html", city=city, officers=cities.liaison_officers(city))

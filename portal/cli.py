@@ -1,0 +1,133 @@
+"""Command-line tools for operators: `flask --app portal <command>`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models.accounts import Role, User
+from portal.models.reference import City
+from portal.services import accounts, demo, reference
+from portal.services.errors import ValidationError
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(reference_command)
+    app.cli.add_command(demo_command)
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)  # exit status 1
+
+
+users = AppGroup("users", help="Manage accounts.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--city", "city_slug", help="City slug (helsinki, espoo, ...); none for admins.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, name: str, city_slug: str | None, role: str, password_stdin: bool):
+    """Create an account. Without --password-stdin, prints a one-time password link."""
+    city = None
+    if city_slug:
+        city = db.session.scalar(select(City).where(City.slug == city_slug))
+        if city is None:
+            _fail(f"Unknown city {city_slug!r}. Known: `flask --app portal users cities`.")
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.create_user(
+            None, email=email, name=name, role=role, city=city, password=password
+        )
+        token = None if password else accounts.issue_password_link(None, user)
+    except ValidationError as error:
+        db.session.rollback()
+        _fail("; ".join(f"{field or 'account'}: {msg}" for field, msg in error.errors.items()))
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}" + (f" in {city.name_fi}" if city else ""))
+    if token:
+        click.echo(f"The user sets a password at /set-password/{token} (valid once).")
+
+
+@users.command("list")
+def list_users():
+    """List the accounts."""
+    rows = db.session.execute(
+        select(User, City).outerjoin(City, City.id == User.city_id).order_by(User.email)
+    )
+    for user, city in rows:
+        state = "active" if user.active else "deactivated"
+        click.echo(f"{user.email}\t{user.name}\t{user.role}\t{city.slug if city else '-'}\t{state}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str):
+    """Deactivate an account and end its sessions."""
+    user = db.session.scalar(select(User).where(User.email == accounts.normalize_email(email)))
+    if user is None:
+        _fail(f"No account with the e-mail address {email!r}.")
+    try:
+        accounts.set_user_active(None, user, False)
+    except ValidationError as error:
+        db.session.rollback()
+        _fail("; ".join(error.errors.values()))
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; its sessions have ended.")
+
+
+@users.command("cities")
+def list_cities():
+    """List the city slugs for --city."""
+    for city in db.session.scalars(select(City).order_by(City.slug)):
+        click.echo(f"{city.slug}\t{city.name_fi}")
+
+
+@click.command("reference", help="Load or update the reference data (cities, themes, places).")
+@with_appcontext
+def reference_command():
+    added = reference.load_reference_data()
+    db.session.commit()
+    click.echo(
+        "Reference data up to date (new: " + ", ".join(f"{v} {k}" for k, v in added.items()) + ")"
+    )
+
+
+@click.command("demo", help="Load the demo data set (accounts in five cities).")
+@click.option("--if-no-accounts", is_flag=True, help="Only when the database has no account yet.")
+@with_appcontext
+def demo_command(if_no_accounts: bool):
+    reference.load_reference_data()
+    fresh = demo.account_count() == 0
+    if if_no_accounts and not fresh:
+        demo_left = db.session.scalar(select(User.id).where(User.email == demo.DEMO_ACCOUNTS[0][0]))
+        db.session.commit()
+        if demo_left:
+            _print_demo_banner(loaded_now=False)
+        else:
+            click.echo("Log in with your account. Create one: flask --app portal users create")
+        return
+    demo.load_demo_data()
+    db.session.commit()
+    _print_demo_banner(loaded_now=True)
+
+
+def _print_demo_banner(*, loaded_now: bool) -> None:
+    line = "=" * 72
+    click.echo(line)
+    click.echo("DEMO DATA - for trying the portal out, never for real use")
+    click.echo("Loaded now." if loaded_now else "The demo accounts are in the database.")
+    click.echo(f"Log in at http://127.0.0.1:5000/login with password: {demo.DEMO_PASSWORD}")
+    for email, _name, role, city in demo.DEMO_ACCOUNTS:
+        click.echo(f"  {email:<28} {role.value:<12} {city or '(whole network)'}")
+    click.echo(line)

@@ -1,0 +1,90 @@
+"""Settings from the environment, with development, testing and production variants.
+
+Every setting can be given as an environment variable named ``PORTAL_<NAME>``; see README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unusable (for example production without a secret key)."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"PORTAL_{name}", default)
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A random key kept in instance/ so that development sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """The configuration for the environment named by PORTAL_ENV (development by default)."""
+    overrides = dict(overrides or {})
+    env = overrides.get("PORTAL_ENV") or _env("ENV", "development")
+    if env not in ("development", "production", "testing"):
+        raise ConfigError(f"PORTAL_ENV must be development, production or testing, not {env!r}")
+    production = env == "production"
+
+    database_url = _env("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.db'}"
+    secret_key = _env("SECRET_KEY")
+    if not secret_key and not production and "SECRET_KEY" not in overrides:
+        secret_key = _dev_secret_key(instance_path)
+
+    config = {
+        "PORTAL_ENV": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: the cookie only carries a reference to a server-side session record.
+        "SESSION_COOKIE_NAME": "c21_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
+        # Login throttling: failures per account or per address within the window.
+        "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 10),
+        "LOGIN_WINDOW_MINUTES": _env_int("LOGIN_WINDOW_MINUTES", 15),
+        "PASSWORD_LINK_HOURS": _env_int("PASSWORD_LINK_HOURS", 72),
+        # Argon2id parameters (RFC 9106 "second recommended" option by default).
+        "ARGON2_TIME_COST": _env_int("ARGON2_TIME_COST", 3),
+        "ARGON2_MEMORY_KIB": _env_int("ARGON2_MEMORY_KIB", 65536),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+        "PER_PAGE": 50,
+        # Behind a proxy, how many proxies to trust for the client address (X-Forwarded-For).
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        "TESTING": env == "testing",
+        "DEBUG": False,
+    }
+    if env == "testing":
+        # Cheap hashes keep the suite fast; production parameters are tested separately.
+        config.update(ARGON2_TIME_COST=1, ARGON2_MEMORY_KIB=1024)
+    config.update(overrides)
+    if not config["SECRET_KEY"]:
+        raise ConfigError(
+            "PORTAL_SECRET_KEY must be set in production: "
+            'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+    return config

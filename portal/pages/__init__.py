@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("pages", __name__)
+
+from portal.pages import views  # noqa: E402, F401

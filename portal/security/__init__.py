@@ -1,0 +1,1 @@
+"""Authorization (permissions.py), server-side sessions, passwords, throttling and headers."""

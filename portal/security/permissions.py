@@ -1,0 +1,174 @@
+"""Who may do what: the role table of DESIGN.md section 3, ``can()`` and the scoped loaders.
+
+This module is the only place where tenancy and visibility are decided. Views, services and
+templates all ask ``can()``; lists and look-ups go through ``visible_filter()`` and
+``load_visible()`` so that a record a user may not see never leaves the database for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from flask import abort
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from portal.models.accounts import Role, User
+from portal.models.mixins import Visibility
+from portal.models.reference import City
+
+# --- The role table ---------------------------------------------------------------------
+#
+# City-owned records: what each role may do, by the record's relation to the user's city
+# ("own" or "other") and the record's visibility. Anything absent is "nothing": the record
+# does not exist for that user (a 404, never a 403, and absent from every list and count).
+READ, WRITE = "read", "write"
+
+RECORD_RULES: dict[str, dict[tuple[str, str], frozenset[str]]] = {
+    Role.OFFICER: {
+        ("own", Visibility.CITY): frozenset({READ, WRITE}),
+        ("own", Visibility.NETWORK): frozenset({READ, WRITE}),
+        ("other", Visibility.NETWORK): frozenset({READ}),
+    },
+    Role.VIEWER: {
+        ("own", Visibility.CITY): frozenset({READ}),
+        ("own", Visibility.NETWORK): frozenset({READ}),
+        ("other", Visibility.NETWORK): frozenset({READ}),
+    },
+    # A coordinator in a city writes that city's records; one without a city has no "own".
+    Role.COORDINATOR: {
+        ("own", Visibility.CITY): frozenset({READ, WRITE}),
+        ("own", Visibility.NETWORK): frozenset({READ, WRITE}),
+        ("other", Visibility.NETWORK): frozenset({READ}),
+    },
+}
+
+# Network-wide actions (not tied to one city's record).
+NETWORK_ACTIONS = frozenset(
+    {
+        "network.read",  # city profiles, the organisation registry, meetings
+        "city.create_records",  # create records owned by a city (target: that City)
+        "organisation.add",
+        "organisation.merge",
+        "meeting.manage",  # meetings, agendas, minutes
+        "agenda.propose",
+        "users.manage",
+        "cities.manage",
+        "themes.manage",
+    }
+)
+
+NETWORK_RULES: dict[str, frozenset[str]] = {
+    Role.OFFICER: frozenset(
+        {"network.read", "city.create_records", "organisation.add", "agenda.propose"}
+    ),
+    Role.VIEWER: frozenset({"network.read"}),
+    Role.COORDINATOR: frozenset(
+        {
+            "network.read",
+            "city.create_records",
+            "organisation.add",
+            "organisation.merge",
+            "meeting.manage",
+        }
+    ),
+    Role.ADMIN: NETWORK_ACTIONS,
+}
+
+
+class CityRecord(Protocol):
+    city_id: int
+    visibility: str
+
+
+def _is_live(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.active)
+
+
+def can(user: User | Any, action: str, target: Any = None) -> bool:
+    """May ``user`` do ``action`` on ``target``?
+
+    ``target`` is a city-owned record (anything with ``city_id`` and ``visibility``) for
+    "read"/"write"; a City for "city.create_records" (creating records in that city); and
+    nothing for the other network-wide actions. Anonymous and deactivated users may do
+    nothing. Unknown actions are refused, so a typo fails closed.
+    """
+    if not _is_live(user):
+        return False
+    role = user.role
+    if action in NETWORK_ACTIONS:
+        if action not in NETWORK_RULES.get(role, frozenset()):
+            return False
+        if action == "city.create_records":
+            if role == Role.ADMIN:
+                return True
+            return isinstance(target, City) and target.id == user.city_id
+        return True
+    if action in (READ, WRITE):
+        if target is None or not hasattr(target, "visibility"):
+            return False
+        if role == Role.ADMIN:
+            return True
+        relation = "own" if user.city_id is not None and target.city_id == user.city_id else "other"
+        allowed = RECORD_RULES.get(role, {}).get((relation, Visibility(target.visibility)))
+        return bool(allowed and action in allowed)
+    return False
+
+
+# --- Scoped loaders -----------------------------------------------------------------------
+
+
+def visible_filter(user: User, model: type) -> ColumnElement[bool]:
+    """The SQL condition selecting the rows of a city-owned ``model`` that ``user`` may read.
+
+    It is the ``read`` column of RECORD_RULES written as SQL; the permission-matrix tests
+    check that the two agree row by row.
+    """
+    if not _is_live(user):
+        return false()
+    if user.role == Role.ADMIN:
+        return true()
+    shared = model.visibility == Visibility.NETWORK.value
+    if user.city_id is None:
+        return shared
+    return or_(model.city_id == user.city_id, shared)
+
+
+def select_visible(user: User, model: type, *, include_archived: bool = False):
+    """A SELECT of the rows of ``model`` that ``user`` may read, archived ones left out."""
+    stmt = select(model).where(visible_filter(user, model))
+    if not include_archived and hasattr(model, "archived_at"):
+        stmt = stmt.where(model.archived_at.is_(None))
+    return stmt
+
+
+def load_visible(user: User, model: type, record_id: int):
+    """The record with this id if ``user`` may read it; otherwise a 404 (and an audit event).
+
+    Archived records are returned: their city can open and restore them.
+    """
+    from portal.extensions import db
+
+    record = db.session.scalars(
+        select(model).where(model.id == record_id, visible_filter(user, model))
+    ).first()
+    if record is None:
+        deny(user, READ, model.__tablename__, record_id, status=404)
+    return record
+
+
+def require(user: User, action: str, target: Any = None) -> None:
+    """Abort unless ``can(user, action, target)``: 404 when the target is a record the user
+    may not even read (it must not exist for them), 403 otherwise."""
+    if can(user, action, target):
+        return
+    hidden = target is not None and hasattr(target, "visibility") and not can(user, READ, target)
+    object_type = getattr(target, "__tablename__", type(target).__name__ if target else "")
+    deny(user, action, object_type, getattr(target, "id", None), status=404 if hidden else 403)
+
+
+def deny(user: User, action: str, object_type: str, object_id: int | None, *, status: int):
+    """Record an authorization denial in the audit log, then abort with ``status``."""
+    from portal.services.audit import record_denial
+
+    record_denial(user, action, object_type, object_id, status)
+    abort(status)

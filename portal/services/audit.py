@@ -1,0 +1,100 @@
+"""Writing and reading the audit log."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models.audit import AuditEvent
+
+# The client address of the current request, set by the request layer so that services
+# can record it without reading the request themselves.
+client_address: ContextVar[str] = ContextVar("client_address", default="")
+
+# Fields whose values never go into the audit log, only the fact that they changed.
+SECRET_FIELDS = frozenset({"password", "password_hash"})
+
+
+def record(
+    actor: Any,
+    action: str,
+    *,
+    obj: Any = None,
+    city_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    detail: str = "",
+    actor_email: str | None = None,
+) -> AuditEvent:
+    """Add one audit event to the session (the caller's transaction commits it).
+
+    ``obj`` names the object by its table and id; ``city_id`` defaults to the object's city,
+    else the actor's. ``changes`` maps field names to ``[old, new]``.
+    """
+    if city_id is None:
+        city_id = getattr(obj, "city_id", None) or getattr(actor, "city_id", None)
+    event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        actor_email=actor_email if actor_email is not None else getattr(actor, "email", ""),
+        city_id=city_id,
+        ip=client_address.get(),
+        action=action,
+        object_type=getattr(obj, "__tablename__", "") if obj is not None else "",
+        object_id=getattr(obj, "id", None),
+        detail=detail[:500],
+        changes=changes or {},
+    )
+    db.session.add(event)
+    return event
+
+
+def diff(obj: Any, new_values: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields of ``obj`` that ``new_values`` would change, as ``{field: [old, new]}``."""
+    changes: dict[str, list[Any]] = {}
+    for field, new in new_values.items():
+        old = getattr(obj, field)
+        if old != new:
+            if field in SECRET_FIELDS:
+                changes[field] = ["***", "***"]
+            else:
+                changes[field] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def record_denial(user: Any, action: str, object_type: str, object_id: Any, status: int) -> None:
+    """Audit an authorization denial. The request's own changes are discarded first, and the
+    event is committed at once because the request ends in an error response."""
+    db.session.rollback()
+    logged_in = bool(getattr(user, "is_authenticated", False))
+    db.session.add(
+        AuditEvent(
+            actor_id=user.id if logged_in else None,
+            actor_email=user.email if logged_in else "",
+            city_id=user.city_id if logged_in else None,
+            ip=client_address.get(),
+            action="access.denied",
+            object_type=object_type or "",
+            object_id=object_id if isinstance(object_id, int) else None,
+            detail=f"{action} -> {status}",
+        )
+    )
+    db.session.commit()
+
+
+def history(obj: Any) -> list[AuditEvent]:
+    """The audit events about ``obj``, newest first (for the history on a record's page)."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == obj.__tablename__, AuditEvent.object_id == obj.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+    )

@@ -1,0 +1,51 @@
+"""Reading the cities (the tenants) and who represents them. Cities are public within the
+network: every logged-in user may read every city's profile."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models.accounts import Role, User
+from portal.models.reference import City, CityPartnership
+
+
+def all_cities() -> list[City]:
+    """The 21 cities, largest first (the order the network itself uses)."""
+    return list(db.session.scalars(select(City).order_by(City.population.desc(), City.name_fi)))
+
+
+def city_or_404(slug: str) -> City:
+    city = db.session.scalar(
+        select(City)
+        .where(City.slug == slug)
+        .options(selectinload(City.partnerships).selectinload(CityPartnership.place))
+    )
+    if city is None:
+        abort(404)
+    return city
+
+
+def liaison_officers(city: City) -> list[User]:
+    """The active officers of a city: the people other cities are told to ask."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.city_id == city.id, User.role == Role.OFFICER, User.active)
+            .order_by(User.name)
+        )
+    )
+
+
+def officer_counts() -> dict[int, int]:
+    """Active officers per city id, for the city list (one query for all cities)."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(User.city_id, func.count())
+        .where(User.role == Role.OFFICER, User.active, User.city_id.is_not(None))
+        .group_by(User.city_id)
+    )
+    return {city_id: count for city_id, count in rows}

@@ -1,0 +1,86 @@
+"""Loading the reference data shipped in portal/reference/: cities, themes, Chinese places
+and the publicly known city partnerships. Idempotent: run it as often as you like; it adds
+what is missing and updates what changed, matching rows by slug."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("portal.reference").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _upsert(model: type, key: str, values: dict[str, Any]) -> tuple[Any, bool]:
+    row = db.session.scalar(select(model).where(getattr(model, key) == values[key]))
+    if row is None:
+        row = model(**values)
+        db.session.add(row)
+        return row, True
+    for field, value in values.items():
+        if getattr(row, field) != value:
+            setattr(row, field, value)
+    return row, False
+
+
+def load_reference_data() -> dict[str, int]:
+    """Bring the reference tables up to date; returns how many rows of each kind were new.
+
+    For the operator (command line) and the test set-up; the caller commits.
+    """
+    added = {"cities": 0, "themes": 0, "places": 0, "partnerships": 0}
+    for row in _rows("cities.csv"):
+        _, new = _upsert(
+            City,
+            "slug",
+            {
+                "slug": row["slug"],
+                "name_fi": row["name_fi"],
+                "name_sv": row["name_sv"],
+                "name_en": row["name_fi"],  # the English names are the Finnish ones
+                "region_fi": row["region_fi"],
+                "population": int(row["population_approx"]),
+            },
+        )
+        added["cities"] += new
+    for position, row in enumerate(_rows("themes.csv"), start=1):
+        _, new = _upsert(Theme, "slug", {**row, "position": position * 10})
+        added["themes"] += new
+    places: dict[str, ChinesePlace] = {}
+    for row in _rows("places.csv"):
+        parent = places.get(row.pop("parent")) if row.get("parent") else None
+        row.pop("parent", None)
+        place, new = _upsert(ChinesePlace, "slug", {**row, "parent": parent})
+        places[place.slug] = place
+        added["places"] += new
+    db.session.flush()
+    cities = {c.slug: c for c in db.session.scalars(select(City))}
+    for row in _rows("partnerships.csv"):
+        city, place = cities[row["city"]], places[row["place"]]
+        existing = db.session.scalar(
+            select(CityPartnership).where(
+                CityPartnership.city_id == city.id,
+                CityPartnership.place_id == place.id,
+                CityPartnership.kind == row["kind"],
+            )
+        )
+        since = int(row["since_year"]) if row["since_year"] else None
+        if existing is None:
+            db.session.add(
+                CityPartnership(
+                    city=city, place=place, kind=row["kind"], since_year=since, note=row["note"]
+                )
+            )
+            added["partnerships"] += 1
+        else:
+            existing.since_year, existing.note = since, row["note"]
+    db.session.flush()
+    return added

@@ -1,0 +1,238 @@
+"""Test fixtures: the app on a real database, clients, a login helper, factories and a SQL
+statement counter.
+
+The suite runs on a SQLite file by default and on PostgreSQL when PORTAL_TEST_DATABASE_URL is
+set. The schema is built once per run by the migrations (so they are exercised every time);
+each test then starts from the reference data alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import City, User
+from portal.security.sessions import SESSION_TOKEN_KEY, start_session
+from portal.services import accounts, reference
+
+PASSWORD = "correct horse battery staple"
+REFERENCE_TABLES = {"cities", "themes", "chinese_places", "city_partnerships", "alembic_version"}
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _postgres_url()
+    if url:
+        reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    config = {
+        "PORTAL_ENV": "testing",
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url) -> str:
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        reference.load_reference_data()
+        db.session.commit()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def _session_app(_schema) -> Flask:
+    return make_app(_schema)
+
+
+@pytest.fixture
+def app(_session_app) -> Iterator[Flask]:
+    yield _session_app
+    _clean(_session_app)
+
+
+def _clean(app: Flask) -> None:
+    """Remove every row but the reference data, so that each test starts alike."""
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name not in REFERENCE_TABLES:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_factory(app, _schema):
+    """Extra apps on the test database with other settings; their connections are closed
+    at the end of the test."""
+    made: list[Flask] = []
+
+    def _factory(**overrides) -> Flask:
+        extra = make_app(overrides.pop("database_url", _schema), **overrides)
+        made.append(extra)
+        return extra
+
+    yield _factory
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """What a test needs to know of an account, usable outside an app context."""
+
+    id: int
+    email: str
+    role: str
+    city_slug: str | None
+    city_id: int | None
+    password: str = PASSWORD
+
+
+def city_id(slug: str) -> int:
+    return db.session.scalar(select(City.id).where(City.slug == slug))
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def _make(
+        role: str = "officer",
+        city: str | None = "helsinki",
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        password: str | None = PASSWORD,
+        active: bool = True,
+    ) -> UserRef:
+        n = next(counter)
+        if role == "admin":
+            city = None
+        with app.app_context():
+            city_obj = db.session.scalar(select(City).where(City.slug == city)) if city else None
+            user = accounts.create_user(
+                None,
+                email=email or f"{role}{n}@{city or 'c21'}.example",
+                name=name or f"{role.title()} {n}",
+                role=role,
+                city=city_obj,
+                password=password,
+            )
+            if not active:
+                user.active = False
+            db.session.commit()
+            return UserRef(user.id, user.email, user.role, city, user.city_id, password or "")
+
+    return _make
+
+
+@pytest.fixture
+def login(app):
+    """Log a test client in as a user without going through the login form (and its
+    throttle): open a server-side session and put it in the client's cookie."""
+
+    def _login(client, user: UserRef):
+        with app.app_context():
+            token = start_session(db.session.get(User, user.id), ip="127.0.0.1", user_agent="t")
+            db.session.commit()
+        with client.session_transaction() as session:
+            session[SESSION_TOKEN_KEY] = token
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+            session.permanent = True
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def client_as(app, login, make_user):
+    """A logged-in client for a new user: client_as("officer", "espoo")."""
+
+    def _client_as(role: str = "officer", city: str | None = "helsinki"):
+        user = make_user(role, city)
+        return login(app.test_client(), user), user
+
+    return _client_as
+
+
+class StatementCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_statements(app):
+    """Count the SQL statements the code under test sends: ``with count_statements() as c:``.
+    Transaction control (BEGIN, COMMIT, SAVEPOINT) is left out."""
+
+    @contextmanager
+    def _count():
+        counter = StatementCounter()
+        with app.app_context():
+            engine = db.engine
+
+        def _on_execute(conn, cursor, statement, parameters, context, executemany):
+            if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", statement, re.I):
+                counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", _on_execute)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", _on_execute)
+
+    return _count
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"

@@ -1,0 +1,165 @@
+"""The operators' command line: flask --app portal users|demo|reference."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import ChinesePlace, City, CityPartnership, Theme, User
+from portal.security.passwords import verify_password
+from portal.services import demo
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_create_an_officer_with_a_password_from_stdin(app):
+    result = run(
+        app,
+        "users",
+        "create",
+        "Olli.Oulu@Oulu.example",
+        "--name",
+        "Olli Oulu",
+        "--city",
+        "oulu",
+        "--role",
+        "officer",
+        "--password-stdin",
+        input="pohjoinen tuuli puhaltaa\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created officer olli.oulu@oulu.example in Oulu" in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "olli.oulu@oulu.example"))
+        assert user.city.slug == "oulu"
+        assert verify_password(user.password_hash, "pohjoinen tuuli puhaltaa")
+
+
+def test_create_an_admin_without_a_city_and_without_a_password(app):
+    result = run(app, "users", "create", "root@c21.example", "--name", "Root", "--role", "admin")
+    assert result.exit_code == 0, result.output
+    assert "/set-password/" in result.output  # a one-time link instead of a password
+
+
+def test_create_errors_exit_with_status_1(app, make_user):
+    taken = make_user("viewer", "pori")
+    cases = [
+        (["--city", "uppsala", "--role", "officer"], "x@y.example", "Unknown city 'uppsala'"),
+        (["--city", "pori", "--role", "officer"], taken.email, "already uses this e-mail"),
+        (["--city", "pori", "--role", "officer"], "new@pori.example", "too common"),
+        (["--role", "officer"], "new@pori.example", "belong to a city"),
+    ]
+    for options, email, message in cases:
+        result = run(
+            app,
+            "users",
+            "create",
+            email,
+            "--name",
+            "N",
+            *options,
+            "--password-stdin",
+            input="password1234\n",
+        )
+        assert result.exit_code == 1, result.output
+        assert message in result.output
+    result = run(
+        app,
+        "users",
+        "create",
+        "new@pori.example",
+        "--name",
+        "N",
+        "--city",
+        "pori",
+        "--role",
+        "officer",
+        "--password-stdin",
+        input="short\n",
+    )
+    assert result.exit_code == 1 and "at least 12 characters" in result.output
+    with app.app_context():
+        assert db.session.query(User).count() == 1
+
+
+def test_list_and_deactivate(app, make_user):
+    user = make_user("officer", "vaasa", name="Veli Vaasa")
+    result = run(app, "users", "list")
+    assert f"{user.email}\tVeli Vaasa\tofficer\tvaasa\tactive" in result.output
+    result = run(app, "users", "deactivate", user.email)
+    assert result.exit_code == 0
+    assert (
+        f"{user.email}\tVeli Vaasa\tofficer\tvaasa\tdeactivated" in run(app, "users", "list").output
+    )
+    result = run(app, "users", "deactivate", "ghost@vaasa.example")
+    assert result.exit_code == 1 and "No account" in result.output
+
+
+def test_reference_data_is_complete_and_loading_it_twice_changes_nothing(app):
+    def counts():
+        with app.app_context():
+            return [
+                db.session.scalar(select(func.count()).select_from(m))
+                for m in (City, Theme, ChinesePlace, CityPartnership)
+            ]
+
+    before = counts()
+    assert run(app, "reference").exit_code == 0
+    assert counts() == before
+    cities, themes, places, partnerships = before
+    assert cities == 21 and themes >= 13 and places >= 50 and partnerships >= 10
+    with app.app_context():
+        hml = db.session.scalar(select(City).where(City.slug == "hameenlinna"))
+        assert (hml.name_fi, hml.name_sv, hml.region_fi) == (
+            "Hämeenlinna",
+            "Tavastehus",
+            "Kanta-Häme",
+        )
+        beijing = db.session.scalar(select(ChinesePlace).where(ChinesePlace.slug == "beijing"))
+        assert (beijing.name_zh, beijing.pinyin) == ("北京", "Běijīng")
+        pudong = db.session.scalar(
+            select(ChinesePlace).where(ChinesePlace.slug == "shanghai-pudong")
+        )
+        assert pudong.parent.slug == "shanghai"
+
+
+def test_demo_loads_once_and_says_how_to_log_in(app):
+    result = run(app, "demo", "--if-no-accounts")
+    assert result.exit_code == 0
+    assert "DEMO DATA" in result.output and demo.DEMO_PASSWORD in result.output
+    assert "officer@helsinki.example" in result.output
+    with app.app_context():
+        first = db.session.query(User).count()
+        roles = {
+            (u.role, u.city.slug if u.city else None) for u in db.session.scalars(select(User))
+        }
+    assert first == len(demo.DEMO_ACCOUNTS)
+    for city in ("helsinki", "espoo", "turku", "lahti", "rovaniemi"):
+        assert ("officer", city) in roles and ("viewer", city) in roles
+    assert ("admin", None) in roles and ("coordinator", None) in roles
+    again = run(app, "demo", "--if-no-accounts")
+    assert "The demo accounts are in the database." in again.output
+    run(app, "demo")
+    with app.app_context():
+        assert db.session.query(User).count() == first  # nothing duplicated
+
+
+def test_demo_is_not_loaded_next_to_real_accounts(app, make_user):
+    make_user("admin", None)
+    result = run(app, "demo", "--if-no-accounts")
+    assert "DEMO DATA" not in result.output
+    with app.app_context():
+        assert db.session.query(User).count() == 1
+
+
+def test_demo_accounts_can_log_in(app, client):
+    run(app, "demo")
+    response = client.post(
+        "/login", data={"email": "officer@helsinki.example", "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert "Aino Virtanen" in page
+    assert "Beijing" in client.get("/cities/helsinki").get_data(as_text=True)

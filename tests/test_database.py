@@ -1,0 +1,141 @@
+"""The database: SQLite settings, concurrent writers, and migrations that match the models."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from portal.extensions import db
+from portal.models import AuditEvent, City
+from portal.services import audit
+from tests.conftest import is_postgres, make_app
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app, database_url):
+    if is_postgres(database_url):
+        pytest.skip("SQLite settings; this run is on PostgreSQL")
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_foreign_keys_are_enforced(app):
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context(), pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO city_partnerships (city_id, place_id, kind, note) "
+                "VALUES (99999, 99999, 'sister_city', '')"
+            )
+        )
+
+
+def test_concurrent_read_then_write_requests_do_not_fail(app, client_as):
+    """Eight threads, each a request that reads, then writes (a login attempt and an audit
+    event): with deferred transactions SQLite would answer "database is locked" to some."""
+    clients = [app.test_client() for _ in range(8)]
+    results: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(clients))
+
+    def worker(c, n):
+        try:
+            barrier.wait()
+            for i in range(5):
+                r = c.post(
+                    "/login",
+                    data={"email": f"user{n}-{i}@oulu.example", "password": "x" * 12},
+                    environ_base={"REMOTE_ADDR": f"10.2.{n}.{i}"},
+                )
+                results.append(r.status_code)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(c, n)) for n, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert results == [200] * 40
+    with app.app_context():
+        count = db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login.failure")
+        )
+        assert count == 40
+
+
+def test_concurrent_service_writes_in_threads(app):
+    """Writers outside requests (commands, jobs) read and write in one transaction too."""
+    errors: list[BaseException] = []
+
+    def worker(n):
+        try:
+            with app.app_context():
+                from portal.database import write_intent
+
+                write_intent.set(True)
+                for i in range(10):
+                    db.session.scalar(select(func.count()).select_from(AuditEvent))
+                    audit.record(None, "test.write", detail=f"{n}-{i}")
+                    db.session.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with app.app_context():
+        assert db.session.query(AuditEvent).filter_by(action="test.write").count() == 60
+
+
+@pytest.fixture
+def scratch_url(database_url, tmp_path):
+    """An empty database of the same kind as the suite's."""
+    if not is_postgres(database_url):
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"c21_scratch_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _schema_differences(app):
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def test_migrations_build_the_schema_of_the_models_and_go_down_and_up(scratch_url):
+    app = make_app(scratch_url)
+    with app.app_context():
+        upgrade()
+        assert _schema_differences(app) == [], "a model change lacks its migration"
+        downgrade(revision="base")
+        tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert tables == set()
+        upgrade()
+        assert _schema_differences(app) == []
+        db.session.add(
+            City(slug="x", name_fi="X", name_sv="X", name_en="X", region_fi="X", population=1)
+        )
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()

@@ -1,0 +1,81 @@
+"""Runs the permission matrix of tests/matrix.py through the test client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AuditEvent, User
+from portal.services import accounts
+from tests.matrix import LOGIN, ROLE_CITY, ROUTES, cases
+
+
+@dataclass
+class World:
+    target_user: dict[str, int]
+    password_token: str
+
+
+@pytest.fixture
+def world(app, make_user) -> World:
+    own = make_user("viewer", "helsinki")
+    other = make_user("viewer", "espoo")
+    with app.app_context():
+        token = accounts.issue_password_link(None, db.session.get(User, other.id))
+        db.session.commit()
+    return World(target_user={"own": own.id, "other": other.id}, password_token=token)
+
+
+@pytest.mark.parametrize(
+    "route,role,scope,visibility",
+    list(cases()),
+    ids=lambda v: getattr(v, "endpoint", v),
+)
+def test_route_answers_as_the_matrix_says(
+    app, client, login, make_user, world, route, role, scope, visibility
+):
+    if role != "anonymous":
+        actor_role = "coordinator" if role == "city_coordinator" else role
+        login(client, make_user(actor_role, ROLE_CITY[role]))
+    path = route.path(world, scope)
+    response = client.open(path, method=route.method, data=route.data)
+    response.close()
+    expected = route.expected(role, scope, visibility)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == expected, (route.endpoint, role, scope, visibility)
+    if expected == 403:
+        with app.app_context():
+            assert db.session.scalar(
+                select(AuditEvent).where(AuditEvent.action == "access.denied")
+            ), "a denial must leave an audit event"
+
+
+def test_every_route_is_in_the_matrix(app):
+    covered = {(route.endpoint, route.method) for route in ROUTES}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (rule.endpoint, method) not in covered:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "routes missing from tests/matrix.py: " + ", ".join(missing)
+
+
+def test_actions_refuse_get(app, client, login, make_user, world):
+    """A route that changes state takes POST only: a GET (a link, a prefetch, an image tag
+    on another site) is refused with 405 and changes nothing."""
+    login(client, make_user("admin", None))
+    post_only = [
+        r for r in app.url_map.iter_rules() if "POST" in r.methods and "GET" not in r.methods
+    ]
+    assert post_only
+    for rule in post_only:
+        path = rule.rule.replace("<int:user_id>", str(world.target_user["other"]))
+        assert client.get(path).status_code == 405, rule.rule
+    with app.app_context():
+        assert db.session.get(User, world.target_user["other"]).active

@@ -1,0 +1,200 @@
+"""Pages, headers, CSRF, error pages and configuration."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.config import ConfigError
+
+
+def test_security_headers_on_every_kind_of_response(client, login, make_user):
+    responses = [client.get("/login"), client.get("/nowhere"), client.get("/static/css/portal.css")]
+    login(client, make_user())
+    responses += [client.get("/"), client.get("/admin/users/")]
+    for response in responses:
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "object-src 'none'" in csp and "base-uri 'none'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        response.close()
+
+
+def test_pages_have_no_inline_script_or_style(client, login, make_user):
+    login(client, make_user("admin", None))
+    for path in (
+        "/",
+        "/cities/",
+        "/cities/helsinki",
+        "/admin/users/",
+        "/admin/users/new",
+        "/account/password",
+        "/privacy",
+        "/accessibility",
+    ):
+        page = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page), path
+        assert " style=" not in page and "<style" not in page, path
+        assert " onclick=" not in page.lower(), path
+
+
+def test_personal_pages_are_not_cached(client, login, make_user):
+    login(client, make_user())
+    assert client.get("/cities/").headers["Cache-Control"] == "no-store"
+
+
+def test_every_post_route_requires_a_csrf_token(app_factory, make_user, login):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    login(client, make_user("admin", None))
+    user_id = make_user("viewer", "oulu").id
+    posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert len(posts) >= 8
+    for rule in posts:
+        path = re.sub(r"<int:user_id>", str(user_id), rule.rule).replace("<token>", "x")
+        response = client.post(path, data={"email": "a@b.example", "password": "x"})
+        assert response.status_code == 400, rule.rule
+        assert "The form expired" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 200  # still logged in: the logout was refused too
+
+
+def test_a_csrf_token_makes_the_form_work(app_factory, make_user):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    user = make_user()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path,status,title",
+    [
+        ("/no/such/page", 404, "Page not found"),
+        ("/cities/stockholm", 404, "Page not found"),
+        ("/admin/users/", 403, "You do not have access to this page"),
+        ("/logout", 405, "This address does not take that kind of request"),
+    ],
+)
+def test_error_pages_are_in_the_sites_layout(client, login, make_user, path, status, title):
+    login(client, make_user("viewer", "oulu"))
+    response = client.get(path)
+    page = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert f"<h1>{title}</h1>" in page
+    assert 'href="/accessibility"' in page and "skip-link" in page
+
+
+def test_an_unexpected_error_shows_no_stack_trace(app_factory, make_user, login):
+    app = app_factory(PORTAL_ENV="production", SECRET_KEY="x" * 40)
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals: /srv/portal/db.py line 42")
+
+    client = app.test_client()
+    login(client, make_user())
+    response = client.get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in page
+    assert "secret internals" not in page and "Traceback" not in page
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, _schema):
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_DATABASE_URL", _schema)
+    from portal import create_app
+
+    with pytest.raises(ConfigError, match="PORTAL_SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "a" * 48)
+    assert create_app().config["SECRET_KEY"] == "a" * 48  # no connection is opened
+
+
+def test_only_the_login_and_the_two_notices_are_public(client):
+    assert client.get("/login").status_code == 200
+    assert "Privacy notice" in client.get("/privacy").get_data(as_text=True)
+    assert "WCAG 2.1" in client.get("/accessibility").get_data(as_text=True)
+    for path in ("/", "/cities/", "/cities/helsinki", "/admin/users/", "/account/password"):
+        assert client.get(path).status_code == 302, path
+
+
+def test_notices_have_real_content(client):
+    privacy = client.get("/privacy").get_data(as_text=True)
+    for words in (
+        "Controller",
+        "legal basis",
+        "How long the data is kept",
+        "Your rights",
+        "Data Protection Ombudsman",
+    ):
+        assert words.lower() in privacy.lower(), words
+    accessibility = client.get("/accessibility").get_data(as_text=True)
+    for words in ("306/2019", "not accessible", "Feedback", "Regional State Administrative"):
+        assert words in accessibility, words
+
+
+# --- The pages of this module ---------------------------------------------------------------
+
+
+def test_home_shows_the_city_its_officers_and_an_empty_state(client, login, make_user):
+    make_user("officer", "lahti", name="Kaisa Koskinen", email="kaisa@lahti.example")
+    make_user("officer", "lahti", name="Poissa Oleva", active=False)
+    viewer = make_user("viewer", "lahti", name="Antti Järvinen")
+    login(client, viewer)
+    page = client.get("/").get_data(as_text=True)
+    assert "<h1>Lahti" in page and 'lang="sv">Lahtis' in page
+    assert "Kaisa Koskinen" in page and "mailto:kaisa@lahti.example" in page
+    assert "Poissa Oleva" not in page  # deactivated officers are not the ones to ask
+    assert "Lahti has no China contacts" in page
+
+
+def test_home_of_a_user_without_a_city(client, login, make_user):
+    login(client, make_user("coordinator", None))
+    page = client.get("/").get_data(as_text=True)
+    assert "The C21 China network" in page and "Manage accounts" not in page
+
+
+def test_city_list_has_the_21_cities_largest_first(client, login, make_user):
+    login(client, make_user())
+    page = client.get("/cities/").get_data(as_text=True)
+    names = re.findall(r'<th scope="row"><a href="/cities/[a-z]+">([^<]+)</a>', page)
+    assert len(names) == 21
+    assert names[0] == "Helsinki" and names[-1] in {"Salo", "Porvoo", "Kotka"}
+    assert "Hämeenlinna" in names and "Seinäjoki" in names and "Jyväskylä" in names
+    assert '<th scope="col">' in page  # a table with headers
+
+
+def test_city_profile_shows_partner_places_with_chinese_names(client, login, make_user):
+    login(client, make_user("viewer", "espoo"))
+    page = client.get("/cities/helsinki").get_data(as_text=True)
+    assert "Beijing" in page and '<span lang="zh">北京</span>' in page
+    assert "sister city" in page and "since 2006" in page
+    page = client.get("/cities/lahti").get_data(as_text=True)
+    assert "Zhangjiakou" in page and "张家口" in page
+
+
+@pytest.mark.parametrize("path", ["/cities/", "/admin/users/", "/cities/helsinki", "/"])
+def test_pages_issue_a_fixed_number_of_statements(client, login, make_user, count_statements, path):
+    login(client, make_user("admin", None))
+    for city in ("helsinki", "espoo", "oulu"):
+        make_user("officer", city)
+    client.get(path)  # warm up (session touch etc.)
+
+    def statements() -> int:
+        with count_statements() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    few = statements()
+    for n in range(60):
+        make_user("officer" if n % 2 else "viewer", ["helsinki", "espoo", "oulu"][n % 3])
+    assert statements() == few
