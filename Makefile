@@ -46,7 +46,7 @@ test: lint
 
 # Extract the interface strings into the catalogue template, for translators.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot .
+	$(BIN)/pybabel extract --ignore-dirs ".*" -F babel.cfg -k _l -o portal/translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
-
 CHROMIUM = (
     os.environ.get("PORTAL_CHROMIUM")
     or shutil.which("chromium")
