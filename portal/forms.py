@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField
 from wtforms.validators import InputRequired
@@ -40,6 +39,3 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
         return None
     return target
-
-
-REQUIRED = _l("This field is required.")

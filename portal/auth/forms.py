@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo
 
-from portal.security.passwords import MAX_LENGTH, MIN_LENGTH
+from portal.security.passwords import MIN_LENGTH
 
 PASSWORD_HINT = _l(
     "At least %(min)d characters. A few unrelated words are easy to remember and hard to "
@@ -41,6 +41,3 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 
 class SetPasswordForm(NewPasswordMixin, FlaskForm):
     pass
-
-
-__all__ = ["MAX_LENGTH", "PASSWORD_HINT", "ChangePasswordForm", "LoginForm", "SetPasswordForm"]

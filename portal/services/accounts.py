@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError
 from email_validator import validate_email as _validate_email
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models.accounts import PasswordSetToken, Role, User
@@ -329,8 +330,6 @@ def log_out(user: User, session_token: str | None) -> None:
 def users_for_management(actor: User) -> list[User]:
     """Every account, for the admin's list. Admins only."""
     _check_manager(actor)
-    from sqlalchemy.orm import selectinload
-
     return list(
         db.session.scalars(
             select(User).options(selectinload(User.city)).order_by(User.active.desc(), User.name)
@@ -343,7 +342,5 @@ def user_for_management(actor: User, user_id: int) -> User:
     _check_manager(actor)
     user = db.session.get(User, user_id)
     if user is None:
-        from flask import abort
-
         abort(404)
     return user

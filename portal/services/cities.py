@@ -4,7 +4,7 @@ network: every logged-in user may read every city's profile."""
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -41,8 +41,6 @@ def liaison_officers(city: City) -> list[User]:
 
 def officer_counts() -> dict[int, int]:
     """Active officers per city id, for the city list (one query for all cities)."""
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(User.city_id, func.count())
         .where(User.role == Role.OFFICER, User.active, User.city_id.is_not(None))
