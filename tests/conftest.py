@@ -78,8 +78,12 @@ def _schema(database_url) -> str:
 
 
 @pytest.fixture(scope="session")
-def _session_app(_schema) -> Flask:
-    return make_app(_schema)
+def _session_app(_schema) -> Iterator[Flask]:
+    app = make_app(_schema)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
