@@ -3,6 +3,8 @@
 from portal.models.accounts import LoginAttempt, PasswordSetToken, Role, User, UserSession
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
+from portal.models.contacts import Contact, Interaction
+from portal.models.organisations import Organisation
 from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
 
 __all__ = [
@@ -11,7 +13,10 @@ __all__ = [
     "ChinesePlace",
     "City",
     "CityPartnership",
+    "Contact",
+    "Interaction",
     "LoginAttempt",
+    "Organisation",
     "PasswordSetToken",
     "Role",
     "Theme",

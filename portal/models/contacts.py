@@ -1,0 +1,132 @@
+"""China contacts (people) and the log of interactions with them; both owned by a city."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base
+from portal.models.mixins import CityOwned
+from portal.models.organisations import Organisation
+from portal.models.reference import City, Theme
+from portal.timeutil import utcnow
+
+LEGAL_BASES = ("public_task", "legitimate_interest", "consent", "contract")
+INTERACTION_KINDS = ("meeting", "visit", "call", "message", "event")
+
+contact_themes = Table(
+    "contact_themes",
+    Base.metadata,
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+interaction_themes = Table(
+    "interaction_themes",
+    Base.metadata,
+    Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+interaction_contacts = Table(
+    "interaction_contacts",
+    Base.metadata,
+    Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_interaction_contacts_contact_id", "contact_id"),
+)
+interaction_organisations = Table(
+    "interaction_organisations",
+    Base.metadata,
+    Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
+    Index("ix_interaction_organisations_organisation_id", "organisation_id"),
+)
+
+
+class Contact(CityOwned, Base):
+    """A person the city deals with. Personal data: private to the city unless shared."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        CheckConstraint(
+            "legal_basis IN ('public_task', 'legitimate_interest', 'consent', 'contract')",
+            name="legal_basis",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_name: Mapped[str] = mapped_column(String(120), default="")
+    given_name: Mapped[str] = mapped_column(String(120), default="")
+    family_name_first: Mapped[bool] = mapped_column(default=True)
+    name_zh: Mapped[str] = mapped_column(String(60), default="")
+    pinyin: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    wechat: Mapped[str] = mapped_column(String(60), default="")
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    legal_basis: Mapped[str] = mapped_column(String(30), default="public_task")
+    last_verified_on: Mapped[date | None]
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    city: Mapped[City] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=contact_themes, order_by=Theme.position)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def display_name(self) -> str:
+        """The name in its own order: family name first for Chinese names by default."""
+        parts = (
+            [self.family_name, self.given_name]
+            if self.family_name_first
+            else [self.given_name, self.family_name]
+        )
+        latin = " ".join(p for p in parts if p)
+        return latin or self.pinyin or self.name_zh
+
+
+class Interaction(CityOwned, Base):
+    """A dated meeting, visit, call, message or event with contacts and organisations."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        CheckConstraint(
+            "kind IN ('" + "','".join(INTERACTION_KINDS) + "')",
+            name="kind",
+        ),
+        Index("ix_interactions_city_follow_up", "city_id", "follow_up_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_on: Mapped[date] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    follow_up_on: Mapped[date | None]
+    follow_up_done: Mapped[bool] = mapped_column(default=False)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    city: Mapped[City] = relationship()
+    contacts: Mapped[list[Contact]] = relationship(secondary=interaction_contacts)
+    organisations: Mapped[list[Organisation]] = relationship(secondary=interaction_organisations)
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=interaction_themes, order_by=Theme.position
+    )
+
+    __mapper_args__ = {"version_id_col": version}
