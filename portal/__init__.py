@@ -74,9 +74,20 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.cities import bp as cities_bp
+    from portal.contacts import bp as contacts_bp
+    from portal.interactions import bp as interactions_bp
+    from portal.organisations import bp as organisations_bp
     from portal.pages import bp as pages_bp
 
-    for blueprint in (auth_bp, cities_bp, admin_bp, pages_bp):
+    for blueprint in (
+        auth_bp,
+        cities_bp,
+        admin_bp,
+        pages_bp,
+        contacts_bp,
+        interactions_bp,
+        organisations_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField
+from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.services.errors import ValidationError
 
@@ -39,3 +40,50 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
         return None
     return target
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a group of checkboxes (accessible, no script needed)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+VISIBILITY_CHOICES = [
+    ("city", _l("Only my city (private)")),
+    ("network", _l("The whole C21 network (shared)")),
+]
+
+
+def visibility_field(what) -> RadioField:
+    return RadioField(
+        _l("Who sees this %(what)s", what=what),
+        choices=choices(VISIBILITY_CHOICES),
+        default="city",
+    )
+
+
+def stale_differences(form: FlaskForm, current: dict[str, object]) -> list[tuple[str, str, str]]:
+    """For a refused stale save: each field whose saved value differs from what the user
+    sent, as (label, saved now, yours)."""
+    rows = []
+    for name, saved in current.items():
+        field = form._fields.get(name)
+        if field is None:
+            continue
+        yours = field.data
+        if _shown(saved) != _shown(yours):
+            rows.append((str(field.label.text), _shown(saved), _shown(yours)))
+    return rows
+
+
+def _shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(sorted(str(v) for v in value))
+    return str(value)

@@ -4,22 +4,41 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
 
 from portal.i18n import LANGUAGE_NAMES, available_locales
+from portal.labels import INTERACTION_KIND_LABELS, ORGANISATION_KIND_LABELS
 from portal.security.permissions import can
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can,
+        # For macros imported without context too.
+        current_user=current_user,
         current_locale=lambda: str(get_locale() or "en"),
         available_locales=available_locales,
         language_names=LANGUAGE_NAMES,
+        url_with=_url_with,
+        interaction_kind_labels=INTERACTION_KIND_LABELS,
+        organisation_kind_labels=ORGANISATION_KIND_LABELS,
     )
+    app.jinja_env.filters["date_short"] = lambda d: format_date(d, "medium") if d else ""
     app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.filters["thousands"] = lambda n: f"{n:,}".replace(",", "\u00a0")
+
+
+def _url_with(**changes) -> str:
+    """The current page's URL with some query parameters changed (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def _localtime(value: datetime | None, fmt: str = "short") -> str:

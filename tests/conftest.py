@@ -240,3 +240,116 @@ def count_statements(app):
 
 def is_postgres(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
+
+
+# --- Record factories ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_organisation(app):
+    def _make(
+        name_en="Beijing Municipal Bureau of Sports",
+        name_zh="",
+        pinyin="",
+        kind="government",
+        place="beijing",
+    ) -> int:
+        from portal.models import ChinesePlace, Organisation
+        from portal.services.organisations import _set_keys
+
+        with app.app_context():
+            org = Organisation(
+                name_en=name_en,
+                name_zh=name_zh,
+                pinyin=pinyin,
+                kind=kind,
+                place_id=db.session.scalar(
+                    select(ChinesePlace.id).where(ChinesePlace.slug == place)
+                )
+                if place
+                else None,
+            )
+            _set_keys(org)
+            db.session.add(org)
+            db.session.commit()
+            return org.id
+
+    return _make
+
+
+@pytest.fixture
+def make_contact(app):
+    counter = iter(range(1, 100_000))
+
+    def _make(
+        city="helsinki",
+        visibility="city",
+        *,
+        family_name=None,
+        given_name="Li",
+        name_zh="",
+        organisation: int | None = None,
+        themes=(),
+        archived=False,
+    ) -> int:
+        from portal.models import Contact, Theme
+        from portal.services.contacts import _index
+        from portal.timeutil import utcnow
+
+        with app.app_context():
+            contact = Contact(
+                city_id=city_id(city),
+                visibility=visibility,
+                family_name=family_name or f"Wang{next(counter)}",
+                given_name=given_name,
+                name_zh=name_zh,
+                organisation_id=organisation,
+                themes=list(db.session.scalars(select(Theme).where(Theme.slug.in_(themes)))),
+                archived_at=utcnow() if archived else None,
+            )
+            db.session.add(contact)
+            db.session.flush()
+            _index(contact)
+            db.session.commit()
+            return contact.id
+
+    return _make
+
+
+@pytest.fixture
+def make_interaction(app):
+    def _make(
+        city="helsinki",
+        visibility="city",
+        *,
+        title="Meeting in Beijing",
+        contacts=(),
+        organisations=(),
+        occurred_on=None,
+        follow_up_on=None,
+        themes=(),
+    ) -> int:
+        from datetime import date
+
+        from portal.models import Contact, Interaction, Organisation, Theme
+        from portal.services.interactions import _index
+
+        with app.app_context():
+            interaction = Interaction(
+                city_id=city_id(city),
+                visibility=visibility,
+                title=title,
+                kind="meeting",
+                occurred_on=occurred_on or date(2019, 10, 11),
+                follow_up_on=follow_up_on,
+                contacts=[db.session.get(Contact, c) for c in contacts],
+                organisations=[db.session.get(Organisation, o) for o in organisations],
+                themes=list(db.session.scalars(select(Theme).where(Theme.slug.in_(themes)))),
+            )
+            db.session.add(interaction)
+            db.session.flush()
+            _index(interaction)
+            db.session.commit()
+            return interaction.id
+
+    return _make

@@ -38,9 +38,10 @@ ADMIN_ONLY_REDIRECT = {**_all(403), "admin": 302}
 class Route:
     endpoint: str
     method: str
-    # Builds the path from the world (see test_route_matrix.World) and the scope.
-    path: Callable[[object, str], str]
-    expect: dict[str, object]
+    # Builds the path from the world (see test_route_matrix.World), the scope and, for
+    # city-owned records, the visibility.
+    path: Callable[..., str]
+    expect: dict[str, object] | Callable[[str, str, str], object]
     scopes: tuple[str, ...] = ("-",)
     visibilities: tuple[str, ...] = ("-",)
     data: dict = field(default_factory=dict)
@@ -48,7 +49,82 @@ class Route:
     overrides: dict = field(default_factory=dict)
 
     def expected(self, role: str, scope: str, visibility: str):
+        if callable(self.expect):
+            return self.expect(role, scope, visibility)
         return self.overrides.get((scope, visibility), {}).get(role, self.expect[role])
+
+
+# City-owned records, DESIGN.md section 3 written out: which cells each role may read and
+# write. "own" records are in Helsinki (where the acting roles sit), "other" in Espoo.
+ALL_CELLS = {"own-city", "own-network", "other-city", "other-network"}
+READS = {
+    "viewer": {"own-city", "own-network", "other-network"},
+    "officer": {"own-city", "own-network", "other-network"},
+    "coordinator": {"own-network", "other-network"},  # no city: shared records only
+    "city_coordinator": {"own-city", "own-network", "other-network"},
+    "admin": ALL_CELLS,
+}
+WRITES = {
+    "viewer": set(),
+    "officer": {"own-city", "own-network"},
+    "coordinator": set(),
+    "city_coordinator": {"own-city", "own-network"},
+    "admin": ALL_CELLS,
+}
+RECORD_CELLS = dict(scopes=("own", "other"), visibilities=("city", "network"))
+
+
+def record_status(ok: int, *, write: bool):
+    """Expected status for a route on one record: hidden is 404, read-only is 403."""
+
+    def expect(role: str, scope: str, visibility: str):
+        if role == "anonymous":
+            return LOGIN
+        cell = f"{scope}-{visibility}"
+        if cell not in READS[role]:
+            return 404
+        if write and cell not in WRITES[role]:
+            return 403
+        return ok
+
+    return expect
+
+
+CITY_WRITERS = {**_all(403), "officer": 200, "city_coordinator": 200, "admin": 200}
+ORGANISATION_EDITORS = {**_all(200), "viewer": 403}
+ORGANISATION_KEEPERS = {**_all(403), "coordinator": 200, "city_coordinator": 200, "admin": 200}
+
+
+def _record_routes(prefix: str, key: str, arg: str) -> list[Route]:
+    def path(suffix=""):
+        return lambda w, s, v=None: f"/{prefix}/{getattr(w, key)[(s, v)]}{suffix}"
+
+    return [
+        Route(f"{prefix}.index", "GET", lambda w, s: f"/{prefix}/", LOGGED_IN_200),
+        Route(f"{prefix}.new", "GET", lambda w, s: f"/{prefix}/new", CITY_WRITERS),
+        Route(f"{prefix}.new", "POST", lambda w, s: f"/{prefix}/new", CITY_WRITERS),
+        Route(f"{prefix}.detail", "GET", path(), record_status(200, write=False), **RECORD_CELLS),
+        Route(
+            f"{prefix}.edit", "GET", path("/edit"), record_status(200, write=True), **RECORD_CELLS
+        ),
+        Route(
+            f"{prefix}.edit", "POST", path("/edit"), record_status(200, write=True), **RECORD_CELLS
+        ),
+        Route(
+            f"{prefix}.archive",
+            "POST",
+            path("/archive"),
+            record_status(302, write=True),
+            **RECORD_CELLS,
+        ),
+        Route(
+            f"{prefix}.restore",
+            "POST",
+            path("/restore"),
+            record_status(302, write=True),
+            **RECORD_CELLS,
+        ),
+    ]
 
 
 ROUTES: list[Route] = [
@@ -123,6 +199,62 @@ ROUTES: list[Route] = [
         lambda w, s: f"/admin/users/{w.target_user[s]}/password-link",
         ADMIN_ONLY,
         scopes=("own", "other"),
+    ),
+    # City records: contacts and interactions
+    *_record_routes("contacts", "contact", "contact_id"),
+    *_record_routes("interactions", "interaction", "interaction_id"),
+    # The organisation registry is network-wide
+    Route("organisations.index", "GET", lambda w, s: "/organisations/", LOGGED_IN_200),
+    Route("organisations.lookup", "GET", lambda w, s: "/organisations/lookup?q=bei", LOGGED_IN_200),
+    Route(
+        "organisations.suggest",
+        "GET",
+        lambda w, s: "/organisations/suggest?name_en=bei",
+        LOGGED_IN_200,
+    ),
+    Route(
+        "organisations.detail",
+        "GET",
+        lambda w, s: f"/organisations/{w.organisation}",
+        LOGGED_IN_200,
+    ),
+    Route("organisations.new", "GET", lambda w, s: "/organisations/new", ORGANISATION_EDITORS),
+    Route("organisations.new", "POST", lambda w, s: "/organisations/new", ORGANISATION_EDITORS),
+    Route(
+        "organisations.edit",
+        "GET",
+        lambda w, s: f"/organisations/{w.organisation}/edit",
+        ORGANISATION_EDITORS,
+    ),
+    Route(
+        "organisations.edit",
+        "POST",
+        lambda w, s: f"/organisations/{w.organisation}/edit",
+        ORGANISATION_EDITORS,
+    ),
+    Route(
+        "organisations.merge",
+        "GET",
+        lambda w, s: f"/organisations/{w.organisation}/merge",
+        ORGANISATION_KEEPERS,
+    ),
+    Route(
+        "organisations.merge",
+        "POST",
+        lambda w, s: f"/organisations/{w.organisation}/merge",
+        ORGANISATION_KEEPERS,
+    ),
+    Route(
+        "organisations.archive",
+        "POST",
+        lambda w, s: f"/organisations/{w.organisation}/archive",
+        {**ORGANISATION_KEEPERS, "coordinator": 302, "city_coordinator": 302, "admin": 302},
+    ),
+    Route(
+        "organisations.restore",
+        "POST",
+        lambda w, s: f"/organisations/{w.organisation}/restore",
+        {**ORGANISATION_KEEPERS, "coordinator": 302, "city_coordinator": 302, "admin": 302},
     ),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -17,16 +18,31 @@ from tests.matrix import LOGIN, ROLE_CITY, ROUTES, cases
 class World:
     target_user: dict[str, int]
     password_token: str
+    contact: dict[tuple[str, str], int]
+    interaction: dict[tuple[str, str], int]
+    organisation: int
 
 
 @pytest.fixture
-def world(app, make_user) -> World:
+def world(app, make_user, make_organisation, make_contact, make_interaction) -> World:
     own = make_user("viewer", "helsinki")
     other = make_user("viewer", "espoo")
     with app.app_context():
         token = accounts.issue_password_link(None, db.session.get(User, other.id))
         db.session.commit()
-    return World(target_user={"own": own.id, "other": other.id}, password_token=token)
+    org = make_organisation("Beijing Municipal Bureau of Sports", "北京市体育局")
+    contacts, interactions = {}, {}
+    for scope, city in (("own", "helsinki"), ("other", "espoo")):
+        for visibility in ("city", "network"):
+            contacts[(scope, visibility)] = make_contact(city, visibility, organisation=org)
+            interactions[(scope, visibility)] = make_interaction(city, visibility)
+    return World(
+        target_user={"own": own.id, "other": other.id},
+        password_token=token,
+        contact=contacts,
+        interaction=interactions,
+        organisation=org,
+    )
 
 
 @pytest.mark.parametrize(
@@ -40,7 +56,7 @@ def test_route_answers_as_the_matrix_says(
     if role != "anonymous":
         actor_role = "coordinator" if role == "city_coordinator" else role
         login(client, make_user(actor_role, ROLE_CITY[role]))
-    path = route.path(world, scope)
+    path = route.path(world, scope, visibility) if visibility != "-" else route.path(world, scope)
     response = client.open(path, method=route.method, data=route.data)
     response.close()
     expected = route.expected(role, scope, visibility)
@@ -75,7 +91,8 @@ def test_actions_refuse_get(app, client, login, make_user, world):
     ]
     assert post_only
     for rule in post_only:
-        path = rule.rule.replace("<int:user_id>", str(world.target_user["other"]))
+        # Any id will do: the method is refused before the record is looked up.
+        path = re.sub(r"<int:\w+>", str(world.target_user["other"]), rule.rule)
         assert client.get(path).status_code == 405, rule.rule
     with app.app_context():
         assert db.session.get(User, world.target_user["other"]).active

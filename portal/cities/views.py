@@ -7,14 +7,25 @@ from flask_login import current_user
 
 from portal.cities import bp
 from portal.security.permissions import require
-from portal.services import cities
+from portal.services import cities, interactions
+from portal.timeutil import local_today
 
 
 @bp.route("/")
 def home():
     city = current_user.city
     officers = cities.liaison_officers(city) if city else []
-    return render_template("cities/home.html", city=city, officers=officers)
+    overdue, upcoming = interactions.follow_ups(
+        current_user, current_user.city_id, today=local_today()
+    )
+    return render_template(
+        "cities/home.html",
+        city=city,
+        officers=officers,
+        overdue=overdue,
+        upcoming=upcoming,
+        counts=cities.record_counts(city) if city else {},
+    )
 
 
 @bp.route("/cities/")

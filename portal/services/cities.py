@@ -47,3 +47,17 @@ def officer_counts() -> dict[int, int]:
         .group_by(User.city_id)
     )
     return {city_id: count for city_id, count in rows}
+
+
+def record_counts(city: City) -> dict[str, int]:
+    """How many live records of each kind the city has (its own, private and shared)."""
+    from portal.models.contacts import Contact, Interaction
+
+    counts = {}
+    for name, model in (("contacts", Contact), ("interactions", Interaction)):
+        counts[name] = db.session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(model.city_id == city.id, model.archived_at.is_(None))
+        )
+    return counts

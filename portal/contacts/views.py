@@ -1,0 +1,189 @@
+"""China contacts: list, create, read, edit, archive and restore."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.contacts import bp
+from portal.contacts.forms import LEGAL_BASIS_LABELS, ContactForm, EditContactForm
+from portal.extensions import db
+from portal.forms import attach_errors, choices, stale_differences
+from portal.models.contacts import Contact
+from portal.record_views import (
+    city_for_new_record,
+    filter_from_request,
+    page_number,
+    run_archive_action,
+)
+from portal.security.permissions import WRITE, load_visible, require
+from portal.services import audit, cities, contacts
+from portal.services.errors import StaleEdit, ValidationError
+from portal.services.organisations import all_places
+
+
+def _prepare(form: ContactForm) -> dict:
+    """Fill the form's choices; return the themes by id for reading the answers."""
+    themes = contacts.themes()
+    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
+    return {str(t.id): t for t in themes}
+
+
+def _values(form: ContactForm, themes_by_id: dict) -> dict:
+    return {
+        "family_name": form.family_name.data,
+        "given_name": form.given_name.data,
+        "family_name_first": form.family_name_first.data == "1",
+        "name_zh": form.name_zh.data,
+        "pinyin": form.pinyin.data,
+        "title": form.title.data,
+        "organisation_name": form.organisation_name.data,
+        "create_organisation": form.create_organisation.data,
+        "email": form.email.data,
+        "phone": form.phone.data,
+        "wechat": form.wechat.data,
+        "languages": form.languages.data,
+        "themes": [themes_by_id[i] for i in form.themes.data or [] if i in themes_by_id],
+        "notes": form.notes.data,
+        "source": form.source.data,
+        "legal_basis": form.legal_basis.data,
+        "last_verified_on": form.last_verified_on.data,
+        "visibility": form.visibility.data,
+    }
+
+
+def _initial(contact: Contact) -> dict:
+    return {
+        **_current(contact),
+        "family_name_first": "1" if contact.family_name_first else "0",
+        "themes": [str(t.id) for t in contact.themes],
+        "legal_basis": contact.legal_basis,
+        "last_verified_on": contact.last_verified_on,
+        "version": contact.version,
+    }
+
+
+def _current(contact: Contact) -> dict:
+    """The stored values in the form's terms, for showing a conflict."""
+    return {
+        "family_name": contact.family_name,
+        "given_name": contact.given_name,
+        "name_zh": contact.name_zh,
+        "pinyin": contact.pinyin,
+        "title": contact.title,
+        "organisation_name": contact.organisation.name_en if contact.organisation else "",
+        "email": contact.email,
+        "phone": contact.phone,
+        "wechat": contact.wechat,
+        "languages": contact.languages,
+        "notes": contact.notes,
+        "source": contact.source,
+        "visibility": contact.visibility,
+    }
+
+
+@bp.route("/")
+def index():
+    flt = filter_from_request()
+    page = contacts.list_contacts(current_user, flt, page=page_number())
+    return render_template(
+        "contacts/index.html",
+        page=page,
+        flt=flt,
+        themes=contacts.themes(),
+        places=all_places(),
+        cities=cities.all_cities(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    city = city_for_new_record(request.form.get("city"))
+    form = ContactForm()
+    themes_by_id = _prepare(form)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            contact = contacts.create_contact(current_user, city, _values(form, themes_by_id))
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return render_template("contacts/form.html", form=form, errors=errors, contact=None, city=city)
+
+
+@bp.route("/<int:contact_id>")
+def detail(contact_id: int):
+    contact = load_visible(current_user, Contact, contact_id)
+    return render_template(
+        "contacts/detail.html",
+        contact=contact,
+        interactions=contacts.interactions_of(current_user, contact),
+        history=audit.history(contact),
+        legal_basis_labels=LEGAL_BASIS_LABELS,
+    )
+
+
+@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+def edit(contact_id: int):
+    contact = load_visible(current_user, Contact, contact_id)
+    require(current_user, WRITE, contact)
+    form = EditContactForm(data=_initial(contact))
+    themes_by_id = _prepare(form)
+    errors: list[str] = []
+    conflict = []
+    if form.validate_on_submit():
+        try:
+            contacts.update_contact(
+                current_user,
+                contact,
+                expected_version=form.version.data,
+                values=_values(form, themes_by_id),
+            )
+        except StaleEdit:
+            db.session.rollback()
+            contact = load_visible(current_user, Contact, contact_id)
+            conflict = stale_differences(form, _current(contact))
+            form.version.data = contact.version
+            errors = [
+                _(
+                    "Someone else saved this contact while you were editing it. Nothing "
+                    "was saved. Their values are below; save again to keep yours."
+                )
+            ]
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return render_template(
+        "contacts/form.html",
+        form=form,
+        errors=errors,
+        contact=contact,
+        city=contact.city,
+        conflict=conflict,
+    )
+
+
+@bp.route("/<int:contact_id>/archive", methods=["POST"])
+def archive(contact_id: int):
+    contact = load_visible(current_user, Contact, contact_id)
+    require(current_user, WRITE, contact)
+    run_archive_action(
+        contacts.archive_contact, contact, _("The contact is archived. You can restore it.")
+    )
+    return redirect(url_for("contacts.detail", contact_id=contact_id))
+
+
+@bp.route("/<int:contact_id>/restore", methods=["POST"])
+def restore(contact_id: int):
+    contact = load_visible(current_user, Contact, contact_id)
+    require(current_user, WRITE, contact)
+    run_archive_action(contacts.restore_contact, contact, _("The contact is restored."))
+    return redirect(url_for("contacts.detail", contact_id=contact_id))

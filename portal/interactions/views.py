@@ -1,0 +1,201 @@
+"""The interaction log: list, create, read, edit, archive and restore."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.forms import attach_errors, choices, stale_differences
+from portal.interactions import bp
+from portal.interactions.forms import EditInteractionForm, InteractionForm
+from portal.models.contacts import Interaction
+from portal.record_views import (
+    city_for_new_record,
+    filter_from_request,
+    page_number,
+    run_archive_action,
+)
+from portal.security.permissions import READ, WRITE, can, load_visible, require
+from portal.services import audit, cities, contacts, interactions
+from portal.services.errors import StaleEdit, ValidationError
+from portal.services.organisations import all_places
+
+
+def _prepare(form: InteractionForm, city_id: int, linked_orgs=()) -> dict:
+    """Fill the choices: the city's contacts, the organisations linked so far, themes."""
+    themes = contacts.themes()
+    people = contacts.contacts_for_picker(current_user, city_id)
+    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.contacts.choices = choices(
+        (c.id, c.display_name + (f" ({c.organisation.name_en})" if c.organisation else ""))
+        for c in people
+    )
+    form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
+    form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
+    return {
+        "themes": {str(t.id): t for t in themes},
+        "contacts": {str(c.id): c for c in people},
+        "organisations": {str(o.id): o for o in linked_orgs},
+    }
+
+
+def _values(form: InteractionForm, lookup: dict) -> dict:
+    def pick(kind, ids):
+        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
+
+    return {
+        "occurred_on": form.occurred_on.data,
+        "kind": form.kind.data,
+        "title": form.title.data,
+        "summary": form.summary.data,
+        "follow_up_on": form.follow_up_on.data,
+        "follow_up_done": form.follow_up_done.data,
+        "visibility": form.visibility.data,
+        "contacts": pick("contacts", form.contacts.data),
+        "organisations": pick("organisations", form.organisations.data),
+        "themes": pick("themes", form.themes.data),
+        "organisation_name": form.organisation_name.data,
+        "create_organisation": form.create_organisation.data,
+    }
+
+
+def _initial(i: Interaction) -> dict:
+    return {
+        "occurred_on": i.occurred_on,
+        "kind": i.kind,
+        "title": i.title,
+        "summary": i.summary,
+        "follow_up_on": i.follow_up_on,
+        "follow_up_done": i.follow_up_done,
+        "visibility": i.visibility,
+        "contacts": [str(c.id) for c in i.contacts],
+        "organisations": [str(o.id) for o in i.organisations],
+        "themes": [str(t.id) for t in i.themes],
+        "version": i.version,
+    }
+
+
+@bp.route("/")
+def index():
+    flt = filter_from_request()
+    return render_template(
+        "interactions/index.html",
+        page=interactions.list_interactions(current_user, flt, page=page_number()),
+        flt=flt,
+        themes=contacts.themes(),
+        places=all_places(),
+        cities=cities.all_cities(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    city = city_for_new_record(request.form.get("city"))
+    initial = {}
+    contact_id = request.args.get("contact", "")
+    if contact_id.isdigit():
+        # Logged from a contact's page: that person is ticked already.
+        initial["contacts"] = [contact_id]
+    form = InteractionForm(data=initial)
+    lookup = _prepare(form, city.id)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            interaction = interactions.create_interaction(current_user, city, _values(form, lookup))
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("interactions.detail", interaction_id=interaction.id))
+    return render_template(
+        "interactions/form.html", form=form, errors=errors, interaction=None, city=city
+    )
+
+
+@bp.route("/<int:interaction_id>")
+def detail(interaction_id: int):
+    interaction = load_visible(current_user, Interaction, interaction_id)
+    return render_template(
+        "interactions/detail.html",
+        interaction=interaction,
+        # A shared interaction may name a person the city keeps private: not shown.
+        people=[c for c in interaction.contacts if can(current_user, READ, c)],
+        history=audit.history(interaction),
+    )
+
+
+@bp.route("/<int:interaction_id>/edit", methods=["GET", "POST"])
+def edit(interaction_id: int):
+    interaction = load_visible(current_user, Interaction, interaction_id)
+    require(current_user, WRITE, interaction)
+    form = EditInteractionForm(data=_initial(interaction))
+    lookup = _prepare(form, interaction.city_id, interaction.organisations)
+    errors: list[str] = []
+    conflict = []
+    if form.validate_on_submit():
+        try:
+            interactions.update_interaction(
+                current_user,
+                interaction,
+                expected_version=form.version.data,
+                values=_values(form, lookup),
+            )
+        except StaleEdit:
+            db.session.rollback()
+            interaction = load_visible(current_user, Interaction, interaction_id)
+            conflict = stale_differences(
+                form,
+                {
+                    "title": interaction.title,
+                    "summary": interaction.summary,
+                    "occurred_on": interaction.occurred_on,
+                    "follow_up_on": interaction.follow_up_on,
+                    "visibility": interaction.visibility,
+                },
+            )
+            form.version.data = interaction.version
+            errors = [
+                _(
+                    "Someone else saved this interaction while you were editing it. "
+                    "Nothing was saved. Their values are below; save again to keep yours."
+                )
+            ]
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("interactions.detail", interaction_id=interaction.id))
+    return render_template(
+        "interactions/form.html",
+        form=form,
+        errors=errors,
+        interaction=interaction,
+        city=interaction.city,
+        conflict=conflict,
+    )
+
+
+@bp.route("/<int:interaction_id>/archive", methods=["POST"])
+def archive(interaction_id: int):
+    interaction = load_visible(current_user, Interaction, interaction_id)
+    require(current_user, WRITE, interaction)
+    run_archive_action(
+        interactions.archive_interaction,
+        interaction,
+        _("The interaction is archived. You can restore it."),
+    )
+    return redirect(url_for("interactions.detail", interaction_id=interaction_id))
+
+
+@bp.route("/<int:interaction_id>/restore", methods=["POST"])
+def restore(interaction_id: int):
+    interaction = load_visible(current_user, Interaction, interaction_id)
+    require(current_user, WRITE, interaction)
+    run_archive_action(
+        interactions.restore_interaction, interaction, _("The interaction is restored.")
+    )
+    return redirect(url_for("interactions.detail", interaction_id=interaction_id))

@@ -1,0 +1,293 @@
+"""The shared organisation registry."""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.forms import attach_errors, choices
+from portal.organisations import bp
+from portal.organisations.forms import EditOrganisationForm, MergeForm, OrganisationForm
+from portal.record_views import page_number
+from portal.security.permissions import require
+from portal.services import audit, organisations
+from portal.services.errors import StaleEdit, ValidationError
+from portal.services.organisations import DuplicateError
+from portal.services.who_knows import records_at_organisation
+
+
+def _prepare(form: OrganisationForm) -> dict:
+    places = organisations.all_places()
+    form.place.choices = choices([("", _("Not known")), *((p.slug, p.name_en) for p in places)])
+    return {p.slug: p for p in places}
+
+
+def _values(form: OrganisationForm, places: dict, current=None) -> dict:
+    parent, problem = organisations.resolve_for_link(
+        current_user,
+        form.parent_name.data,
+        create=False,
+        current=current.parent if current else None,
+    )
+    if problem:
+        raise ValidationError({"parent_name": problem})
+    return {
+        "name_en": form.name_en.data,
+        "name_zh": form.name_zh.data,
+        "pinyin": form.pinyin.data,
+        "kind": form.kind.data,
+        "place": places.get(form.place.data or ""),
+        "parent": parent,
+        "website": form.website.data,
+        "notes": form.notes.data,
+    }
+
+
+@bp.route("/")
+def index():
+    kind = request.args.get("kind", "")
+    place = organisations.place_by_slug(request.args.get("place"))
+    archived = request.args.get("archived") == "1"
+    page = organisations.list_organisations(
+        q=request.args.get("q", "")[:200],
+        kind=kind,
+        place=place,
+        archived=archived,
+        page=page_number(),
+    )
+    return render_template(
+        "organisations/index.html",
+        page=page,
+        kind=kind,
+        place=place,
+        archived=archived,
+        places=organisations.all_places(),
+        q=request.args.get("q", ""),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    require(current_user, "organisation.add")
+    form = OrganisationForm()
+    places = _prepare(form)
+    errors: list[str] = []
+    existing = None
+    likely = []
+    if form.validate_on_submit():
+        likely = organisations.likely_duplicates(
+            form.name_en.data or "", form.name_zh.data or "", form.pinyin.data or ""
+        )
+        try:
+            values = _values(form, places)
+            if likely and not form.not_a_duplicate.data:
+                existing_exact = organisations.exact_duplicate(
+                    values["name_en"] or "", values["name_zh"] or ""
+                )
+                if existing_exact is not None:
+                    raise DuplicateError(existing_exact)
+                errors = [
+                    _(
+                        "The registry may have this organisation already. Check the "
+                        "list below; if it is not there, tick the box and save again."
+                    )
+                ]
+            else:
+                org = organisations.create_organisation(current_user, values)
+                db.session.commit()
+                flash(_("%(name)s is added to the registry.", name=org.name_en), "success")
+                return redirect(url_for("organisations.detail", org_id=org.id))
+        except DuplicateError as error:
+            db.session.rollback()
+            existing = error.existing
+            errors = attach_errors(form, error)
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+    return render_template(
+        "organisations/form.html",
+        form=form,
+        errors=errors,
+        org=None,
+        existing=existing,
+        likely=likely,
+    )
+
+
+@bp.route("/<int:org_id>")
+def detail(org_id: int):
+    org = organisations.organisation_or_404(org_id)
+    if org.merged_into_id is not None:
+        flash(_("This organisation was merged into the one shown here."), "info")
+        return redirect(url_for("organisations.detail", org_id=org.merged_into_id))
+    return render_template(
+        "organisations/detail.html",
+        org=org,
+        by_city=records_at_organisation(current_user, org),
+        children=organisations.children_of(org),
+        history=audit.history(org),
+    )
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+def edit(org_id: int):
+    require(current_user, "organisation.add")
+    org = organisations.organisation_or_404(org_id)
+    if org.merged_into_id is not None:
+        return redirect(url_for("organisations.edit", org_id=org.merged_into_id))
+    form = EditOrganisationForm(
+        data={
+            "name_en": org.name_en,
+            "name_zh": org.name_zh,
+            "pinyin": org.pinyin,
+            "kind": org.kind,
+            "place": org.place.slug if org.place else "",
+            "parent_name": org.parent.name_en if org.parent else "",
+            "website": org.website,
+            "notes": org.notes,
+            "version": org.version,
+        }
+    )
+    places = _prepare(form)
+    errors: list[str] = []
+    existing = None
+    stale = False
+    if form.validate_on_submit():
+        try:
+            organisations.update_organisation(
+                current_user,
+                org,
+                expected_version=form.version.data,
+                values=_values(form, places, current=org),
+            )
+        except StaleEdit:
+            db.session.rollback()
+            org = organisations.organisation_or_404(org_id)
+            form.version.data = org.version
+            stale = True
+            errors = [
+                _(
+                    "Someone else saved this organisation while you were editing it. "
+                    "Nothing was saved. Their version is shown on the right; save again "
+                    "to keep yours."
+                )
+            ]
+        except DuplicateError as error:
+            db.session.rollback()
+            existing = error.existing
+            errors = attach_errors(form, error)
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes are saved."), "success")
+            return redirect(url_for("organisations.detail", org_id=org.id))
+    return render_template(
+        "organisations/form.html",
+        form=form,
+        errors=errors,
+        org=org,
+        existing=existing,
+        likely=[],
+        stale=stale,
+    )
+
+
+@bp.route("/<int:org_id>/merge", methods=["GET", "POST"])
+def merge(org_id: int):
+    require(current_user, "organisation.merge")
+    org = organisations.organisation_or_404(org_id)
+    if org.merged_into_id is not None:
+        return redirect(url_for("organisations.detail", org_id=org.merged_into_id))
+    candidates = organisations.likely_duplicates(
+        org.name_en, org.name_zh, org.pinyin, exclude_id=org.id, limit=10
+    )
+    form = MergeForm()
+    form.survivor.choices = choices((c.id, c.name_en) for c in candidates)
+    errors: list[str] = []
+    if request.method == "POST":  # CSRF is checked for every POST by CSRFProtect
+        survivor = next((c for c in candidates if str(c.id) == form.survivor.data), None)
+        if survivor is None and form.survivor_name.data:
+            survivor, problem = organisations.resolve_for_link(
+                current_user, form.survivor_name.data, create=False
+            )
+            if problem:
+                form.survivor_name.errors = [problem]
+        if survivor is None and not form.survivor_name.errors:
+            errors = [_("Choose the organisation to keep.")]
+        elif survivor is not None:
+            try:
+                moved = organisations.merge_organisations(current_user, org, survivor)
+            except ValidationError as error:
+                db.session.rollback()
+                errors = attach_errors(form, error)
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "Merged. %(contacts)d contacts and %(interactions)d interactions moved "
+                        "to %(name)s.",
+                        contacts=moved["contacts"],
+                        interactions=moved["interactions"],
+                        name=survivor.name_en,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("organisations.detail", org_id=survivor.id))
+    return render_template(
+        "organisations/merge.html", form=form, org=org, errors=errors, candidates=candidates
+    )
+
+
+def _set_archived(org_id: int, archived: bool):
+    require(current_user, "organisation.merge")
+    org = organisations.organisation_or_404(org_id)
+    organisations.set_archived(current_user, org, archived)
+    db.session.commit()
+    flash(
+        _("The organisation is archived.") if archived else _("The organisation is restored."),
+        "success",
+    )
+    return redirect(url_for("organisations.detail", org_id=org.id))
+
+
+@bp.route("/<int:org_id>/archive", methods=["POST"])
+def archive(org_id: int):
+    return _set_archived(org_id, True)
+
+
+@bp.route("/<int:org_id>/restore", methods=["POST"])
+def restore(org_id: int):
+    return _set_archived(org_id, False)
+
+
+def _brief(org) -> dict:
+    return {
+        "id": org.id,
+        "name_en": org.name_en,
+        "name_zh": org.name_zh,
+        "pinyin": org.pinyin,
+        "place": org.place.name_en if org.place else "",
+        "url": url_for("organisations.detail", org_id=org.id),
+    }
+
+
+@bp.route("/lookup")
+def lookup():
+    """Suggestions for the organisation pickers (JSON). The registry is network-wide."""
+    require(current_user, "network.read")
+    return jsonify([_brief(o) for o in organisations.lookup(request.args.get("q", "")[:100])])
+
+
+@bp.route("/suggest")
+def suggest():
+    """Likely duplicates of a name being typed on the new-organisation form (JSON)."""
+    require(current_user, "network.read")
+    args = request.args
+    likely = organisations.likely_duplicates(
+        args.get("name_en", "")[:300], args.get("name_zh", "")[:200], args.get("pinyin", "")[:300]
+    )
+    return jsonify([_brief(o) for o in likely])

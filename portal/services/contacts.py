@@ -1,0 +1,241 @@
+"""China contacts: people, owned by a city, private to it unless shared."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.extensions import db
+from portal.models.contacts import LEGAL_BASES, Contact, Interaction, interaction_contacts
+from portal.models.mixins import Visibility
+from portal.models.organisations import Organisation
+from portal.models.reference import City, Theme
+from portal.security.permissions import can, select_visible
+from portal.services import audit, organisations, records
+from portal.services.errors import Forbidden, ValidationError
+from portal.services.listing import RecordFilter, apply_filter
+from portal.services.records import Page, paginate
+from portal.textfold import search_text
+
+FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_first",
+    "name_zh",
+    "pinyin",
+    "title",
+    "organisation",
+    "email",
+    "phone",
+    "wechat",
+    "languages",
+    "notes",
+    "source",
+    "legal_basis",
+    "last_verified_on",
+    "visibility",
+    "themes",
+)
+# International form: a plus, the country code, then 6 to 14 more digits, with optional
+# spaces, dashes or brackets between them (E.164 allows 15 digits in all).
+_PHONE = re.compile(r"^\+[1-9](?:[\s\-()]*\d){6,14}$")
+_MAX = {
+    "family_name": 120,
+    "given_name": 120,
+    "name_zh": 60,
+    "pinyin": 120,
+    "title": 200,
+    "wechat": 60,
+    "languages": 200,
+    "source": 300,
+    "phone": 40,
+}
+
+
+def _clean(actor, values: dict, current: Organisation | None = None) -> dict:
+    errors: dict[str, str] = {}
+    cleaned = {k: values.get(k) for k in FIELDS}
+    organisation, problem = organisations.resolve_for_link(
+        actor,
+        values.get("organisation_name", ""),
+        create=bool(values.get("create_organisation")),
+        current=current,
+    )
+    cleaned["organisation"] = organisation
+    if problem and problem != "create":
+        errors["organisation_name"] = problem
+    for field in (
+        "family_name",
+        "given_name",
+        "name_zh",
+        "pinyin",
+        "title",
+        "email",
+        "phone",
+        "wechat",
+        "languages",
+        "notes",
+        "source",
+    ):
+        cleaned[field] = (cleaned[field] or "").strip()
+    for field, limit in _MAX.items():
+        if len(cleaned[field]) > limit:
+            errors[field] = str(_l("Use at most %(n)d characters.", n=limit))
+    if not cleaned["family_name"] and not cleaned["name_zh"]:
+        errors["family_name"] = str(_l("Enter the family name, or the name in Chinese characters."))
+    if cleaned["email"]:
+        try:
+            cleaned["email"] = validate_email(
+                cleaned["email"], check_deliverability=False
+            ).normalized
+        except EmailNotValidError:
+            errors["email"] = str(_l("Enter an e-mail address in the form name@example.cn."))
+    if cleaned["phone"] and not _PHONE.match(cleaned["phone"]):
+        errors["phone"] = str(
+            _l("Enter the number in international form, such as +86 10 1234 5678.")
+        )
+    if cleaned["legal_basis"] not in LEGAL_BASES:
+        errors["legal_basis"] = str(_l("Choose the legal basis."))
+    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
+        errors["visibility"] = str(_l("Choose who sees this contact."))
+    verified = cleaned["last_verified_on"]
+    if verified is not None and verified > date.today():
+        errors["last_verified_on"] = str(_l("The date cannot be in the future."))
+    cleaned["family_name_first"] = bool(cleaned["family_name_first"])
+    cleaned["themes"] = list(cleaned["themes"] or [])
+    if errors:
+        raise ValidationError(errors)
+    if problem == "create":
+        # Only now, with the rest valid: nothing is saved half-way.
+        cleaned["organisation"] = organisations.create_organisation(
+            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
+        )
+    return cleaned
+
+
+def _index(contact: Contact) -> None:
+    org = contact.organisation
+    contact.search_text = search_text(
+        contact.family_name,
+        contact.given_name,
+        contact.name_zh,
+        contact.pinyin,
+        contact.title,
+        contact.email,
+        contact.wechat,
+        contact.languages,
+        org.name_en if org else "",
+        org.name_zh if org else "",
+    )
+
+
+def create_contact(actor, city: City, values: dict) -> Contact:
+    """Record a new contact for ``city``. Officers of that city (and admins).
+
+    ``values`` holds the fields of FIELDS (``themes`` a list of Theme) and the typed
+    ``organisation_name``, resolved in the registry; with ``create_organisation`` an
+    unknown name is added to it. Raises ValidationError naming each bad field, Forbidden.
+    """
+    if not can(actor, "city.create_records", city):
+        raise Forbidden("city.create_records", city)
+    cleaned = _clean(actor, values)
+    contact = Contact(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
+    db.session.add(contact)
+    _index(contact)
+    db.session.flush()
+    audit.record(
+        actor,
+        "contact.create",
+        obj=contact,
+        changes={
+            k: [
+                None,
+                records._plain(v)
+                if not isinstance(v, list)
+                else sorted(records._label(i) for i in v),
+            ]
+            for k, v in cleaned.items()
+            if v not in (None, "", [])
+        },
+    )
+    return contact
+
+
+def update_contact(actor, contact: Contact, *, expected_version, values: dict) -> dict:
+    """Save changes to a contact; returns what changed. Writers of the contact's city.
+
+    The city and the version are never taken from ``values``. Raises StaleEdit when the
+    contact changed since ``expected_version``, ValidationError, Forbidden.
+    """
+    records.require_write(actor, contact)
+    records.check_version(contact, expected_version)
+    changes = records.apply_changes(contact, _clean(actor, values, contact.organisation))
+    if changes:
+        _index(contact)
+        db.session.flush()
+        audit.record(actor, "contact.update", obj=contact, changes=changes)
+    return changes
+
+
+def archive_contact(actor, contact: Contact) -> None:
+    """Archive a contact (it leaves lists and search). Writers of its city."""
+    records.archive(actor, contact, action_prefix="contact")
+
+
+def restore_contact(actor, contact: Contact) -> None:
+    """Restore an archived contact. Writers of its city."""
+    records.restore(actor, contact, action_prefix="contact")
+
+
+def list_contacts(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+    """The contacts ``actor`` may see, filtered and sorted, one page at a time."""
+    stmt = select_visible(actor, Contact, include_archived=True).options(
+        joinedload(Contact.organisation).joinedload(Organisation.place),
+        joinedload(Contact.city),
+        selectinload(Contact.themes),
+    )
+    stmt = apply_filter(stmt, Contact, flt, actor=actor)
+    if flt.organisation is not None:
+        stmt = stmt.where(Contact.organisation_id == flt.organisation.id)
+    order = {
+        "name": (Contact.family_name, Contact.given_name, Contact.name_zh, Contact.id),
+        "updated": (Contact.updated_at.desc(), Contact.id.desc()),
+        "verified": (Contact.last_verified_on.asc(), Contact.id),
+    }.get(flt.sort, (Contact.family_name, Contact.given_name, Contact.name_zh, Contact.id))
+    return paginate(stmt.order_by(*order), page=page, per_page=per_page)
+
+
+def interactions_of(actor, contact: Contact) -> list[Interaction]:
+    """The interactions with a contact that ``actor`` may see, newest first."""
+    return list(
+        db.session.scalars(
+            select_visible(actor, Interaction)
+            .join(interaction_contacts, interaction_contacts.c.interaction_id == Interaction.id)
+            .where(interaction_contacts.c.contact_id == contact.id)
+            .options(selectinload(Interaction.themes), joinedload(Interaction.city))
+            .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
+        ).unique()
+    )
+
+
+def contacts_for_picker(actor, city_id: int | None) -> list[Contact]:
+    """The live contacts of a city, for choosing who took part in an interaction."""
+    if city_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select_visible(actor, Contact)
+            .where(Contact.city_id == city_id)
+            .options(joinedload(Contact.organisation))
+            .order_by(Contact.family_name, Contact.given_name, Contact.name_zh)
+        )
+    )
+
+
+def themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).where(Theme.active).order_by(Theme.position)))

@@ -1,0 +1,203 @@
+"""The interaction log: meetings, visits, calls, messages and events, owned by a city."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.extensions import db
+from portal.models.contacts import INTERACTION_KINDS, Interaction, interaction_organisations
+from portal.models.mixins import Visibility
+from portal.models.organisations import Organisation
+from portal.models.reference import City
+from portal.security.permissions import READ, can, select_visible
+from portal.services import audit, organisations, records
+from portal.services.errors import Forbidden, ValidationError
+from portal.services.listing import RecordFilter, apply_filter
+from portal.services.records import Page, paginate
+from portal.textfold import search_text
+
+FIELDS = (
+    "occurred_on",
+    "kind",
+    "title",
+    "summary",
+    "follow_up_on",
+    "follow_up_done",
+    "visibility",
+    "contacts",
+    "organisations",
+    "themes",
+)
+
+
+def _clean(actor, values: dict) -> dict:
+    errors: dict[str, str] = {}
+    cleaned = {k: values.get(k) for k in FIELDS}
+    extra, problem = organisations.resolve_for_link(
+        actor,
+        values.get("organisation_name", ""),
+        create=bool(values.get("create_organisation")),
+    )
+    if problem and problem != "create":
+        errors["organisation_name"] = problem
+    cleaned["title"] = (cleaned["title"] or "").strip()
+    cleaned["summary"] = (cleaned["summary"] or "").strip()
+    if not cleaned["title"]:
+        errors["title"] = str(_l("Give the interaction a short title."))
+    elif len(cleaned["title"]) > 200:
+        errors["title"] = str(_l("Use at most %(n)d characters.", n=200))
+    if cleaned["occurred_on"] is None:
+        errors["occurred_on"] = str(_l("Enter the date."))
+    if cleaned["kind"] not in INTERACTION_KINDS:
+        errors["kind"] = str(_l("Choose what kind of interaction it was."))
+    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
+        errors["visibility"] = str(_l("Choose who sees this interaction."))
+    follow_up = cleaned["follow_up_on"]
+    if follow_up and cleaned["occurred_on"] and follow_up < cleaned["occurred_on"]:
+        errors["follow_up_on"] = str(_l("The follow-up cannot be before the interaction."))
+    cleaned["follow_up_done"] = bool(cleaned["follow_up_done"]) and follow_up is not None
+    # Only people the actor may see can be linked (a form could post any id).
+    contacts = list(cleaned["contacts"] or [])
+    if any(not can(actor, READ, c) for c in contacts):
+        errors["contacts"] = str(_l("Choose contacts from the list."))
+    cleaned["contacts"] = contacts
+    cleaned["themes"] = list(cleaned["themes"] or [])
+    if errors:
+        raise ValidationError(errors)
+    if problem == "create":
+        extra = organisations.create_organisation(
+            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
+        )
+    linked = {o.id: o for o in (cleaned["organisations"] or [])}
+    if extra is not None:
+        linked.setdefault(extra.id, extra)
+    for contact in contacts:
+        if contact.organisation is not None:
+            linked.setdefault(contact.organisation.id, contact.organisation)
+    cleaned["organisations"] = list(linked.values())
+    return cleaned
+
+
+def _index(interaction: Interaction) -> None:
+    interaction.search_text = search_text(
+        interaction.title,
+        interaction.summary,
+        *(c.display_name for c in interaction.contacts),
+        *(o.name_en for o in interaction.organisations),
+    )
+
+
+def create_interaction(actor, city: City, values: dict) -> Interaction:
+    """Log an interaction for ``city``. Writers of that city. The organisations of the
+    chosen contacts are linked too. Raises ValidationError, Forbidden."""
+    if not can(actor, "city.create_records", city):
+        raise Forbidden("city.create_records", city)
+    cleaned = _clean(actor, values)
+    interaction = Interaction(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
+    db.session.add(interaction)
+    _index(interaction)
+    db.session.flush()
+    audit.record(
+        actor,
+        "interaction.create",
+        obj=interaction,
+        changes={
+            k: [
+                None,
+                records._plain(v)
+                if not isinstance(v, list)
+                else sorted(records._label(i) for i in v),
+            ]
+            for k, v in cleaned.items()
+            if v not in (None, "", [], False)
+        },
+    )
+    return interaction
+
+
+def update_interaction(actor, interaction: Interaction, *, expected_version, values) -> dict:
+    """Save changes to an interaction; returns what changed. Writers of its city.
+    Raises StaleEdit, ValidationError, Forbidden."""
+    records.require_write(actor, interaction)
+    records.check_version(interaction, expected_version)
+    cleaned = _clean(actor, values)
+    # Links to records the actor cannot see are kept as they are: they are not the
+    # actor's to remove, and the form never showed them.
+    hidden = [c for c in interaction.contacts if not can(actor, READ, c)]
+    cleaned["contacts"] = cleaned["contacts"] + [c for c in hidden if c not in cleaned["contacts"]]
+    changes = records.apply_changes(interaction, cleaned)
+    if changes:
+        _index(interaction)
+        db.session.flush()
+        audit.record(actor, "interaction.update", obj=interaction, changes=changes)
+    return changes
+
+
+def archive_interaction(actor, interaction: Interaction) -> None:
+    """Archive an interaction. Writers of its city."""
+    records.archive(actor, interaction, action_prefix="interaction")
+
+
+def restore_interaction(actor, interaction: Interaction) -> None:
+    """Restore an archived interaction. Writers of its city."""
+    records.restore(actor, interaction, action_prefix="interaction")
+
+
+def _eager(stmt):
+    return stmt.options(
+        selectinload(Interaction.contacts),
+        selectinload(Interaction.organisations),
+        selectinload(Interaction.themes),
+        joinedload(Interaction.city),
+    )
+
+
+def list_interactions(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+    """The interactions ``actor`` may see, filtered, newest first by default."""
+    stmt = _eager(select_visible(actor, Interaction, include_archived=True))
+    stmt = apply_filter(stmt, Interaction, flt, actor=actor)
+    if flt.organisation is not None:
+        stmt = stmt.where(Interaction.organisations.any(Organisation.id == flt.organisation.id))
+    order = {
+        "oldest": (Interaction.occurred_on.asc(), Interaction.id),
+        "title": (Interaction.title, Interaction.id),
+        "follow_up": (Interaction.follow_up_on.asc(), Interaction.id),
+    }.get(flt.sort, (Interaction.occurred_on.desc(), Interaction.id.desc()))
+    return paginate(stmt.order_by(*order), page=page, per_page=per_page)
+
+
+def interactions_with_organisation(actor, org: Organisation) -> list[Interaction]:
+    """The visible interactions that name an organisation, newest first."""
+    return list(
+        db.session.scalars(
+            _eager(select_visible(actor, Interaction))
+            .join(
+                interaction_organisations,
+                interaction_organisations.c.interaction_id == Interaction.id,
+            )
+            .where(interaction_organisations.c.organisation_id == org.id)
+            .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
+        ).unique()
+    )
+
+
+def follow_ups(actor, city_id: int | None, *, today: date, days: int = 14):
+    """The city's open follow-ups: (overdue, due within ``days``), soonest first."""
+    if city_id is None:
+        return [], []
+    rows = list(
+        db.session.scalars(
+            select_visible(actor, Interaction)
+            .where(
+                Interaction.city_id == city_id,
+                Interaction.follow_up_on.is_not(None),
+                Interaction.follow_up_on <= today + timedelta(days=days),
+                Interaction.follow_up_done.is_(False),
+            )
+            .order_by(Interaction.follow_up_on, Interaction.id)
+        )
+    )
+    return [r for r in rows if r.follow_up_on < today], [r for r in rows if r.follow_up_on >= today]

@@ -1,0 +1,114 @@
+"""What every city-owned record kind shares: write checks, versioned changes with their
+audit diff, archive and restore, and pages of results."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from portal.extensions import db
+from portal.security.permissions import WRITE, can
+from portal.services import audit
+from portal.services.errors import Forbidden, StaleEdit, ValidationError
+from portal.timeutil import utcnow
+
+
+def require_write(actor, record) -> None:
+    if not can(actor, WRITE, record):
+        raise Forbidden(WRITE, record)
+
+
+def check_version(record, expected_version: int | None) -> None:
+    """Refuse a save based on an older version of the record than the stored one."""
+    if expected_version is None or int(expected_version) != record.version:
+        raise StaleEdit(record)
+
+
+def apply_changes(record, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set the given fields on ``record``; return ``{field: [old, new]}`` for those that
+    changed. Many-to-many lists are compared as sets of their items' labels."""
+    changes: dict[str, list[Any]] = {}
+    for field, new in values.items():
+        old = getattr(record, field)
+        if isinstance(new, list):
+            old_labels = sorted(_label(o) for o in old)
+            new_labels = sorted(_label(n) for n in new)
+            if old_labels != new_labels:
+                changes[field] = [old_labels, new_labels]
+                setattr(record, field, new)
+            continue
+        if _comparable(old) != _comparable(new):
+            changes[field] = [_plain(old), _plain(new)]
+            setattr(record, field, new)
+    return changes
+
+
+def _label(item) -> str:
+    for attr in ("slug", "display_name", "name_en", "title"):
+        if hasattr(item, attr):
+            return str(getattr(item, attr))
+    return str(item.id)
+
+
+def _comparable(value):
+    return value.id if hasattr(value, "__tablename__") else value
+
+
+def _plain(value) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if hasattr(value, "__tablename__"):
+        return _label(value)
+    return str(value)
+
+
+def archive(actor, record, *, action_prefix: str) -> None:
+    """Archive a record: it leaves lists and search, and its city can restore it."""
+    require_write(actor, record)
+    if record.archived_at is not None:
+        raise ValidationError({"": "already archived"})
+    record.archived_at = utcnow()
+    db.session.flush()
+    audit.record(actor, f"{action_prefix}.archive", obj=record, changes={"archived": [False, True]})
+
+
+def restore(actor, record, *, action_prefix: str) -> None:
+    """Bring an archived record back into lists and search."""
+    require_write(actor, record)
+    if record.archived_at is None:
+        raise ValidationError({"": "not archived"})
+    record.archived_at = None
+    db.session.flush()
+    audit.record(actor, f"{action_prefix}.restore", obj=record, changes={"archived": [True, False]})
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(stmt: Select, *, page: int, per_page: int) -> Page:
+    """Two statements whatever the size: the total, and one page of rows."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(1, page), pages)
+    items = list(db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique())
+    return Page(items=items, total=total, number=number, per_page=per_page)
