@@ -19,6 +19,13 @@ class VersionedForm(FlaskForm):
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
+    def refresh_version(self, version: int) -> None:
+        """After a refused stale save: carry the current version, so that saving again
+        (having seen the other change) goes through. The field renders what was posted
+        unless raw_data is replaced too."""
+        self.version.data = version
+        self.version.raw_data = [str(version)]
+
 
 def attach_errors(form: FlaskForm, error: ValidationError) -> list[str]:
     """Put a service's messages next to the form's fields; returns the form-level ones."""

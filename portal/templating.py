@@ -25,9 +25,19 @@ def init_app(app: Flask) -> None:
         interaction_kind_labels=INTERACTION_KIND_LABELS,
         organisation_kind_labels=ORGANISATION_KIND_LABELS,
     )
+    app.jinja_env.filters["audit_value"] = _audit_value
     app.jinja_env.filters["date_short"] = lambda d: format_date(d, "medium") if d else ""
     app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.filters["thousands"] = lambda n: f"{n:,}".replace(",", "\u00a0")
+
+
+def _audit_value(value) -> str:
+    """A value in the audit history: empty ones as a dash, lists joined."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def _url_with(**changes) -> str:

@@ -185,6 +185,16 @@ def test_a_stale_edit_is_refused_and_shows_the_other_change(app, admin_client, m
     assert 'value="Saara S."' in page  # and the typed one is not lost
     current = user_by_email(app, user.email)
     assert (current.name, current.role) == ("Saara Salo-Mäki", "viewer")
+    # Having seen the other change, the admin saves again on purpose: it goes through.
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    assert version != stale_version
+    response = client.post(
+        f"/admin/users/{user.id}",
+        data={"version": version, "email": user.email, "name": "Saara S.",
+              "role": "officer", "city": "salo", "locale": ""},
+    )
+    assert response.status_code == 302
+    assert user_by_email(app, user.email).name == "Saara S."
 
 
 def test_extra_posted_fields_change_nothing(app, admin_client, make_user):

@@ -90,7 +90,7 @@ def edit_user(user_id: int):
         except StaleEdit:
             db.session.rollback()
             stale = accounts.user_for_management(current_user, user_id)
-            form.version.data = stale.version
+            form.refresh_version(stale.version)
             errors = [
                 _(
                     "Someone else changed this account while you were editing it. Nothing was "

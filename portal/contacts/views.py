@@ -23,11 +23,15 @@ from portal.services.errors import StaleEdit, ValidationError
 from portal.services.organisations import all_places
 
 
-def _prepare(form: ContactForm) -> dict:
-    """Fill the form's choices; return the themes by id for reading the answers."""
+def _prepare(form: ContactForm, *, choosing_city: bool = False) -> dict:
+    """Fill the form's choices; return the themes by id for reading the answers. Only an
+    admin creating a record (admins belong to no city) chooses its city."""
     themes = contacts.themes()
     form.themes.choices = choices((t.id, t.name_en) for t in themes)
-    form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
+    if choosing_city:
+        form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
+    else:
+        del form.city
     return {str(t.id): t for t in themes}
 
 
@@ -102,7 +106,7 @@ def index():
 def new():
     city = city_for_new_record(request.form.get("city"))
     form = ContactForm()
-    themes_by_id = _prepare(form)
+    themes_by_id = _prepare(form, choosing_city=current_user.city_id is None)
     errors: list[str] = []
     if form.validate_on_submit():
         try:
@@ -148,7 +152,7 @@ def edit(contact_id: int):
             db.session.rollback()
             contact = load_visible(current_user, Contact, contact_id)
             conflict = stale_differences(form, _current(contact))
-            form.version.data = contact.version
+            form.refresh_version(contact.version)
             errors = [
                 _(
                     "Someone else saved this contact while you were editing it. Nothing "

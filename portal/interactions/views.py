@@ -23,8 +23,11 @@ from portal.services.errors import StaleEdit, ValidationError
 from portal.services.organisations import all_places
 
 
-def _prepare(form: InteractionForm, city_id: int, linked_orgs=()) -> dict:
-    """Fill the choices: the city's contacts, the organisations linked so far, themes."""
+def _prepare(
+    form: InteractionForm, city_id: int, linked_orgs=(), *, choosing_city: bool = False
+) -> dict:
+    """Fill the choices: the city's contacts, the organisations linked so far, themes; the
+    city only for an admin creating one (admins belong to no city)."""
     themes = contacts.themes()
     people = contacts.contacts_for_picker(current_user, city_id)
     form.themes.choices = choices((t.id, t.name_en) for t in themes)
@@ -33,7 +36,10 @@ def _prepare(form: InteractionForm, city_id: int, linked_orgs=()) -> dict:
         for c in people
     )
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
-    form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
+    if choosing_city:
+        form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
+    else:
+        del form.city
     return {
         "themes": {str(t.id): t for t in themes},
         "contacts": {str(c.id): c for c in people},
@@ -99,7 +105,7 @@ def new():
         # Logged from a contact's page: that person is ticked already.
         initial["contacts"] = [contact_id]
     form = InteractionForm(data=initial)
-    lookup = _prepare(form, city.id)
+    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
     errors: list[str] = []
     if form.validate_on_submit():
         try:
@@ -156,7 +162,7 @@ def edit(interaction_id: int):
                     "visibility": interaction.visibility,
                 },
             )
-            form.version.data = interaction.version
+            form.refresh_version(interaction.version)
             errors = [
                 _(
                     "Someone else saved this interaction while you were editing it. "

@@ -165,7 +165,7 @@ def edit(org_id: int):
         except StaleEdit:
             db.session.rollback()
             org = organisations.organisation_or_404(org_id)
-            form.version.data = org.version
+            form.refresh_version(org.version)
             stale = True
             errors = [
                 _(
