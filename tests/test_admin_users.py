@@ -190,8 +190,14 @@ def test_a_stale_edit_is_refused_and_shows_the_other_change(app, admin_client, m
     assert version != stale_version
     response = client.post(
         f"/admin/users/{user.id}",
-        data={"version": version, "email": user.email, "name": "Saara S.",
-              "role": "officer", "city": "salo", "locale": ""},
+        data={
+            "version": version,
+            "email": user.email,
+            "name": "Saara S.",
+            "role": "officer",
+            "city": "salo",
+            "locale": "",
+        },
     )
     assert response.status_code == 302
     assert user_by_email(app, user.email).name == "Saara S."

@@ -13,11 +13,22 @@ from portal.models import AuditEvent, Contact, Organisation
 
 def contact_form(**fields) -> dict:
     data = {
-        "family_name": "Wang", "given_name": "Li", "family_name_first": "1", "name_zh": "王丽",
-        "pinyin": "Wáng Lì", "title": "Director", "organisation_name": "", "email": "",
-        "phone": "", "wechat": "", "languages": "Chinese, English", "notes": "",
-        "source": "Business card, Helsinki Week 2019", "legal_basis": "public_task",
-        "last_verified_on": "", "visibility": "city",
+        "family_name": "Wang",
+        "given_name": "Li",
+        "family_name_first": "1",
+        "name_zh": "王丽",
+        "pinyin": "Wáng Lì",
+        "title": "Director",
+        "organisation_name": "",
+        "email": "",
+        "phone": "",
+        "wechat": "",
+        "languages": "Chinese, English",
+        "notes": "",
+        "source": "Business card, Helsinki Week 2019",
+        "legal_basis": "public_task",
+        "last_verified_on": "",
+        "visibility": "city",
     }
     data.update(fields)
     return data
@@ -31,13 +42,22 @@ def get_contact(app, contact_id) -> Contact:
 
 
 def test_an_officer_adds_a_contact_at_a_registry_organisation(app, client_as, make_organisation):
-    org = make_organisation("Beijing Municipal Bureau of Sports", "北京市体育局", "Běijīng Shì Tǐyù Jú")
+    org = make_organisation(
+        "Beijing Municipal Bureau of Sports", "北京市体育局", "Běijīng Shì Tǐyù Jú"
+    )
     client, officer = client_as("officer", "helsinki")
-    response = client.post("/contacts/new", data=contact_form(
-        organisation_name="beijing municipal bureau of sports", themes=["2"],
-        email="wang.li@example.cn", phone="+86 10 6519 2000",
-    ))
-    assert response.status_code == 302, re.findall(r'error-message.*', response.get_data(as_text=True))
+    response = client.post(
+        "/contacts/new",
+        data=contact_form(
+            organisation_name="beijing municipal bureau of sports",
+            themes=["2"],
+            email="wang.li@example.cn",
+            phone="+86 10 6519 2000",
+        ),
+    )
+    assert response.status_code == 302, re.findall(
+        r"error-message.*", response.get_data(as_text=True)
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<h1>Wang Li" in page and '<span lang="zh">王丽</span>' in page
     assert "Beijing Municipal Bureau of Sports" in page and "Private to Helsinki" in page
@@ -50,10 +70,16 @@ def test_an_officer_adds_a_contact_at_a_registry_organisation(app, client_as, ma
 
 def test_names_display_in_their_own_order(app, client_as):
     client, _ = client_as()
-    client.post("/contacts/new", data=contact_form(family_name="Korhonen", given_name="Anna",
-                                                   family_name_first="0", name_zh=""))
-    client.post("/contacts/new", data=contact_form(family_name="", given_name="",
-                                                   name_zh="张伟", pinyin="Zhāng Wěi"))
+    client.post(
+        "/contacts/new",
+        data=contact_form(
+            family_name="Korhonen", given_name="Anna", family_name_first="0", name_zh=""
+        ),
+    )
+    client.post(
+        "/contacts/new",
+        data=contact_form(family_name="", given_name="", name_zh="张伟", pinyin="Zhāng Wěi"),
+    )
     page = client.get("/contacts/").get_data(as_text=True)
     assert ">Anna Korhonen</a>" in page
     assert ">Zhāng Wěi</a>" in page and '<span lang="zh">张伟</span>' in page
@@ -62,16 +88,26 @@ def test_names_display_in_their_own_order(app, client_as):
 @pytest.mark.parametrize(
     "fields,field,message",
     [
-        ({"family_name": "", "name_zh": ""}, "family_name", "Enter the family name, or the name in Chinese"),
+        (
+            {"family_name": "", "name_zh": ""},
+            "family_name",
+            "Enter the family name, or the name in Chinese",
+        ),
         ({"email": "wang.li(at)example"}, "email", "Enter an e-mail address"),
         ({"phone": "010 6519 2000"}, "phone", "international form"),
         ({"phone": "+86 10"}, "phone", "international form"),
-        ({"organisation_name": "No Such Bureau"}, "organisation_name", "No organisation in the registry"),
+        (
+            {"organisation_name": "No Such Bureau"},
+            "organisation_name",
+            "No organisation in the registry",
+        ),
         ({"last_verified_on": "2999-01-01"}, "last_verified_on", "cannot be in the future"),
         ({"legal_basis": "whim"}, "legal_basis", "Not a valid choice"),
     ],
 )
-def test_bad_input_gets_a_message_by_the_field_and_saves_nothing(app, client_as, fields, field, message):
+def test_bad_input_gets_a_message_by_the_field_and_saves_nothing(
+    app, client_as, fields, field, message
+):
     client, _ = client_as()
     page = client.post("/contacts/new", data=contact_form(**fields)).get_data(as_text=True)
     assert message in page
@@ -84,8 +120,12 @@ def test_bad_input_gets_a_message_by_the_field_and_saves_nothing(app, client_as,
 
 def test_an_unknown_organisation_is_created_on_the_spot_when_asked(app, client_as):
     client, _ = client_as()
-    response = client.post("/contacts/new", data=contact_form(
-        organisation_name="Beijing Winter Sports Training Centre", create_organisation="y"))
+    response = client.post(
+        "/contacts/new",
+        data=contact_form(
+            organisation_name="Beijing Winter Sports Training Centre", create_organisation="y"
+        ),
+    )
     assert response.status_code == 302
     with app.app_context():
         org = db.session.scalars(select(Organisation)).one()
@@ -95,8 +135,10 @@ def test_an_unknown_organisation_is_created_on_the_spot_when_asked(app, client_a
 
 def test_organisation_not_created_when_the_rest_of_the_form_is_bad(app, client_as):
     client, _ = client_as()
-    client.post("/contacts/new", data=contact_form(
-        organisation_name="New Bureau", create_organisation="y", email="bad"))
+    client.post(
+        "/contacts/new",
+        data=contact_form(organisation_name="New Bureau", create_organisation="y", email="bad"),
+    )
     with app.app_context():
         assert db.session.query(Organisation).count() == 0
 
@@ -143,10 +185,20 @@ def test_posted_extra_fields_cannot_move_or_forge_a_contact(app, client_as, make
     client, _ = client_as("officer", "helsinki")
     contact_id = make_contact("helsinki")
     before = get_contact(app, contact_id)
-    data = edit_form(client, contact_id, city_id="2", city="espoo", created_by_id="1",
-                     archived_at="2020-01-01", id="999", search_text="x")
+    data = edit_form(
+        client,
+        contact_id,
+        city_id="2",
+        city="espoo",
+        created_by_id="1",
+        archived_at="2020-01-01",
+        id="999",
+        search_text="x",
+    )
     response = client.post(f"/contacts/{contact_id}/edit", data=data)
-    assert response.status_code == 302, re.findall(r"<li><a href=.*", response.get_data(as_text=True))
+    assert response.status_code == 302, re.findall(
+        r"<li><a href=.*", response.get_data(as_text=True)
+    )
     after = get_contact(app, contact_id)
     assert after.city_id == before.city_id and after.archived_at is None
     assert after.id == contact_id and after.created_by_id == before.created_by_id
@@ -180,18 +232,29 @@ def test_another_citys_private_contact_is_nowhere_to_be_found(
     app, client_as, make_contact, make_organisation, make_interaction
 ):
     org = make_organisation("Zhongguancun Science Park", "中关村科技园区")
-    secret = make_contact("helsinki", "city", family_name="Salainen", organisation=org,
-                          themes=["education"])
-    shared = make_contact("helsinki", "network", family_name="Jaettu", organisation=org,
-                          themes=["education"])
-    make_interaction("helsinki", "city", title="Secret talks", contacts=[secret],
-                     organisations=[org])
+    secret = make_contact(
+        "helsinki", "city", family_name="Salainen", organisation=org, themes=["education"]
+    )
+    shared = make_contact(
+        "helsinki", "network", family_name="Jaettu", organisation=org, themes=["education"]
+    )
+    make_interaction(
+        "helsinki", "city", title="Secret talks", contacts=[secret], organisations=[org]
+    )
     client, _ = client_as("officer", "espoo")
     assert client.get(f"/contacts/{secret}").status_code == 404
     assert client.get(f"/contacts/{secret}/edit").status_code == 404
     assert client.get(f"/contacts/{shared}").status_code == 200
-    for query in ("", "?q=salainen", "?theme=education", f"?organisation={org}",
-                  "?place=beijing", "?city=helsinki", "?visibility=city", "?archived=1"):
+    for query in (
+        "",
+        "?q=salainen",
+        "?theme=education",
+        f"?organisation={org}",
+        "?place=beijing",
+        "?city=helsinki",
+        "?visibility=city",
+        "?archived=1",
+    ):
         page = client.get(f"/contacts/{query}").get_data(as_text=True)
         assert "Salainen" not in page, query
     listing = client.get("/contacts/?city=helsinki").get_data(as_text=True)

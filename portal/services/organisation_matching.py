@@ -141,6 +141,28 @@ def similarity(a_tokens: frozenset[str], b_tokens: frozenset[str]) -> float:
     return len(a_tokens & b_tokens) / len(a_tokens | b_tokens)
 
 
+def _joined_significant(name: str | None) -> str:
+    words = _NOT_WORD.split(fold(name or "").replace("&", " and "))
+    return "".join(w for w in words if w and w not in COMMON_WORDS and not _CJK.search(w))
+
+
+def coverage(typed: str | None, candidate) -> float:
+    """For syllables typed apart ("zhong guan cun science park"): how much of the typed
+    name, joined up, is made of the candidate's significant words, times how many of the
+    candidate's words it contains."""
+    joined = _joined_significant(typed)
+    if len(joined) < 4:
+        return 0.0
+    best = 0.0
+    for words in (loose_tokens(candidate.name_en), loose_tokens(candidate.pinyin)):
+        found = [w for w in words if len(w) >= 3 and w in joined]
+        if not found:
+            continue
+        typed_share = min(1.0, sum(len(w) for w in found) / len(joined))
+        best = max(best, typed_share * len(found) / len(words))
+    return best
+
+
 def score(candidate, *, name_en: str, name_zh: str, pinyin: str) -> float:
     """How likely ``candidate`` (an Organisation) is the organisation being typed, 0 to 1."""
     typed_key = exact_key(name_en)
@@ -161,6 +183,7 @@ def score(candidate, *, name_en: str, name_zh: str, pinyin: str) -> float:
             len(w) >= 4 and w in candidate.match_pinyin for w in joined
         ):
             best = max(best, 0.6)
+    best = max(best, coverage(name_en, candidate), coverage(pinyin, candidate))
     if name_zh and candidate.name_zh:
         a, b = loose_zh(name_zh), loose_zh(candidate.name_zh)
         if a and b and (a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a))):
