@@ -163,3 +163,28 @@ def test_demo_accounts_can_log_in(app, client):
     page = client.get("/").get_data(as_text=True)
     assert "Aino Virtanen" in page
     assert "Beijing" in client.get("/cities/helsinki").get_data(as_text=True)
+
+
+def test_demo_records_are_realistic_idempotent_and_respect_tenancy(app, client):
+    from portal.models import Contact, Interaction, Organisation
+
+    run(app, "demo")
+    run(app, "demo")
+    with app.app_context():
+        counts = [db.session.query(m).count() for m in (Organisation, Contact, Interaction)]
+        cities_with_records = {c.city.slug for c in db.session.scalars(select(Contact))}
+    assert counts == [16, 9, 8]
+    assert {"helsinki", "espoo", "lahti", "turku", "rovaniemi"} <= cities_with_records
+    client.post("/login", data={"email": "officer@espoo.example", "password": demo.DEMO_PASSWORD})
+    listing = client.get("/contacts/").get_data(as_text=True)
+    assert "Wang Li" in listing  # Helsinki shares its FAO contact
+    assert "Zhang Wei" not in listing  # but keeps the sports bureau contact to itself
+    sports = client.get("/organisations/?q=bureau+of+sports").get_data(as_text=True)
+    assert "Beijing Municipal Bureau of Sports" in sports
+    helsinki = app.test_client()
+    helsinki.post(
+        "/login", data={"email": "officer@helsinki.example", "password": demo.DEMO_PASSWORD}
+    )
+    home = helsinki.get("/").get_data(as_text=True)
+    assert "Sister-school pairs for 2027" in home  # an overdue follow-up
+    assert "Coaching exchange for youth ice hockey" in home  # one due within 14 days

@@ -1,8 +1,9 @@
-"""The demo data set: accounts in five cities plus the network's coordinator and admin.
+"""The demo data set: accounts in five cities plus the network's coordinator and admin,
+and the records of demo_records.py.
 
 Drawn from ../shared/seeds/: Helsinki's sister-city relationship with Beijing (2006, with the
-action plans of 2017-2019 and 2019-2023) comes with the reference data; later modules add
-their records here. Every address is under the reserved .example domain.
+action plans of 2017-2019 and 2019-2023) comes with the reference data. Every address is
+under the reserved .example domain.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from portal.extensions import db
 from portal.models.accounts import Role, User
 from portal.models.reference import City
 from portal.services.accounts import create_user
+from portal.services.demo_records import load_demo_records
 
 # Shown on the console by `make run`; good for a demo only, never for real accounts.
 DEMO_PASSWORD = "kiina-verkosto-demo"  # noqa: S105
@@ -52,4 +54,6 @@ def load_demo_data() -> list[User]:
         created.append(
             create_user(None, email=email, name=name, role=role, city=city, password=DEMO_PASSWORD)
         )
+    db.session.flush()
+    load_demo_records()
     return created
