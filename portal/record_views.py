@@ -3,17 +3,20 @@ query string, the city a new record belongs to, and the archive and restore butt
 
 from __future__ import annotations
 
-from flask import flash, request
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.forms import attach_errors, stale_differences
 from portal.models.accounts import Role
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
-from portal.security.permissions import deny, require
-from portal.services.errors import ValidationError
+from portal.security.permissions import WRITE, deny, load_visible, require
+from portal.services.errors import StaleEdit, ValidationError
 from portal.services.listing import RecordFilter
 from portal.services.organisations import place_by_slug
 
@@ -84,3 +87,71 @@ def run_archive_action(service, record, done_message: str) -> None:
         return
     db.session.commit()
     flash(done_message, "success")
+
+
+def save_new(form, *, create, template: str, detail: Callable[[object], str], **context):
+    """The POST half of a "new record" page: on a valid form call ``create()`` (a service
+    call returning the record), commit and go to the record; otherwise, or when the service
+    refuses the input, show the form again with the messages by their fields."""
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            record = create()
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(detail(record))
+    return render_template(template, form=form, errors=errors, **context)
+
+
+def save_edit(
+    form,
+    *,
+    update,
+    reload,
+    current: Callable[[object], dict],
+    what: str,
+    template: str,
+    detail: Callable[[object], str],
+    record,
+    **context,
+):
+    """The POST half of an "edit record" page, with the conflict handling every versioned
+    record shares: a stale save is refused, the other person's values are shown next to the
+    user's, and the form carries the current version so that saving again goes through."""
+    errors: list[str] = []
+    conflict: list = []
+    if form.validate_on_submit():
+        try:
+            update(form.version.data)
+        except StaleEdit:
+            db.session.rollback()
+            record = reload()
+            conflict = stale_differences(form, current(record))
+            form.refresh_version(record.version)
+            errors = [
+                _(
+                    "Someone else saved this %(what)s while you were editing it. Nothing was "
+                    "saved. Their values are shown below; save again to keep yours.",
+                    what=what,
+                )
+            ]
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(detail(record))
+    return render_template(
+        template, form=form, errors=errors, conflict=conflict, record=record, **context
+    )
+
+
+def archive_action(model, record_id: int, service, message: str, back: Callable[[int], str]):
+    """A POST that archives or restores one record through ``service``."""
+    record = load_visible(current_user, model, record_id)
+    require(current_user, WRITE, record)
+    run_archive_action(service, record, message)
+    return redirect(back(record_id))

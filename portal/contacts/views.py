@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.contacts import bp
 from portal.contacts.forms import LEGAL_BASIS_LABELS, ContactForm, EditContactForm
-from portal.extensions import db
-from portal.forms import attach_errors, choices, stale_differences
+from portal.forms import choices
 from portal.models.contacts import Contact
 from portal.record_views import (
+    archive_action,
     city_for_new_record,
     filter_from_request,
     page_number,
-    run_archive_action,
+    save_edit,
+    save_new,
 )
 from portal.security.permissions import WRITE, load_visible, require
 from portal.services import audit, cities, contacts
-from portal.services.errors import StaleEdit, ValidationError
 from portal.services.organisations import all_places
 
 
@@ -102,22 +102,23 @@ def index():
     )
 
 
+def _detail_url(contact) -> str:
+    return url_for("contacts.detail", contact_id=contact.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     city = city_for_new_record(request.form.get("city"))
     form = ContactForm()
     themes_by_id = _prepare(form, choosing_city=current_user.city_id is None)
-    errors: list[str] = []
-    if form.validate_on_submit():
-        try:
-            contact = contacts.create_contact(current_user, city, _values(form, themes_by_id))
-        except ValidationError as error:
-            db.session.rollback()
-            errors = attach_errors(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, errors=errors, contact=None, city=city)
+    return save_new(
+        form,
+        create=lambda: contacts.create_contact(current_user, city, _values(form, themes_by_id)),
+        template="contacts/form.html",
+        detail=_detail_url,
+        contact=None,
+        city=city,
+    )
 
 
 @bp.route("/<int:contact_id>")
@@ -138,56 +139,39 @@ def edit(contact_id: int):
     require(current_user, WRITE, contact)
     form = EditContactForm(data=_initial(contact))
     themes_by_id = _prepare(form)
-    errors: list[str] = []
-    conflict = []
-    if form.validate_on_submit():
-        try:
-            contacts.update_contact(
-                current_user,
-                contact,
-                expected_version=form.version.data,
-                values=_values(form, themes_by_id),
-            )
-        except StaleEdit:
-            db.session.rollback()
-            contact = load_visible(current_user, Contact, contact_id)
-            conflict = stale_differences(form, _current(contact))
-            form.refresh_version(contact.version)
-            errors = [
-                _(
-                    "Someone else saved this contact while you were editing it. Nothing "
-                    "was saved. Their values are below; save again to keep yours."
-                )
-            ]
-        except ValidationError as error:
-            db.session.rollback()
-            errors = attach_errors(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return render_template(
-        "contacts/form.html",
-        form=form,
-        errors=errors,
+    return save_edit(
+        form,
+        update=lambda version: contacts.update_contact(
+            current_user, contact, expected_version=version, values=_values(form, themes_by_id)
+        ),
+        reload=lambda: load_visible(current_user, Contact, contact_id),
+        current=_current,
+        what=_("contact"),
+        template="contacts/form.html",
+        detail=_detail_url,
+        record=contact,
         contact=contact,
         city=contact.city,
-        conflict=conflict,
     )
 
 
 @bp.route("/<int:contact_id>/archive", methods=["POST"])
 def archive(contact_id: int):
-    contact = load_visible(current_user, Contact, contact_id)
-    require(current_user, WRITE, contact)
-    run_archive_action(
-        contacts.archive_contact, contact, _("The contact is archived. You can restore it.")
+    return archive_action(
+        Contact,
+        contact_id,
+        contacts.archive_contact,
+        _("The contact is archived. You can restore it."),
+        lambda i: url_for("contacts.detail", contact_id=i),
     )
-    return redirect(url_for("contacts.detail", contact_id=contact_id))
 
 
 @bp.route("/<int:contact_id>/restore", methods=["POST"])
 def restore(contact_id: int):
-    contact = load_visible(current_user, Contact, contact_id)
-    require(current_user, WRITE, contact)
-    run_archive_action(contacts.restore_contact, contact, _("The contact is restored."))
-    return redirect(url_for("contacts.detail", contact_id=contact_id))
+    return archive_action(
+        Contact,
+        contact_id,
+        contacts.restore_contact,
+        _("The contact is restored."),
+        lambda i: url_for("contacts.detail", contact_id=i),
+    )

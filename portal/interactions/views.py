@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import db
-from portal.forms import attach_errors, choices, stale_differences
+from portal.forms import choices
 from portal.interactions import bp
 from portal.interactions.forms import EditInteractionForm, InteractionForm
 from portal.models.contacts import Interaction
 from portal.record_views import (
+    archive_action,
     city_for_new_record,
     filter_from_request,
     page_number,
-    run_archive_action,
+    save_edit,
+    save_new,
 )
 from portal.security.permissions import READ, WRITE, can, load_visible, require
 from portal.services import audit, cities, contacts, interactions
-from portal.services.errors import StaleEdit, ValidationError
 from portal.services.organisations import all_places
 
 
@@ -96,6 +96,10 @@ def index():
     )
 
 
+def _detail_url(interaction) -> str:
+    return url_for("interactions.detail", interaction_id=interaction.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     city = city_for_new_record(request.form.get("city"))
@@ -106,18 +110,13 @@ def new():
         initial["contacts"] = [contact_id]
     form = InteractionForm(data=initial)
     lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
-    errors: list[str] = []
-    if form.validate_on_submit():
-        try:
-            interaction = interactions.create_interaction(current_user, city, _values(form, lookup))
-        except ValidationError as error:
-            db.session.rollback()
-            errors = attach_errors(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("interactions.detail", interaction_id=interaction.id))
-    return render_template(
-        "interactions/form.html", form=form, errors=errors, interaction=None, city=city
+    return save_new(
+        form,
+        create=lambda: interactions.create_interaction(current_user, city, _values(form, lookup)),
+        template="interactions/form.html",
+        detail=_detail_url,
+        interaction=None,
+        city=city,
     )
 
 
@@ -133,75 +132,55 @@ def detail(interaction_id: int):
     )
 
 
+def _current(i: Interaction) -> dict:
+    return {
+        "title": i.title,
+        "summary": i.summary,
+        "occurred_on": i.occurred_on,
+        "follow_up_on": i.follow_up_on,
+        "visibility": i.visibility,
+    }
+
+
 @bp.route("/<int:interaction_id>/edit", methods=["GET", "POST"])
 def edit(interaction_id: int):
     interaction = load_visible(current_user, Interaction, interaction_id)
     require(current_user, WRITE, interaction)
     form = EditInteractionForm(data=_initial(interaction))
     lookup = _prepare(form, interaction.city_id, interaction.organisations)
-    errors: list[str] = []
-    conflict = []
-    if form.validate_on_submit():
-        try:
-            interactions.update_interaction(
-                current_user,
-                interaction,
-                expected_version=form.version.data,
-                values=_values(form, lookup),
-            )
-        except StaleEdit:
-            db.session.rollback()
-            interaction = load_visible(current_user, Interaction, interaction_id)
-            conflict = stale_differences(
-                form,
-                {
-                    "title": interaction.title,
-                    "summary": interaction.summary,
-                    "occurred_on": interaction.occurred_on,
-                    "follow_up_on": interaction.follow_up_on,
-                    "visibility": interaction.visibility,
-                },
-            )
-            form.refresh_version(interaction.version)
-            errors = [
-                _(
-                    "Someone else saved this interaction while you were editing it. "
-                    "Nothing was saved. Their values are below; save again to keep yours."
-                )
-            ]
-        except ValidationError as error:
-            db.session.rollback()
-            errors = attach_errors(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("interactions.detail", interaction_id=interaction.id))
-    return render_template(
-        "interactions/form.html",
-        form=form,
-        errors=errors,
+    return save_edit(
+        form,
+        update=lambda version: interactions.update_interaction(
+            current_user, interaction, expected_version=version, values=_values(form, lookup)
+        ),
+        reload=lambda: load_visible(current_user, Interaction, interaction_id),
+        current=_current,
+        what=_("interaction"),
+        template="interactions/form.html",
+        detail=_detail_url,
+        record=interaction,
         interaction=interaction,
         city=interaction.city,
-        conflict=conflict,
     )
 
 
 @bp.route("/<int:interaction_id>/archive", methods=["POST"])
 def archive(interaction_id: int):
-    interaction = load_visible(current_user, Interaction, interaction_id)
-    require(current_user, WRITE, interaction)
-    run_archive_action(
+    return archive_action(
+        Interaction,
+        interaction_id,
         interactions.archive_interaction,
-        interaction,
         _("The interaction is archived. You can restore it."),
+        lambda i: url_for("interactions.detail", interaction_id=i),
     )
-    return redirect(url_for("interactions.detail", interaction_id=interaction_id))
 
 
 @bp.route("/<int:interaction_id>/restore", methods=["POST"])
 def restore(interaction_id: int):
-    interaction = load_visible(current_user, Interaction, interaction_id)
-    require(current_user, WRITE, interaction)
-    run_archive_action(
-        interactions.restore_interaction, interaction, _("The interaction is restored.")
+    return archive_action(
+        Interaction,
+        interaction_id,
+        interactions.restore_interaction,
+        _("The interaction is restored."),
+        lambda i: url_for("interactions.detail", interaction_id=i),
     )
-    return redirect(url_for("interactions.detail", interaction_id=interaction_id))
