@@ -21,6 +21,7 @@ PUBLIC_ENDPOINTS = frozenset(
     {
         "auth.login",
         "auth.set_password",
+        "events.feed",  # calendar clients cannot log in: the secret token is the key
         "pages.accessibility",
         "pages.privacy",
         "static",
@@ -72,12 +73,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
+    from portal.agreements import bp as agreements_bp
     from portal.auth import bp as auth_bp
     from portal.cities import bp as cities_bp
     from portal.contacts import bp as contacts_bp
+    from portal.events import bp as events_bp
+    from portal.expertise import bp as expertise_bp
     from portal.interactions import bp as interactions_bp
     from portal.organisations import bp as organisations_bp
     from portal.pages import bp as pages_bp
+    from portal.projects import bp as projects_bp
 
     for blueprint in (
         auth_bp,
@@ -87,6 +92,10 @@ def _register_blueprints(app: Flask) -> None:
         contacts_bp,
         interactions_bp,
         organisations_bp,
+        projects_bp,
+        events_bp,
+        agreements_bp,
+        expertise_bp,
     ):
         app.register_blueprint(blueprint)
 

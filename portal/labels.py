@@ -19,3 +19,54 @@ ORGANISATION_KIND_LABELS = {
     "media": _l("Media"),
     "other": _l("Other"),
 }
+
+PROJECT_STATUS_LABELS = {
+    "idea": _l("Idea"),
+    "planned": _l("Planned"),
+    "active": _l("Active"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+
+FUNDING_SOURCE_LABELS = {
+    "own": _l("The city's own funds"),
+    "partner": _l("The Chinese partner"),
+    "third_party": _l("A third party"),
+    "eu": _l("EU funding"),
+    "national": _l("National funding"),
+}
+
+EVENT_KIND_LABELS = {
+    "incoming_delegation": _l("Incoming delegation"),
+    "outgoing_delegation": _l("Outgoing delegation"),
+    "festival": _l("Festival"),
+    "trade_mission": _l("Trade mission"),
+    "fair": _l("Fair"),
+    "seminar": _l("Seminar"),
+    "sports_event": _l("Sports event"),
+    "conference": _l("Conference"),
+    "signing": _l("Signing"),
+}
+
+AGREEMENT_KIND_LABELS = {
+    "sister_city": _l("Sister-city agreement"),
+    "friendship_city": _l("Friendship-city agreement"),
+    "mou": _l("Memorandum of understanding"),
+    "action_plan": _l("Action plan"),
+    "letter_of_intent": _l("Letter of intent"),
+    "cooperation": _l("Co-operation agreement"),
+}
+
+AGREEMENT_STATUS_LABELS = {
+    "in_preparation": _l("In preparation"),
+    "in_force": _l("In force"),
+    "expired": _l("Expired"),
+    "terminated": _l("Terminated"),
+}
+
+PROGRESS_LABELS = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}

@@ -48,6 +48,8 @@ def filter_from_request() -> RecordFilter:
         city=city,
         archived=args.get("archived") == "1",
         sort=args.get("sort", ""),
+        status=args.get("status", "")[:30],
+        kind=args.get("kind", "")[:30],
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from portal import labels
 from portal.i18n import LANGUAGE_NAMES, available_locales
 from portal.labels import INTERACTION_KIND_LABELS, ORGANISATION_KIND_LABELS
 from portal.security.permissions import can
@@ -22,13 +23,22 @@ def init_app(app: Flask) -> None:
         available_locales=available_locales,
         language_names=LANGUAGE_NAMES,
         url_with=_url_with,
+        labels=labels,
         interaction_kind_labels=INTERACTION_KIND_LABELS,
         organisation_kind_labels=ORGANISATION_KIND_LABELS,
     )
     app.jinja_env.filters["audit_value"] = _audit_value
+    app.jinja_env.filters["month_name"] = lambda d: format_date(d, "LLLL y")
+    app.jinja_env.globals["weekday_names"] = _weekday_names
     app.jinja_env.filters["date_short"] = lambda d: format_date(d, "medium") if d else ""
     app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.filters["thousands"] = lambda n: f"{n:,}".replace(",", "\u00a0")
+
+
+def _weekday_names() -> list[str]:
+    """Monday to Sunday in the interface language."""
+    monday = date(2024, 1, 1)
+    return [format_date(monday + timedelta(days=i), "EEEE") for i in range(7)]
 
 
 def _audit_value(value) -> str:

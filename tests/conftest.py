@@ -353,3 +353,81 @@ def make_interaction(app):
             return interaction.id
 
     return _make
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def make_record(app):
+    """Any city-owned record of issue 4, straight into the database:
+    make_record("project", "espoo", "city", partners=["helsinki"])."""
+
+    def _make(
+        kind: str,
+        city="helsinki",
+        visibility="city",
+        *,
+        title=None,
+        partners=(),
+        document=False,
+        **fields,
+    ) -> int:
+        from datetime import date
+
+        from portal.models import Agreement, City, Event, ExpertiseOffer, Project, Theme
+
+        with app.app_context():
+            common = {"city_id": city_id(city), "visibility": visibility}
+            if kind == "project":
+                record = Project(
+                    title=title or "Winter sports coaching exchange",
+                    status="active",
+                    partner_cities=list(
+                        db.session.scalars(select(City).where(City.slug.in_(partners)))
+                    ),
+                    **common,
+                    **fields,
+                )
+            elif kind == "event":
+                fields.setdefault("starts_on", date(2027, 2, 10))
+                fields.setdefault("ends_on", fields["starts_on"])
+                record = Event(
+                    kind="festival", title=title or "Chinese New Year festival", **common, **fields
+                )
+            elif kind == "agreement":
+                record = Agreement(
+                    kind="action_plan",
+                    status="in_force",
+                    title=title or "Action plan 2019-2023",
+                    signed_on=date(2019, 10, 11),
+                    **common,
+                    **fields,
+                )
+            elif kind == "offer":
+                record = ExpertiseOffer(
+                    title=title or "Organising a Chinese New Year festival",
+                    theme_id=db.session.scalar(select(Theme.id).where(Theme.slug == "culture")),
+                    **common,
+                    **fields,
+                )
+            else:
+                raise ValueError(kind)
+            db.session.add(record)
+            db.session.flush()
+            if document:
+                from portal.services.agreements import documents_folder
+
+                record.document_key = f"test-{record.id}.pdf"
+                record.document_name = "signed.pdf"
+                record.document_size = len(MINIMAL_PDF)
+                (documents_folder() / record.document_key).write_bytes(MINIMAL_PDF)
+            db.session.commit()
+            return record.id
+
+    return _make

@@ -56,12 +56,14 @@ class Route:
 
 # City-owned records, DESIGN.md section 3 written out: which cells each role may read and
 # write. "own" records are in Helsinki (where the acting roles sit), "other" in Espoo.
-ALL_CELLS = {"own-city", "own-network", "other-city", "other-network"}
+# "partner" records are projects led by Espoo with Helsinki as a partner city.
+PARTNER_CELLS = {"partner-city", "partner-network"}
+ALL_CELLS = {"own-city", "own-network", "other-city", "other-network"} | PARTNER_CELLS
 READS = {
-    "viewer": {"own-city", "own-network", "other-network"},
-    "officer": {"own-city", "own-network", "other-network"},
-    "coordinator": {"own-network", "other-network"},  # no city: shared records only
-    "city_coordinator": {"own-city", "own-network", "other-network"},
+    "viewer": {"own-city", "own-network", "other-network"} | PARTNER_CELLS,
+    "officer": {"own-city", "own-network", "other-network"} | PARTNER_CELLS,
+    "coordinator": {"own-network", "other-network", "partner-network"},  # shared only
+    "city_coordinator": {"own-city", "own-network", "other-network"} | PARTNER_CELLS,
     "admin": ALL_CELLS,
 }
 WRITES = {
@@ -71,11 +73,21 @@ WRITES = {
     "city_coordinator": {"own-city", "own-network"},
     "admin": ALL_CELLS,
 }
+# Adding a progress update to a project: the lead city's and the partner cities' writers.
+CONTRIBUTES = {
+    "viewer": set(),
+    "officer": {"own-city", "own-network"} | PARTNER_CELLS,
+    "coordinator": set(),
+    "city_coordinator": {"own-city", "own-network"} | PARTNER_CELLS,
+    "admin": ALL_CELLS,
+}
 RECORD_CELLS = dict(scopes=("own", "other"), visibilities=("city", "network"))
+PROJECT_CELLS = dict(scopes=("own", "other", "partner"), visibilities=("city", "network"))
 
 
-def record_status(ok: int, *, write: bool):
-    """Expected status for a route on one record: hidden is 404, read-only is 403."""
+def record_status(ok: int, *, write: bool = False, need: str | None = None):
+    """Expected status for a route on one record: hidden is 404, not allowed is 403."""
+    table = {"write": WRITES, "contribute": CONTRIBUTES}.get(need or ("write" if write else ""))
 
     def expect(role: str, scope: str, visibility: str):
         if role == "anonymous":
@@ -83,7 +95,7 @@ def record_status(ok: int, *, write: bool):
         cell = f"{scope}-{visibility}"
         if cell not in READS[role]:
             return 404
-        if write and cell not in WRITES[role]:
+        if table is not None and cell not in table[role]:
             return 403
         return ok
 
@@ -95,7 +107,7 @@ ORGANISATION_EDITORS = {**_all(200), "viewer": 403}
 ORGANISATION_KEEPERS = {**_all(403), "coordinator": 200, "city_coordinator": 200, "admin": 200}
 
 
-def _record_routes(prefix: str, key: str, arg: str) -> list[Route]:
+def _record_routes(prefix: str, key: str, arg: str, cells=RECORD_CELLS) -> list[Route]:
     def path(suffix=""):
         return lambda w, s, v=None: f"/{prefix}/{getattr(w, key)[(s, v)]}{suffix}"
 
@@ -103,26 +115,22 @@ def _record_routes(prefix: str, key: str, arg: str) -> list[Route]:
         Route(f"{prefix}.index", "GET", lambda w, s: f"/{prefix}/", LOGGED_IN_200),
         Route(f"{prefix}.new", "GET", lambda w, s: f"/{prefix}/new", CITY_WRITERS),
         Route(f"{prefix}.new", "POST", lambda w, s: f"/{prefix}/new", CITY_WRITERS),
-        Route(f"{prefix}.detail", "GET", path(), record_status(200, write=False), **RECORD_CELLS),
-        Route(
-            f"{prefix}.edit", "GET", path("/edit"), record_status(200, write=True), **RECORD_CELLS
-        ),
-        Route(
-            f"{prefix}.edit", "POST", path("/edit"), record_status(200, write=True), **RECORD_CELLS
-        ),
+        Route(f"{prefix}.detail", "GET", path(), record_status(200, write=False), **cells),
+        Route(f"{prefix}.edit", "GET", path("/edit"), record_status(200, write=True), **cells),
+        Route(f"{prefix}.edit", "POST", path("/edit"), record_status(200, write=True), **cells),
         Route(
             f"{prefix}.archive",
             "POST",
             path("/archive"),
             record_status(302, write=True),
-            **RECORD_CELLS,
+            **cells,
         ),
         Route(
             f"{prefix}.restore",
             "POST",
             path("/restore"),
             record_status(302, write=True),
-            **RECORD_CELLS,
+            **cells,
         ),
     ]
 
@@ -203,6 +211,53 @@ ROUTES: list[Route] = [
     # City records: contacts and interactions
     *_record_routes("contacts", "contact", "contact_id"),
     *_record_routes("interactions", "interaction", "interaction_id"),
+    # City records II: projects (with partner cities), events, agreements, expertise
+    *_record_routes("projects", "project", "project_id", PROJECT_CELLS),
+    Route(
+        "projects.add_update",
+        "POST",
+        lambda w, s, v: f"/projects/{w.project[(s, v)]}/updates",
+        record_status(200, need="contribute"),
+        **PROJECT_CELLS,
+    ),
+    *_record_routes("events", "event", "event_id"),
+    Route(
+        "events.ical",
+        "GET",
+        lambda w, s, v: f"/events/{w.event[(s, v)]}/event.ics",
+        record_status(200),
+        **RECORD_CELLS,
+    ),
+    Route("events.calendar", "GET", lambda w, s: "/events/calendar", LOGGED_IN_200),
+    Route("events.feeds", "GET", lambda w, s: "/events/feeds", LOGGED_IN_200),
+    Route("events.new_feed", "POST", lambda w, s: "/events/feeds/new", LOGGED_IN_200),
+    Route("events.revoke_feeds", "POST", lambda w, s: "/events/feeds/revoke", _all(302)),
+    # The feed answers to its secret token, not to a login: the same for everyone.
+    Route("events.feed", "GET", lambda w, s: f"/calendar/{w.feed_token}/network.ics", PUBLIC_200),
+    *_record_routes("agreements", "agreement", "agreement_id"),
+    Route(
+        "agreements.document",
+        "GET",
+        lambda w, s, v: f"/agreements/{w.agreement[(s, v)]}/document",
+        record_status(200),
+        **RECORD_CELLS,
+    ),
+    Route(
+        "agreements.plan",
+        "GET",
+        lambda w, s, v: f"/agreements/{w.agreement[(s, v)]}/plan",
+        record_status(200, write=True),
+        **RECORD_CELLS,
+    ),
+    Route(
+        "agreements.plan",
+        "POST",
+        lambda w, s, v: f"/agreements/{w.agreement[(s, v)]}/plan",
+        record_status(200, write=True),
+        **RECORD_CELLS,
+    ),
+    Route("agreements.due", "GET", lambda w, s: "/agreements/due", LOGGED_IN_200),
+    *_record_routes("expertise", "offer", "offer_id"),
     # The organisation registry is network-wide
     Route("organisations.index", "GET", lambda w, s: "/organisations/", LOGGED_IN_200),
     Route("organisations.lookup", "GET", lambda w, s: "/organisations/lookup?q=bei", LOGGED_IN_200),

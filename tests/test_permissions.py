@@ -217,3 +217,29 @@ def test_hidden_record_is_a_404_and_the_denial_is_audited(app, make_user, probes
         ).one()
         assert event.actor_id == ref.id and event.object_id == probes[("helsinki", "city")]
         assert "404" in event.detail
+
+
+@dataclass
+class ProjectLike:
+    city_id: int
+    visibility: str
+    partner_city_ids: frozenset = frozenset()
+
+
+TURKU = 3
+
+
+@pytest.mark.parametrize("visibility", ["city", "network"])
+def test_partner_cities_read_a_project_whatever_its_visibility_and_add_updates(visibility):
+    project = ProjectLike(ESPOO, visibility, frozenset({HELSINKI}))
+    officer, viewer = FakeUser("officer", HELSINKI), FakeUser("viewer", HELSINKI)
+    assert can(officer, "read", project) and can(officer, "contribute", project)
+    assert not can(officer, "write", project)  # only the lead city edits the project itself
+    assert can(viewer, "read", project) and not can(viewer, "contribute", project)
+    outsider = FakeUser("officer", TURKU)
+    assert can(outsider, "read", project) is (visibility == "network")
+    assert not can(outsider, "contribute", project)
+    lead = FakeUser("officer", ESPOO)
+    assert can(lead, "write", project) and can(lead, "contribute", project)
+    assert not can(FakeUser("coordinator", None), "contribute", project)
+    assert can(FakeUser("admin", None), "contribute", project)

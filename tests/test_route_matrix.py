@@ -21,10 +21,15 @@ class World:
     contact: dict[tuple[str, str], int]
     interaction: dict[tuple[str, str], int]
     organisation: int
+    project: dict[tuple[str, str], int]
+    event: dict[tuple[str, str], int]
+    agreement: dict[tuple[str, str], int]
+    offer: dict[tuple[str, str], int]
+    feed_token: str
 
 
 @pytest.fixture
-def world(app, make_user, make_organisation, make_contact, make_interaction) -> World:
+def world(app, make_user, make_organisation, make_contact, make_interaction, make_record) -> World:
     own = make_user("viewer", "helsinki")
     other = make_user("viewer", "espoo")
     with app.app_context():
@@ -32,16 +37,37 @@ def world(app, make_user, make_organisation, make_contact, make_interaction) -> 
         db.session.commit()
     org = make_organisation("Beijing Municipal Bureau of Sports", "北京市体育局")
     contacts, interactions = {}, {}
+    projects, events, agreements, offers = {}, {}, {}, {}
     for scope, city in (("own", "helsinki"), ("other", "espoo")):
         for visibility in ("city", "network"):
             contacts[(scope, visibility)] = make_contact(city, visibility, organisation=org)
             interactions[(scope, visibility)] = make_interaction(city, visibility)
+            projects[(scope, visibility)] = make_record("project", city, visibility)
+            events[(scope, visibility)] = make_record("event", city, visibility)
+            agreements[(scope, visibility)] = make_record(
+                "agreement", city, visibility, document=True
+            )
+            offers[(scope, visibility)] = make_record("offer", city, visibility)
+    for visibility in ("city", "network"):
+        projects[("partner", visibility)] = make_record(
+            "project", "espoo", visibility, partners=["helsinki"]
+        )
+    with app.app_context():
+        from portal.services import events as event_service
+
+        feed_token = event_service.issue_calendar_token(db.session.get(User, own.id))
+        db.session.commit()
     return World(
         target_user={"own": own.id, "other": other.id},
         password_token=token,
         contact=contacts,
         interaction=interactions,
         organisation=org,
+        project=projects,
+        event=events,
+        agreement=agreements,
+        offer=offers,
+        feed_token=feed_token,
     )
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal.cities import bp
 from portal.security.permissions import require
-from portal.services import cities, interactions
+from portal.services import agreements, cities, interactions, projects
 from portal.timeutil import local_today
 
 
@@ -18,6 +18,7 @@ def home():
     overdue, upcoming = interactions.follow_ups(
         current_user, current_user.city_id, today=local_today()
     )
+    today = local_today()
     return render_template(
         "cities/home.html",
         city=city,
@@ -25,6 +26,12 @@ def home():
         overdue=overdue,
         upcoming=upcoming,
         counts=cities.record_counts(city) if city else {},
+        active_projects=projects.active_projects(current_user, current_user.city_id),
+        # A city's own agreements; for those who serve the whole network, the shared ones.
+        due=agreements.due_soon(current_user, today=today, city_id=current_user.city_id)
+        if city
+        else agreements.due_soon(current_user, today=today, shared_only=True),
+        today=today,
     )
 
 

@@ -1,23 +1,41 @@
 """Typed models, one module per area. Importing this package registers them all."""
 
-from portal.models.accounts import LoginAttempt, PasswordSetToken, Role, User, UserSession
+from portal.models.accounts import (
+    CalendarToken,
+    LoginAttempt,
+    PasswordSetToken,
+    Role,
+    User,
+    UserSession,
+)
+from portal.models.agreements import ActionPlanTheme, Agreement
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.contacts import Contact, Interaction
+from portal.models.events import Event
+from portal.models.expertise import ExpertiseOffer
 from portal.models.organisations import Organisation
+from portal.models.projects import Project, ProjectUpdate
 from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
 
 __all__ = [
+    "ActionPlanTheme",
+    "Agreement",
     "AuditEvent",
     "Base",
+    "CalendarToken",
     "ChinesePlace",
     "City",
     "CityPartnership",
     "Contact",
+    "Event",
+    "ExpertiseOffer",
     "Interaction",
     "LoginAttempt",
     "Organisation",
     "PasswordSetToken",
+    "Project",
+    "ProjectUpdate",
     "Role",
     "Theme",
     "User",

@@ -127,3 +127,19 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(45))
     device: Mapped[str | None] = mapped_column(String(64))
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+class CalendarToken(Base):
+    """The secret in a user's calendar feed addresses. Calendar clients cannot log in, so
+    the address itself is the key; the user revokes it by creating a new one."""
+
+    __tablename__ = "calendar_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -19,26 +19,38 @@ from portal.models.reference import City
 # --- The role table ---------------------------------------------------------------------
 #
 # City-owned records: what each role may do, by the record's relation to the user's city
-# ("own" or "other") and the record's visibility. Anything absent is "nothing": the record
-# does not exist for that user (a 404, never a 403, and absent from every list and count).
-READ, WRITE = "read", "write"
+# ("own", "partner" for a project's partner cities, or "other") and the record's
+# visibility. Anything absent is "nothing": the record does not exist for that user (a 404,
+# never a 403, and absent from every list and count).
+#   read: see it; write: edit, archive, restore it; contribute: add progress updates.
+READ, WRITE, CONTRIBUTE = "read", "write", "contribute"
+_WRITER = frozenset({READ, WRITE, CONTRIBUTE})
+_PARTNER_WRITER = frozenset({READ, CONTRIBUTE})
+_READER = frozenset({READ})
 
 RECORD_RULES: dict[str, dict[tuple[str, str], frozenset[str]]] = {
     Role.OFFICER: {
-        ("own", Visibility.CITY): frozenset({READ, WRITE}),
-        ("own", Visibility.NETWORK): frozenset({READ, WRITE}),
-        ("other", Visibility.NETWORK): frozenset({READ}),
+        ("own", Visibility.CITY): _WRITER,
+        ("own", Visibility.NETWORK): _WRITER,
+        # A project's partner cities read it whatever its visibility and add updates.
+        ("partner", Visibility.CITY): _PARTNER_WRITER,
+        ("partner", Visibility.NETWORK): _PARTNER_WRITER,
+        ("other", Visibility.NETWORK): _READER,
     },
     Role.VIEWER: {
-        ("own", Visibility.CITY): frozenset({READ}),
-        ("own", Visibility.NETWORK): frozenset({READ}),
-        ("other", Visibility.NETWORK): frozenset({READ}),
+        ("own", Visibility.CITY): _READER,
+        ("own", Visibility.NETWORK): _READER,
+        ("partner", Visibility.CITY): _READER,
+        ("partner", Visibility.NETWORK): _READER,
+        ("other", Visibility.NETWORK): _READER,
     },
     # A coordinator in a city writes that city's records; one without a city has no "own".
     Role.COORDINATOR: {
-        ("own", Visibility.CITY): frozenset({READ, WRITE}),
-        ("own", Visibility.NETWORK): frozenset({READ, WRITE}),
-        ("other", Visibility.NETWORK): frozenset({READ}),
+        ("own", Visibility.CITY): _WRITER,
+        ("own", Visibility.NETWORK): _WRITER,
+        ("partner", Visibility.CITY): _PARTNER_WRITER,
+        ("partner", Visibility.NETWORK): _PARTNER_WRITER,
+        ("other", Visibility.NETWORK): _READER,
     },
 }
 
@@ -103,15 +115,26 @@ def can(user: User | Any, action: str, target: Any = None) -> bool:
                 return True
             return isinstance(target, City) and target.id == user.city_id
         return True
-    if action in (READ, WRITE):
+    if action in (READ, WRITE, CONTRIBUTE):
         if target is None or not hasattr(target, "visibility"):
             return False
         if role == Role.ADMIN:
             return True
-        relation = "own" if user.city_id is not None and target.city_id == user.city_id else "other"
-        allowed = RECORD_RULES.get(role, {}).get((relation, Visibility(target.visibility)))
+        allowed = RECORD_RULES.get(role, {}).get(
+            (_relation(user, target), Visibility(target.visibility))
+        )
         return bool(allowed and action in allowed)
     return False
+
+
+def _relation(user, target) -> str:
+    if user.city_id is None:
+        return "other"
+    if target.city_id == user.city_id:
+        return "own"
+    if user.city_id in getattr(target, "partner_city_ids", ()):
+        return "partner"
+    return "other"
 
 
 # --- Scoped loaders -----------------------------------------------------------------------
@@ -130,7 +153,10 @@ def visible_filter(user: User, model: type) -> ColumnElement[bool]:
     shared = model.visibility == Visibility.NETWORK.value
     if user.city_id is None:
         return shared
-    return or_(model.city_id == user.city_id, shared)
+    conditions = [model.city_id == user.city_id, shared]
+    if hasattr(model, "partner_cities"):
+        conditions.append(model.partner_cities.any(City.id == user.city_id))
+    return or_(*conditions)
 
 
 def select_visible(user: User, model: type, *, include_archived: bool = False):

@@ -51,10 +51,21 @@ def officer_counts() -> dict[int, int]:
 
 def record_counts(city: City) -> dict[str, int]:
     """How many live records of each kind the city has (its own, private and shared)."""
+    from portal.models.agreements import Agreement
     from portal.models.contacts import Contact, Interaction
+    from portal.models.events import Event
+    from portal.models.expertise import ExpertiseOffer
+    from portal.models.projects import Project
 
     counts = {}
-    for name, model in (("contacts", Contact), ("interactions", Interaction)):
+    for name, model in (
+        ("contacts", Contact),
+        ("interactions", Interaction),
+        ("projects", Project),
+        ("events", Event),
+        ("agreements", Agreement),
+        ("expertise", ExpertiseOffer),
+    ):
         counts[name] = db.session.scalar(
             select(func.count())
             .select_from(model)

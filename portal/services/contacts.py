@@ -16,7 +16,7 @@ from portal.models.mixins import Visibility
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
 from portal.security.permissions import can, select_visible
-from portal.services import audit, organisations, records
+from portal.services import organisations, records
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
@@ -143,27 +143,9 @@ def create_contact(actor, city: City, values: dict) -> Contact:
     """
     if not can(actor, "city.create_records", city):
         raise Forbidden("city.create_records", city)
-    cleaned = _clean(actor, values)
-    contact = Contact(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
-    db.session.add(contact)
-    _index(contact)
-    db.session.flush()
-    audit.record(
-        actor,
-        "contact.create",
-        obj=contact,
-        changes={
-            k: [
-                None,
-                records._plain(v)
-                if not isinstance(v, list)
-                else sorted(records._label(i) for i in v),
-            ]
-            for k, v in cleaned.items()
-            if v not in (None, "", [])
-        },
+    return records.create_record(
+        actor, city, Contact, _clean(actor, values), index=_index, action_prefix="contact"
     )
-    return contact
 
 
 def update_contact(actor, contact: Contact, *, expected_version, values: dict) -> dict:
@@ -172,14 +154,14 @@ def update_contact(actor, contact: Contact, *, expected_version, values: dict) -
     The city and the version are never taken from ``values``. Raises StaleEdit when the
     contact changed since ``expected_version``, ValidationError, Forbidden.
     """
-    records.require_write(actor, contact)
-    records.check_version(contact, expected_version)
-    changes = records.apply_changes(contact, _clean(actor, values, contact.organisation))
-    if changes:
-        _index(contact)
-        db.session.flush()
-        audit.record(actor, "contact.update", obj=contact, changes=changes)
-    return changes
+    return records.update_record(
+        actor,
+        contact,
+        expected_version=expected_version,
+        clean=lambda: _clean(actor, values, contact.organisation),
+        index=_index,
+        action_prefix="contact",
+    )
 
 
 def archive_contact(actor, contact: Contact) -> None:

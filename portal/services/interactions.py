@@ -13,7 +13,7 @@ from portal.models.mixins import Visibility
 from portal.models.organisations import Organisation
 from portal.models.reference import City
 from portal.security.permissions import READ, can, select_visible
-from portal.services import audit, organisations, records
+from portal.services import organisations, records
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
@@ -95,45 +95,36 @@ def create_interaction(actor, city: City, values: dict) -> Interaction:
     chosen contacts are linked too. Raises ValidationError, Forbidden."""
     if not can(actor, "city.create_records", city):
         raise Forbidden("city.create_records", city)
-    cleaned = _clean(actor, values)
-    interaction = Interaction(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
-    db.session.add(interaction)
-    _index(interaction)
-    db.session.flush()
-    audit.record(
+    return records.create_record(
         actor,
-        "interaction.create",
-        obj=interaction,
-        changes={
-            k: [
-                None,
-                records._plain(v)
-                if not isinstance(v, list)
-                else sorted(records._label(i) for i in v),
-            ]
-            for k, v in cleaned.items()
-            if v not in (None, "", [], False)
-        },
+        city,
+        Interaction,
+        _clean(actor, values),
+        index=_index,
+        action_prefix="interaction",
     )
-    return interaction
 
 
 def update_interaction(actor, interaction: Interaction, *, expected_version, values) -> dict:
     """Save changes to an interaction; returns what changed. Writers of its city.
     Raises StaleEdit, ValidationError, Forbidden."""
-    records.require_write(actor, interaction)
-    records.check_version(interaction, expected_version)
-    cleaned = _clean(actor, values)
-    # Links to records the actor cannot see are kept as they are: they are not the
-    # actor's to remove, and the form never showed them.
-    hidden = [c for c in interaction.contacts if not can(actor, READ, c)]
-    cleaned["contacts"] = cleaned["contacts"] + [c for c in hidden if c not in cleaned["contacts"]]
-    changes = records.apply_changes(interaction, cleaned)
-    if changes:
-        _index(interaction)
-        db.session.flush()
-        audit.record(actor, "interaction.update", obj=interaction, changes=changes)
-    return changes
+
+    def clean():
+        cleaned = _clean(actor, values)
+        # Links to people the actor cannot see are kept as they are: they are not the
+        # actor's to remove, and the form never showed them.
+        hidden = [c for c in interaction.contacts if not can(actor, READ, c)]
+        cleaned["contacts"] += [c for c in hidden if c not in cleaned["contacts"]]
+        return cleaned
+
+    return records.update_record(
+        actor,
+        interaction,
+        expected_version=expected_version,
+        clean=clean,
+        index=_index,
+        action_prefix="interaction",
+    )
 
 
 def archive_interaction(actor, interaction: Interaction) -> None:

@@ -23,6 +23,8 @@ class RecordFilter:
     city: City | None = None
     archived: bool = False
     sort: str = ""
+    status: str = ""
+    kind: str = ""
 
     @property
     def active(self) -> bool:
@@ -52,15 +54,31 @@ def apply_filter(stmt: Select, model, flt: RecordFilter, *, actor) -> Select:
     if flt.q.strip():
         stmt = stmt.where(model.search_text.like(like_pattern(flt.q), escape="\\"))
     if flt.theme is not None:
-        stmt = stmt.where(model.themes.any(Theme.id == flt.theme.id))
+        if hasattr(model, "theme_id"):  # expertise offers have one theme
+            stmt = stmt.where(model.theme_id == flt.theme.id)
+        else:
+            stmt = stmt.where(model.themes.any(Theme.id == flt.theme.id))
     if flt.visibility in ("city", "network"):
         stmt = stmt.where(model.visibility == flt.visibility)
     if flt.city is not None:
-        stmt = stmt.where(model.city_id == flt.city.id)
+        city_condition = model.city_id == flt.city.id
+        if hasattr(model, "partner_cities"):
+            # A project belongs to its partner cities' lists too.
+            city_condition = city_condition | model.partner_cities.any(City.id == flt.city.id)
+        stmt = stmt.where(city_condition)
+    if flt.status and hasattr(model, "status"):
+        stmt = stmt.where(model.status == flt.status)
+    if flt.kind and hasattr(model, "kind"):
+        stmt = stmt.where(model.kind == flt.kind)
     if flt.place is not None:
-        in_place = Organisation.place_id.in_(place_and_children(flt.place))
-        if hasattr(model, "organisations"):
+        places = place_and_children(flt.place)
+        in_place = Organisation.place_id.in_(places)
+        if hasattr(model, "counterpart_place_id"):  # agreements: their counterpart too
+            stmt = stmt.where(
+                model.counterpart_place_id.in_(places) | model.organisations.any(in_place)
+            )
+        elif hasattr(model, "organisations"):
             stmt = stmt.where(model.organisations.any(in_place))
-        else:
+        elif hasattr(model, "organisation"):
             stmt = stmt.where(model.organisation.has(in_place))
     return stmt

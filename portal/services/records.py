@@ -112,3 +112,43 @@ def paginate(stmt: Select, *, page: int, per_page: int) -> Page:
     number = min(max(1, page), pages)
     items = list(db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique())
     return Page(items=items, total=total, number=number, per_page=per_page)
+
+
+def _creation_changes(cleaned: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        field: [
+            None,
+            sorted(_label(i) for i in value) if isinstance(value, list) else _plain(value),
+        ]
+        for field, value in cleaned.items()
+        if value not in (None, "", [], False)
+    }
+
+
+def create_record(actor, city, model, cleaned: dict[str, Any], *, index, action_prefix: str):
+    """Create a city-owned record from validated fields: check that the actor may create
+    records in ``city``, index it for the list filters, flush, audit. Returns the record."""
+    if not can(actor, "city.create_records", city):
+        raise Forbidden("city.create_records", city)
+    record = model(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
+    db.session.add(record)
+    index(record)
+    db.session.flush()
+    audit.record(actor, f"{action_prefix}.create", obj=record, changes=_creation_changes(cleaned))
+    return record
+
+
+def update_record(
+    actor, record, *, expected_version, clean, index, action_prefix: str
+) -> dict[str, list[Any]]:
+    """Save validated changes to a city-owned record: the actor must write it, the version
+    must be the one the form was loaded with; ``clean()`` validates and returns the fields.
+    Returns what changed (and audits it)."""
+    require_write(actor, record)
+    check_version(record, expected_version)
+    changes = apply_changes(record, clean())
+    if changes:
+        index(record)
+        db.session.flush()
+        audit.record(actor, f"{action_prefix}.update", obj=record, changes=changes)
+    return changes

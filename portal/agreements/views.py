@@ -1,0 +1,291 @@
+"""Agreements: list, create, read, edit, archive, restore; the signed document; the themes
+of an action plan; what is due soon."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.agreements import bp
+from portal.agreements.forms import AgreementForm, EditAgreementForm, PlanForm
+from portal.extensions import db
+from portal.forms import attach_errors, choices
+from portal.models.agreements import Agreement
+from portal.record_views import (
+    archive_action,
+    city_for_new_record,
+    filter_from_request,
+    page_number,
+    save_edit,
+    save_new,
+)
+from portal.security.permissions import READ, WRITE, can, load_visible, require
+from portal.services import agreements, audit, cities, contacts, projects
+from portal.services.agreements import PlanThemeRow
+from portal.services.errors import StaleEdit, ValidationError
+from portal.services.organisations import all_places
+from portal.timeutil import local_today
+
+BLANK_PLAN_ROWS = 3
+
+
+def _prepare(form: AgreementForm, city_id: int, record=None, *, choosing_city=False) -> dict:
+    themes = contacts.themes()
+    places = all_places()
+    city_projects = projects.city_projects_for_picker(current_user, city_id)
+    linked_orgs = list(record.organisations) if record else []
+    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.counterpart_place.choices = choices(
+        [("", _("Not given")), *((p.id, p.name_en) for p in places)]
+    )
+    form.project.choices = choices([("", _("None")), *((p.id, p.title) for p in city_projects)])
+    form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
+    if choosing_city:
+        form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
+    else:
+        del form.city
+    return {
+        "themes": {str(t.id): t for t in themes},
+        "places": {str(p.id): p for p in places},
+        "projects": {str(p.id): p for p in city_projects},
+        "organisations": {str(o.id): o for o in linked_orgs},
+    }
+
+
+def _values(form: AgreementForm, lookup: dict) -> dict:
+    def pick(kind, ids):
+        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
+
+    return {
+        "kind": form.kind.data,
+        "title": form.title.data,
+        "summary": form.summary.data,
+        "counterpart_place": lookup["places"].get(form.counterpart_place.data or ""),
+        "signed_on": form.signed_on.data,
+        "signed_at": form.signed_at.data,
+        "valid_from": form.valid_from.data,
+        "valid_until": form.valid_until.data,
+        "review_on": form.review_on.data,
+        "evaluation_on": form.evaluation_on.data,
+        "status": form.status.data,
+        "project": lookup["projects"].get(form.project.data or ""),
+        "organisations": pick("organisations", form.organisations.data),
+        "themes": pick("themes", form.themes.data),
+        "visibility": form.visibility.data,
+        "organisation_name": form.organisation_name.data,
+        "create_organisation": form.create_organisation.data,
+    }
+
+
+def _current(a: Agreement) -> dict:
+    return {
+        "title": a.title,
+        "summary": a.summary,
+        "signed_on": a.signed_on,
+        "signed_at": a.signed_at,
+        "valid_from": a.valid_from,
+        "valid_until": a.valid_until,
+        "review_on": a.review_on,
+        "evaluation_on": a.evaluation_on,
+        "status": a.status,
+        "visibility": a.visibility,
+    }
+
+
+def _initial(a: Agreement) -> dict:
+    return {
+        **_current(a),
+        "kind": a.kind,
+        "counterpart_place": str(a.counterpart_place_id or ""),
+        "project": str(a.project_id or ""),
+        "organisations": [str(o.id) for o in a.organisations],
+        "themes": [str(t.id) for t in a.themes],
+        "version": a.version,
+    }
+
+
+def _attach_upload(form: AgreementForm, agreement: Agreement) -> None:
+    upload = form.document.data
+    if upload and getattr(upload, "filename", ""):
+        agreements.attach_document(current_user, agreement, upload.stream, upload.filename)
+
+
+def _detail_url(agreement) -> str:
+    return url_for("agreements.detail", agreement_id=agreement.id)
+
+
+@bp.route("/")
+def index():
+    flt = filter_from_request()
+    return render_template(
+        "agreements/index.html",
+        page=agreements.list_agreements(current_user, flt, page=page_number()),
+        flt=flt,
+        themes=contacts.themes(),
+        places=all_places(),
+        cities=cities.all_cities(),
+    )
+
+
+@bp.route("/due")
+def due():
+    today = local_today()
+    return render_template(
+        "agreements/due.html",
+        items=agreements.due_soon(current_user, today=today, shared_only=True),
+        own=agreements.due_soon(current_user, today=today, city_id=current_user.city_id)
+        if current_user.city_id
+        else [],
+        today=today,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    city = city_for_new_record(request.form.get("city"))
+    form = AgreementForm()
+    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+
+    def create():
+        agreement = agreements.create_agreement(current_user, city, _values(form, lookup))
+        _attach_upload(form, agreement)
+        return agreement
+
+    return save_new(
+        form,
+        create=create,
+        template="agreements/form.html",
+        detail=_detail_url,
+        agreement=None,
+        city=city,
+    )
+
+
+@bp.route("/<int:agreement_id>")
+def detail(agreement_id: int):
+    agreement = load_visible(current_user, Agreement, agreement_id)
+    return render_template(
+        "agreements/detail.html",
+        agreement=agreement,
+        project=agreement.project
+        if agreement.project is not None and can(current_user, READ, agreement.project)
+        else None,
+        history=audit.history(agreement),
+    )
+
+
+@bp.route("/<int:agreement_id>/document")
+def document(agreement_id: int):
+    agreement = load_visible(current_user, Agreement, agreement_id)
+    path = agreements.document_path(agreement)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        download_name=agreement.document_name,
+        as_attachment=False,
+        max_age=0,
+    )
+    # Shown by the browser's own PDF viewer, with no power over the portal's pages.
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+def edit(agreement_id: int):
+    agreement = load_visible(current_user, Agreement, agreement_id)
+    require(current_user, WRITE, agreement)
+    form = EditAgreementForm(data=_initial(agreement))
+    lookup = _prepare(form, agreement.city_id, agreement)
+
+    def update(version):
+        agreements.update_agreement(
+            current_user, agreement, expected_version=version, values=_values(form, lookup)
+        )
+        _attach_upload(form, agreement)
+
+    return save_edit(
+        form,
+        update=update,
+        reload=lambda: load_visible(current_user, Agreement, agreement_id),
+        current=_current,
+        what=_("agreement"),
+        template="agreements/form.html",
+        detail=_detail_url,
+        record=agreement,
+        agreement=agreement,
+        city=agreement.city,
+    )
+
+
+@bp.route("/<int:agreement_id>/plan", methods=["GET", "POST"])
+def plan(agreement_id: int):
+    agreement = load_visible(current_user, Agreement, agreement_id)
+    require(current_user, WRITE, agreement)
+    rows = [
+        {
+            "number": t.number,
+            "title": t.title,
+            "description": t.description,
+            "finnish_bodies": t.finnish_bodies,
+            "chinese_bodies": t.chinese_bodies,
+            "progress": t.progress,
+            "progress_note": t.progress_note,
+        }
+        for t in agreement.plan_themes
+    ]
+    form = PlanForm(data={"version": agreement.version, "themes": rows})
+    if request.method == "GET":
+        for _i in range(BLANK_PLAN_ROWS):
+            form.themes.append_entry({"progress": "not_started"})
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            agreements.save_plan_themes(
+                current_user,
+                agreement,
+                expected_version=form.version.data,
+                rows=[PlanThemeRow(**entry.data) for entry in form.themes],
+            )
+        except StaleEdit:
+            db.session.rollback()
+            agreement = load_visible(current_user, Agreement, agreement_id)
+            form.refresh_version(agreement.version)
+            errors = [
+                _(
+                    "Someone else changed this agreement while you were editing the themes. "
+                    "Nothing was saved: check the agreement's page, then save again."
+                )
+            ]
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The themes of the action plan are saved."), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement_id))
+    return render_template("agreements/plan.html", form=form, agreement=agreement, errors=errors)
+
+
+@bp.route("/<int:agreement_id>/archive", methods=["POST"])
+def archive(agreement_id: int):
+    return archive_action(
+        Agreement,
+        agreement_id,
+        agreements.archive_agreement,
+        _("The agreement is archived. You can restore it."),
+        lambda i: url_for("agreements.detail", agreement_id=i),
+    )
+
+
+@bp.route("/<int:agreement_id>/restore", methods=["POST"])
+def restore(agreement_id: int):
+    return archive_action(
+        Agreement,
+        agreement_id,
+        agreements.restore_agreement,
+        _("The agreement is restored."),
+        lambda i: url_for("agreements.detail", agreement_id=i),
+    )

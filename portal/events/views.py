@@ -1,0 +1,289 @@
+"""Events: the upcoming list, the month calendar, the records themselves, and iCalendar."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.events import bp
+from portal.events.forms import EditEventForm, EventForm, FeedForm
+from portal.extensions import db
+from portal.forms import choices
+from portal.models.events import Event
+from portal.record_views import (
+    archive_action,
+    city_for_new_record,
+    filter_from_request,
+    page_number,
+    save_edit,
+    save_new,
+)
+from portal.security.permissions import READ, WRITE, can, load_visible, require
+from portal.services import audit, cities, contacts, events, projects
+from portal.services.organisations import all_places
+from portal.timeutil import local_today
+
+
+def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choosing_city=False):
+    themes = contacts.themes()
+    all_cities = cities.all_cities()
+    places = all_places()
+    people = contacts.contacts_for_picker(current_user, city_id)
+    city_projects = projects.city_projects_for_picker(current_user, city_id)
+    linked_orgs = list(record.organisations) if record else []
+    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.place_city.choices = choices(
+        [("", _("None")), *((c.id, c.name_fi) for c in sorted(all_cities, key=lambda c: c.name_fi))]
+    )
+    form.place_china.choices = choices([("", _("None")), *((p.id, p.name_en) for p in places)])
+    form.project.choices = choices([("", _("None")), *((p.id, p.title) for p in city_projects)])
+    form.contacts.choices = choices((c.id, c.display_name) for c in people)
+    form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
+    if choosing_city:
+        form.city.choices = choices((c.slug, c.name_fi) for c in all_cities)
+    else:
+        del form.city
+    return {
+        "themes": {str(t.id): t for t in themes},
+        "cities": {str(c.id): c for c in all_cities},
+        "places": {str(p.id): p for p in places},
+        "projects": {str(p.id): p for p in city_projects},
+        "contacts": {str(c.id): c for c in people},
+        "organisations": {str(o.id): o for o in linked_orgs},
+    }
+
+
+def _values(form: EventForm, lookup: dict) -> dict:
+    def pick(kind, ids):
+        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
+
+    return {
+        "kind": form.kind.data,
+        "title": form.title.data,
+        "description": form.description.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "start_time": form.start_time.data,
+        "end_time": form.end_time.data,
+        "timezone": form.timezone.data,
+        "place_city": lookup["cities"].get(form.place_city.data or ""),
+        "place_china": lookup["places"].get(form.place_china.data or ""),
+        "place_text": form.place_text.data,
+        "expected_attendance": form.expected_attendance.data,
+        "actual_attendance": form.actual_attendance.data,
+        "project": lookup["projects"].get(form.project.data or ""),
+        "contacts": pick("contacts", form.contacts.data),
+        "organisations": pick("organisations", form.organisations.data),
+        "themes": pick("themes", form.themes.data),
+        "visibility": form.visibility.data,
+        "organisation_name": form.organisation_name.data,
+        "create_organisation": form.create_organisation.data,
+    }
+
+
+def _current(e: Event) -> dict:
+    return {
+        "title": e.title,
+        "description": e.description,
+        "starts_on": e.starts_on,
+        "ends_on": e.ends_on,
+        "start_time": e.start_time,
+        "end_time": e.end_time,
+        "place_text": e.place_text,
+        "expected_attendance": e.expected_attendance,
+        "actual_attendance": e.actual_attendance,
+        "visibility": e.visibility,
+    }
+
+
+def _initial(e: Event) -> dict:
+    return {
+        **_current(e),
+        "kind": e.kind,
+        "timezone": e.timezone,
+        "place_city": str(e.place_city_id or ""),
+        "place_china": str(e.place_china_id or ""),
+        "project": str(e.project_id or ""),
+        "contacts": [str(c.id) for c in e.contacts],
+        "organisations": [str(o.id) for o in e.organisations],
+        "themes": [str(t.id) for t in e.themes],
+        "version": e.version,
+    }
+
+
+def _detail_url(event) -> str:
+    return url_for("events.detail", event_id=event.id)
+
+
+@bp.route("/events/")
+def index():
+    flt = filter_from_request()
+    when = request.args.get("when", "upcoming")
+    return render_template(
+        "events/index.html",
+        page=events.list_events(
+            current_user, flt, when=when, today=local_today(), page=page_number()
+        ),
+        flt=flt,
+        when=when,
+        themes=contacts.themes(),
+        places=all_places(),
+        cities=cities.all_cities(),
+    )
+
+
+@bp.route("/events/calendar")
+def calendar():
+    today = local_today()
+    match = re.fullmatch(r"(\d{4})-(\d{2})", request.args.get("month", ""))
+    year, month = (int(match[1]), int(match[2])) if match else (today.year, today.month)
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        abort(404)
+    scope = request.args.get("scope") or ("city" if current_user.city_id else "network")
+    if scope not in ("city", "network") or (scope == "city" and not current_user.city_id):
+        scope = "network"
+    return render_template(
+        "events/calendar.html",
+        grid=events.month_grid(current_user, year=year, month=month, scope=scope),
+        scope=scope,
+        today=today,
+    )
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new():
+    city = city_for_new_record(request.form.get("city"))
+    form = EventForm()
+    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+    return save_new(
+        form,
+        create=lambda: events.create_event(current_user, city, _values(form, lookup)),
+        template="events/form.html",
+        detail=_detail_url,
+        event=None,
+        city=city,
+    )
+
+
+@bp.route("/events/<int:event_id>")
+def detail(event_id: int):
+    event = load_visible(current_user, Event, event_id)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        # Linked records the user may not see stay out of the page.
+        people=[c for c in event.contacts if can(current_user, READ, c)],
+        project=event.project
+        if event.project is not None and can(current_user, READ, event.project)
+        else None,
+        history=audit.history(event),
+    )
+
+
+@bp.route("/events/<int:event_id>/event.ics")
+def ical(event_id: int):
+    event = load_visible(current_user, Event, event_id)
+    body = events.to_ical([event], name=event.title, url_for_event=_external_url)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'},
+    )
+
+
+def _external_url(event: Event) -> str:
+    return url_for("events.detail", event_id=event.id, _external=True)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int):
+    event = load_visible(current_user, Event, event_id)
+    require(current_user, WRITE, event)
+    form = EditEventForm(data=_initial(event))
+    lookup = _prepare(form, event.city_id, event)
+    return save_edit(
+        form,
+        update=lambda version: events.update_event(
+            current_user, event, expected_version=version, values=_values(form, lookup)
+        ),
+        reload=lambda: load_visible(current_user, Event, event_id),
+        current=_current,
+        what=_("event"),
+        template="events/form.html",
+        detail=_detail_url,
+        record=event,
+        event=event,
+        city=event.city,
+    )
+
+
+@bp.route("/events/<int:event_id>/archive", methods=["POST"])
+def archive(event_id: int):
+    return archive_action(
+        Event,
+        event_id,
+        events.archive_event,
+        _("The event is archived. You can restore it."),
+        lambda i: url_for("events.detail", event_id=i),
+    )
+
+
+@bp.route("/events/<int:event_id>/restore", methods=["POST"])
+def restore(event_id: int):
+    return archive_action(
+        Event,
+        event_id,
+        events.restore_event,
+        _("The event is restored."),
+        lambda i: url_for("events.detail", event_id=i),
+    )
+
+
+# --- Calendar feeds ------------------------------------------------------------------------
+
+
+@bp.route("/events/feeds")
+def feeds():
+    return render_template(
+        "events/feeds.html",
+        form=FeedForm(),
+        active=events.has_calendar_token(current_user),
+        token=None,
+    )
+
+
+@bp.route("/events/feeds/new", methods=["POST"])
+def new_feed():
+    token = events.issue_calendar_token(current_user)
+    db.session.commit()
+    # Shown once, like a password: only its hash is stored.
+    return render_template("events/feeds.html", form=FeedForm(), active=True, token=token)
+
+
+@bp.route("/events/feeds/revoke", methods=["POST"])
+def revoke_feeds():
+    events.revoke_calendar_tokens(current_user)
+    db.session.commit()
+    flash(_("Your calendar addresses no longer work."), "success")
+    return redirect(url_for("events.feeds"))
+
+
+@bp.route("/calendar/<token>/<scope>.ics")
+def feed(token: str, scope: str):
+    """A subscribable feed. Calendar clients cannot log in: the secret token in the address
+    stands for the user, and the feed holds only what that user may see now."""
+    if scope not in ("city", "network"):
+        abort(404)
+    user = events.user_for_calendar_token(token)
+    if user is None or (scope == "city" and user.city_id is None):
+        abort(404)
+    name = (
+        _("C21: %(city)s events", city=user.city.name_fi)
+        if scope == "city"
+        else _("C21 network: shared events")
+    )
+    body = events.to_ical(events.feed_events(user, scope), name=name, url_for_event=_external_url)
+    return Response(body, mimetype="text/calendar")

@@ -1,0 +1,175 @@
+"""Expertise offers: list, create, read, edit, archive and restore."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.expertise import bp
+from portal.expertise.forms import EditOfferForm, OfferForm
+from portal.forms import choices
+from portal.models.expertise import ExpertiseOffer
+from portal.record_views import (
+    archive_action,
+    city_for_new_record,
+    filter_from_request,
+    page_number,
+    save_edit,
+    save_new,
+)
+from portal.security.permissions import READ, WRITE, can, load_visible, require
+from portal.services import agreements, audit, cities, contacts, expertise, projects
+from portal.services.events import city_events_for_picker
+
+
+def _prepare(form: OfferForm, city_id: int, *, choosing_city=False) -> dict:
+    themes = contacts.themes()
+    people = expertise.people_to_ask(city_id)
+    own_projects = projects.city_projects_for_picker(current_user, city_id)
+    own_events = city_events_for_picker(current_user, city_id)
+    own_agreements = agreements.city_agreements_for_picker(current_user, city_id)
+    form.theme.choices = choices((t.id, t.name_en) for t in themes)
+    form.contact_user.choices = choices(
+        [("", _("Nobody in particular")), *((u.id, u.name) for u in people)]
+    )
+    form.projects.choices = choices((p.id, p.title) for p in own_projects)
+    form.events.choices = choices((e.id, e.title) for e in own_events)
+    form.agreements.choices = choices((a.id, a.title) for a in own_agreements)
+    if choosing_city:
+        form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
+    else:
+        del form.city
+    return {
+        "themes": {str(t.id): t for t in themes},
+        "people": {str(u.id): u for u in people},
+        "projects": {str(p.id): p for p in own_projects},
+        "events": {str(e.id): e for e in own_events},
+        "agreements": {str(a.id): a for a in own_agreements},
+    }
+
+
+def _values(form: OfferForm, lookup: dict) -> dict:
+    def pick(kind, ids):
+        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
+
+    return {
+        "theme": lookup["themes"].get(form.theme.data or ""),
+        "title": form.title.data,
+        "description": form.description.data,
+        "contact_user": lookup["people"].get(form.contact_user.data or ""),
+        "projects": pick("projects", form.projects.data),
+        "events": pick("events", form.events.data),
+        "agreements": pick("agreements", form.agreements.data),
+        "visibility": form.visibility.data,
+    }
+
+
+def _current(o: ExpertiseOffer) -> dict:
+    return {"title": o.title, "description": o.description, "visibility": o.visibility}
+
+
+def _initial(o: ExpertiseOffer) -> dict:
+    return {
+        **_current(o),
+        "theme": str(o.theme_id),
+        "contact_user": str(o.contact_user_id or ""),
+        "projects": [str(p.id) for p in o.projects],
+        "events": [str(e.id) for e in o.events],
+        "agreements": [str(a.id) for a in o.agreements],
+        "version": o.version,
+    }
+
+
+def _detail_url(offer) -> str:
+    return url_for("expertise.detail", offer_id=offer.id)
+
+
+@bp.route("/")
+def index():
+    flt = filter_from_request()
+    return render_template(
+        "expertise/index.html",
+        page=expertise.list_offers(current_user, flt, page=page_number()),
+        flt=flt,
+        themes=contacts.themes(),
+        cities=cities.all_cities(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    city = city_for_new_record(request.form.get("city"))
+    form = OfferForm()
+    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+    if request.method == "GET" and current_user.city_id == city.id:
+        form.contact_user.data = str(current_user.id)
+    return save_new(
+        form,
+        create=lambda: expertise.create_offer(current_user, city, _values(form, lookup)),
+        template="expertise/form.html",
+        detail=_detail_url,
+        offer=None,
+        city=city,
+    )
+
+
+@bp.route("/<int:offer_id>")
+def detail(offer_id: int):
+    offer = load_visible(current_user, ExpertiseOffer, offer_id)
+
+    def visible(items):
+        return [item for item in items if can(current_user, READ, item)]
+
+    return render_template(
+        "expertise/detail.html",
+        offer=offer,
+        shown_projects=visible(offer.projects),
+        shown_events=visible(offer.events),
+        shown_agreements=visible(offer.agreements),
+        history=audit.history(offer),
+    )
+
+
+@bp.route("/<int:offer_id>/edit", methods=["GET", "POST"])
+def edit(offer_id: int):
+    offer = load_visible(current_user, ExpertiseOffer, offer_id)
+    require(current_user, WRITE, offer)
+    form = EditOfferForm(data=_initial(offer))
+    lookup = _prepare(form, offer.city_id)
+    return save_edit(
+        form,
+        update=lambda version: expertise.update_offer(
+            current_user, offer, expected_version=version, values=_values(form, lookup)
+        ),
+        reload=lambda: load_visible(current_user, ExpertiseOffer, offer_id),
+        current=_current,
+        what=_("offer"),
+        template="expertise/form.html",
+        detail=_detail_url,
+        record=offer,
+        offer=offer,
+        city=offer.city,
+    )
+
+
+@bp.route("/<int:offer_id>/archive", methods=["POST"])
+def archive(offer_id: int):
+    return archive_action(
+        ExpertiseOffer,
+        offer_id,
+        expertise.archive_offer,
+        _("The offer is archived. You can restore it."),
+        lambda i: url_for("expertise.detail", offer_id=i),
+    )
+
+
+@bp.route("/<int:offer_id>/restore", methods=["POST"])
+def restore(offer_id: int):
+    return archive_action(
+        ExpertiseOffer,
+        offer_id,
+        expertise.restore_offer,
+        _("The offer is restored."),
+        lambda i: url_for("expertise.detail", offer_id=i),
+    )

@@ -1,0 +1,110 @@
+"""Agreements with Chinese counterparts, with their review cycle and, for action plans,
+their numbered themes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base
+from portal.models.mixins import CityOwned
+from portal.models.organisations import Organisation
+from portal.models.projects import Project
+from portal.models.reference import ChinesePlace, City, Theme
+from portal.timeutil import utcnow
+
+AGREEMENT_KINDS = (
+    "sister_city",
+    "friendship_city",
+    "mou",
+    "action_plan",
+    "letter_of_intent",
+    "cooperation",
+)
+AGREEMENT_STATUSES = ("in_preparation", "in_force", "expired", "terminated")
+PROGRESS_STATUSES = ("not_started", "in_progress", "done", "dropped")
+
+agreement_organisations = Table(
+    "agreement_organisations",
+    Base.metadata,
+    Column("agreement_id", ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
+    Index("ix_agreement_organisations_organisation_id", "organisation_id"),
+)
+agreement_themes = Table(
+    "agreement_themes",
+    Base.metadata,
+    Column("agreement_id", ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Agreement(CityOwned, Base):
+    __tablename__ = "agreements"
+    __table_args__ = (
+        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        CheckConstraint("kind IN ('" + "','".join(AGREEMENT_KINDS) + "')", name="kind"),
+        CheckConstraint("status IN ('" + "','".join(AGREEMENT_STATUSES) + "')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    counterpart_place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chinese_places.id"), index=True
+    )
+    signed_on: Mapped[date | None]
+    signed_at: Mapped[str] = mapped_column(String(200), default="")
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    review_on: Mapped[date | None]
+    evaluation_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default="in_preparation")
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
+    # The signed document: stored outside the static folder under a random name.
+    document_key: Mapped[str | None] = mapped_column(String(80))
+    document_name: Mapped[str] = mapped_column(String(200), default="")
+    document_size: Mapped[int | None]
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    city: Mapped[City] = relationship()
+    counterpart_place: Mapped[ChinesePlace | None] = relationship()
+    project: Mapped[Project | None] = relationship()
+    organisations: Mapped[list[Organisation]] = relationship(secondary=agreement_organisations)
+    themes: Mapped[list[Theme]] = relationship(secondary=agreement_themes, order_by=Theme.position)
+    plan_themes: Mapped[list[ActionPlanTheme]] = relationship(
+        back_populates="agreement",
+        order_by="ActionPlanTheme.number",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ActionPlanTheme(Base):
+    """One numbered theme of an action plan, with who is responsible on each side."""
+
+    __tablename__ = "action_plan_themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    finnish_bodies: Mapped[str] = mapped_column(String(500), default="")
+    chinese_bodies: Mapped[str] = mapped_column(String(500), default="")
+    progress: Mapped[str] = mapped_column(String(20), default="not_started")
+    progress_note: Mapped[str] = mapped_column(Text, default="")
+
+    agreement: Mapped[Agreement] = relationship(back_populates="plan_themes")

@@ -1,0 +1,101 @@
+"""Events: delegations, festivals, fairs, seminars and the like, owned by a city."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base
+from portal.models.contacts import Contact
+from portal.models.mixins import CityOwned
+from portal.models.organisations import Organisation
+from portal.models.projects import Project
+from portal.models.reference import ChinesePlace, City, Theme
+from portal.timeutil import utcnow
+
+EVENT_KINDS = (
+    "incoming_delegation",
+    "outgoing_delegation",
+    "festival",
+    "trade_mission",
+    "fair",
+    "seminar",
+    "sports_event",
+    "conference",
+    "signing",
+)
+
+event_organisations = Table(
+    "event_organisations",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
+    Index("ix_event_organisations_organisation_id", "organisation_id"),
+)
+event_contacts = Table(
+    "event_contacts",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+)
+event_themes = Table(
+    "event_themes",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(CityOwned, Base):
+    """An event on one or more days. Without times it lasts whole days; with times they are
+    wall-clock times in ``timezone`` (an event in Beijing keeps Beijing time)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        CheckConstraint("kind IN ('" + "','".join(EVENT_KINDS) + "')", name="kind"),
+        Index("ix_events_starts_on_city", "starts_on", "city_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    start_time: Mapped[time | None]
+    end_time: Mapped[time | None]
+    timezone: Mapped[str] = mapped_column(String(40), default="Europe/Helsinki")
+    place_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
+    place_china_id: Mapped[int | None] = mapped_column(ForeignKey("chinese_places.id"))
+    place_text: Mapped[str] = mapped_column(String(200), default="")
+    expected_attendance: Mapped[int | None]
+    actual_attendance: Mapped[int | None]
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    city: Mapped[City] = relationship(foreign_keys="Event.city_id")
+    place_city: Mapped[City | None] = relationship(foreign_keys=[place_city_id])
+    place_china: Mapped[ChinesePlace | None] = relationship()
+    project: Mapped[Project | None] = relationship()
+    organisations: Mapped[list[Organisation]] = relationship(secondary=event_organisations)
+    contacts: Mapped[list[Contact]] = relationship(secondary=event_contacts)
+    themes: Mapped[list[Theme]] = relationship(secondary=event_themes, order_by=Theme.position)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def place_label(self) -> str:
+        if self.place_city is not None:
+            return self.place_city.name_fi
+        if self.place_china is not None:
+            return self.place_china.name_en
+        return self.place_text

@@ -1,0 +1,208 @@
+"""Projects: list, create, read, edit, archive and restore; progress updates."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.forms import attach_errors, choices
+from portal.models.projects import Project
+from portal.projects import bp
+from portal.projects.forms import EditProjectForm, ProjectForm, ProjectUpdateForm
+from portal.record_views import (
+    archive_action,
+    city_for_new_record,
+    filter_from_request,
+    page_number,
+    save_edit,
+    save_new,
+)
+from portal.security.permissions import CONTRIBUTE, WRITE, load_visible, require
+from portal.services import audit, cities, contacts, projects, records_linked
+from portal.services.errors import ValidationError
+from portal.services.organisations import all_places
+
+
+def _prepare(form: ProjectForm, lead_city_id: int, linked_orgs=(), *, choosing_city=False):
+    themes = contacts.themes()
+    all_cities = cities.all_cities()
+    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.partner_cities.choices = choices(
+        (c.id, c.name_fi)
+        for c in sorted(all_cities, key=lambda c: c.name_fi)
+        if c.id != lead_city_id
+    )
+    form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
+    if choosing_city:
+        form.city.choices = choices((c.slug, c.name_fi) for c in all_cities)
+    else:
+        del form.city
+    return {
+        "themes": {str(t.id): t for t in themes},
+        "cities": {str(c.id): c for c in all_cities},
+        "organisations": {str(o.id): o for o in linked_orgs},
+    }
+
+
+def _values(form: ProjectForm, lookup: dict) -> dict:
+    def pick(kind, ids):
+        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
+
+    return {
+        "title": form.title.data,
+        "description": form.description.data,
+        "status": form.status.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "budget_eur": form.budget_eur.data,
+        "funding_sources": form.funding_sources.data,
+        "outcomes": form.outcomes.data,
+        "visibility": form.visibility.data,
+        "themes": pick("themes", form.themes.data),
+        "partner_cities": pick("cities", form.partner_cities.data),
+        "organisations": pick("organisations", form.organisations.data),
+        "organisation_name": form.organisation_name.data,
+        "create_organisation": form.create_organisation.data,
+    }
+
+
+def _current(p: Project) -> dict:
+    return {
+        "title": p.title,
+        "description": p.description,
+        "status": p.status,
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+        "budget_eur": p.budget_eur,
+        "outcomes": p.outcomes,
+        "visibility": p.visibility,
+    }
+
+
+def _initial(p: Project) -> dict:
+    return {
+        **_current(p),
+        "funding_sources": list(p.funding_sources or []),
+        "themes": [str(t.id) for t in p.themes],
+        "partner_cities": [str(c.id) for c in p.partner_cities],
+        "organisations": [str(o.id) for o in p.organisations],
+        "version": p.version,
+    }
+
+
+def _detail_url(project) -> str:
+    return url_for("projects.detail", project_id=project.id)
+
+
+@bp.route("/")
+def index():
+    flt = filter_from_request()
+    return render_template(
+        "projects/index.html",
+        page=projects.list_projects(current_user, flt, page=page_number()),
+        flt=flt,
+        themes=contacts.themes(),
+        places=all_places(),
+        cities=cities.all_cities(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    city = city_for_new_record(request.form.get("city"))
+    form = ProjectForm()
+    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+    return save_new(
+        form,
+        create=lambda: projects.create_project(current_user, city, _values(form, lookup)),
+        template="projects/form.html",
+        detail=_detail_url,
+        project=None,
+        city=city,
+    )
+
+
+@bp.route("/<int:project_id>")
+def detail(project_id: int):
+    project = load_visible(current_user, Project, project_id)
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        update_form=ProjectUpdateForm(),
+        linked=records_linked.to_project(current_user, project),
+        history=audit.history(project),
+    )
+
+
+@bp.route("/<int:project_id>/updates", methods=["POST"])
+def add_update(project_id: int):
+    project = load_visible(current_user, Project, project_id)
+    require(current_user, CONTRIBUTE, project)
+    form = ProjectUpdateForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            projects.add_update(
+                current_user, project, happened_on=form.happened_on.data, text=form.text.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The update is added."), "success")
+            return redirect(url_for("projects.detail", project_id=project_id) + "#updates")
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        update_form=form,
+        errors=errors,
+        linked=records_linked.to_project(current_user, project),
+        history=audit.history(project),
+    )
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+def edit(project_id: int):
+    project = load_visible(current_user, Project, project_id)
+    require(current_user, WRITE, project)
+    form = EditProjectForm(data=_initial(project))
+    lookup = _prepare(form, project.city_id, project.organisations)
+    return save_edit(
+        form,
+        update=lambda version: projects.update_project(
+            current_user, project, expected_version=version, values=_values(form, lookup)
+        ),
+        reload=lambda: load_visible(current_user, Project, project_id),
+        current=_current,
+        what=_("project"),
+        template="projects/form.html",
+        detail=_detail_url,
+        record=project,
+        project=project,
+        city=project.city,
+    )
+
+
+@bp.route("/<int:project_id>/archive", methods=["POST"])
+def archive(project_id: int):
+    return archive_action(
+        Project,
+        project_id,
+        projects.archive_project,
+        _("The project is archived. You can restore it."),
+        lambda i: url_for("projects.detail", project_id=i),
+    )
+
+
+@bp.route("/<int:project_id>/restore", methods=["POST"])
+def restore(project_id: int):
+    return archive_action(
+        Project,
+        project_id,
+        projects.restore_project,
+        _("The project is restored."),
+        lambda i: url_for("projects.detail", project_id=i),
+    )

@@ -1,0 +1,327 @@
+"""Agreements with Chinese counterparts: the record, the signed document, the numbered
+themes of an action plan, and the reviews, evaluations and expiries coming up."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.extensions import db
+from portal.models.agreements import (
+    AGREEMENT_KINDS,
+    AGREEMENT_STATUSES,
+    PROGRESS_STATUSES,
+    ActionPlanTheme,
+    Agreement,
+)
+from portal.models.mixins import Visibility
+from portal.models.reference import City
+from portal.security.permissions import can, select_visible
+from portal.services import audit, organisations, records
+from portal.services.errors import Forbidden, ValidationError
+from portal.services.listing import RecordFilter, apply_filter
+from portal.services.records import Page, paginate
+from portal.textfold import search_text
+
+FIELDS = (
+    "kind",
+    "title",
+    "summary",
+    "counterpart_place",
+    "signed_on",
+    "signed_at",
+    "valid_from",
+    "valid_until",
+    "review_on",
+    "evaluation_on",
+    "status",
+    "project",
+    "organisations",
+    "themes",
+    "visibility",
+)
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def _clean(actor, values: dict) -> dict:
+    errors: dict[str, str] = {}
+    cleaned = {k: values.get(k) for k in FIELDS}
+    for field in ("title", "summary", "signed_at"):
+        cleaned[field] = (cleaned[field] or "").strip()
+    if not cleaned["title"]:
+        errors["title"] = str(_l("Give the agreement a title."))
+    elif len(cleaned["title"]) > 300:
+        errors["title"] = str(_l("Use at most %(n)d characters.", n=300))
+    if cleaned["kind"] not in AGREEMENT_KINDS:
+        errors["kind"] = str(_l("Choose the kind of agreement."))
+    if cleaned["status"] not in AGREEMENT_STATUSES:
+        errors["status"] = str(_l("Choose the status."))
+    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
+        errors["visibility"] = str(_l("Choose who sees this agreement."))
+    start, end = cleaned["valid_from"], cleaned["valid_until"]
+    if start and end and end < start:
+        errors["valid_until"] = str(_l("The end of validity cannot be before its start."))
+    if cleaned["status"] == "in_force" and cleaned["signed_on"] is None:
+        errors["signed_on"] = str(_l("An agreement in force has a signing date."))
+    extra, problem = organisations.resolve_for_link(
+        actor, values.get("organisation_name", ""), create=bool(values.get("create_organisation"))
+    )
+    if problem and problem != "create":
+        errors["organisation_name"] = problem
+    cleaned["themes"] = list(cleaned["themes"] or [])
+    if errors:
+        raise ValidationError(errors)
+    if problem == "create":
+        extra = organisations.create_organisation(
+            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
+        )
+    linked = {o.id: o for o in (cleaned["organisations"] or [])}
+    if extra is not None:
+        linked.setdefault(extra.id, extra)
+    cleaned["organisations"] = list(linked.values())
+    return cleaned
+
+
+def _index(agreement: Agreement) -> None:
+    place = agreement.counterpart_place
+    agreement.search_text = search_text(
+        agreement.title,
+        agreement.summary,
+        agreement.signed_at,
+        place.name_en if place else "",
+        place.name_zh if place else "",
+        *(o.name_en for o in agreement.organisations),
+        *(t.title for t in agreement.plan_themes),
+    )
+
+
+def create_agreement(actor, city: City, values: dict) -> Agreement:
+    """Record an agreement of ``city``. Writers of that city. Raises ValidationError,
+    Forbidden."""
+    if not can(actor, "city.create_records", city):
+        raise Forbidden("city.create_records", city)
+    return records.create_record(
+        actor, city, Agreement, _clean(actor, values), index=_index, action_prefix="agreement"
+    )
+
+
+def update_agreement(actor, agreement: Agreement, *, expected_version, values: dict) -> dict:
+    """Change an agreement. Writers of its city. Raises StaleEdit, ValidationError,
+    Forbidden."""
+    return records.update_record(
+        actor,
+        agreement,
+        expected_version=expected_version,
+        clean=lambda: _clean(actor, values),
+        index=_index,
+        action_prefix="agreement",
+    )
+
+
+def archive_agreement(actor, agreement: Agreement) -> None:
+    """Archive an agreement. Writers of its city."""
+    records.archive(actor, agreement, action_prefix="agreement")
+
+
+def restore_agreement(actor, agreement: Agreement) -> None:
+    """Restore an archived agreement. Writers of its city."""
+    records.restore(actor, agreement, action_prefix="agreement")
+
+
+# --- The signed document --------------------------------------------------------------------
+
+
+def documents_folder() -> Path:
+    """Uploaded documents live in the instance folder, never under static/: they are served
+    only through a view that checks who may see the agreement."""
+    folder = Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path))
+    path = folder / "agreements"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def looks_like_pdf(head: bytes, tail: bytes) -> bool:
+    """A PDF by its content: the %PDF- header and an %%EOF marker at the end. The file's
+    name and the browser's claimed type are not trusted."""
+    return head.startswith(b"%PDF-") and b"%%EOF" in tail
+
+
+def attach_document(actor, agreement: Agreement, stream, filename: str) -> None:
+    """Store the signed document of an agreement (replacing an earlier one). Writers of the
+    agreement's city. Raises ValidationError for a file that is too large, empty or not a
+    PDF by its content."""
+    records.require_write(actor, agreement)
+    data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if not data:
+        raise ValidationError({"document": str(_l("Choose a PDF file."))})
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"document": str(_l("The file is larger than 10 MB."))})
+    if not looks_like_pdf(data[:1024], data[-2048:]):
+        raise ValidationError(
+            {"document": str(_l("The file is not a PDF document. Save or print it as PDF."))}
+        )
+    key = f"{secrets.token_hex(16)}.pdf"
+    (documents_folder() / key).write_bytes(data)
+    old = agreement.document_key
+    agreement.document_key = key
+    agreement.document_name = (Path(filename or "agreement.pdf").name or "agreement.pdf")[:200]
+    agreement.document_size = len(data)
+    db.session.flush()
+    audit.record(
+        actor,
+        "agreement.document",
+        obj=agreement,
+        changes={"document": [old and "(earlier file)", agreement.document_name]},
+    )
+
+
+def document_path(agreement: Agreement) -> Path | None:
+    if not agreement.document_key:
+        return None
+    path = documents_folder() / agreement.document_key
+    return path if path.is_file() else None
+
+
+# --- Action plan themes ---------------------------------------------------------------------
+
+
+@dataclass
+class PlanThemeRow:
+    number: int | None
+    title: str
+    description: str = ""
+    finnish_bodies: str = ""
+    chinese_bodies: str = ""
+    progress: str = "not_started"
+    progress_note: str = ""
+
+
+def save_plan_themes(actor, agreement: Agreement, *, expected_version, rows) -> None:
+    """Replace the numbered themes of an action plan with ``rows`` (rows without a title are
+    dropped; rows without a number are numbered after the others). Writers of the
+    agreement's city. Raises StaleEdit, ValidationError, Forbidden."""
+    records.require_write(actor, agreement)
+    records.check_version(agreement, expected_version)
+    kept = [r for r in rows if (r.title or "").strip()]
+    errors: dict[str, str] = {}
+    numbers = [r.number for r in kept if r.number is not None]
+    if len(numbers) != len(set(numbers)):
+        errors[""] = str(_l("Two themes have the same number."))
+    if any(r.progress not in PROGRESS_STATUSES for r in kept):
+        errors[""] = str(_l("Choose the progress from the list."))
+    if errors:
+        raise ValidationError(errors)
+    next_number = max(numbers, default=0) + 1
+    before = [f"{t.number}. {t.title} ({t.progress})" for t in agreement.plan_themes]
+    agreement.plan_themes.clear()
+    db.session.flush()
+    for row in sorted(kept, key=lambda r: (r.number is None, r.number or 0)):
+        number = row.number
+        if number is None:
+            number, next_number = next_number, next_number + 1
+        agreement.plan_themes.append(
+            ActionPlanTheme(
+                number=number,
+                title=row.title.strip()[:200],
+                description=row.description.strip(),
+                finnish_bodies=row.finnish_bodies.strip()[:500],
+                chinese_bodies=row.chinese_bodies.strip()[:500],
+                progress=row.progress,
+                progress_note=row.progress_note.strip(),
+            )
+        )
+    after = [f"{t.number}. {t.title} ({t.progress})" for t in agreement.plan_themes]
+    # The themes are part of the agreement: editing them is a new version of it.
+    agreement.version += 1
+    _index(agreement)
+    db.session.flush()
+    if before != after:
+        audit.record(actor, "agreement.plan", obj=agreement, changes={"themes": [before, after]})
+
+
+# --- Lists and what is due ------------------------------------------------------------------
+
+
+def _eager(stmt):
+    return stmt.options(
+        joinedload(Agreement.city),
+        joinedload(Agreement.counterpart_place),
+        selectinload(Agreement.themes),
+        selectinload(Agreement.organisations),
+    )
+
+
+def list_agreements(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+    """The agreements ``actor`` may see, filtered; the latest signed first."""
+    stmt = apply_filter(
+        _eager(select_visible(actor, Agreement, include_archived=True)), Agreement, flt, actor=actor
+    )
+    if flt.organisation is not None:
+        stmt = stmt.where(Agreement.organisations.any(id=flt.organisation.id))
+    return paginate(
+        stmt.order_by(Agreement.signed_on.desc().nulls_last(), Agreement.id.desc()),
+        page=page,
+        per_page=per_page,
+    )
+
+
+@dataclass
+class DueItem:
+    on: date
+    what: str
+    agreement: Agreement
+
+
+def due_soon(
+    actor, *, today: date, days: int = 90, city_id: int | None = None, shared_only: bool = False
+) -> list[DueItem]:
+    """Reviews, evaluations and expiries within ``days`` (late ones too, while the
+    agreement is in force), soonest first: for one city, or across the network's shared
+    agreements."""
+    horizon = today + timedelta(days=days)
+    stmt = (
+        select_visible(actor, Agreement)
+        .options(joinedload(Agreement.city))
+        .where(
+            Agreement.status.in_(("in_force", "in_preparation")),
+            or_(
+                and_(Agreement.review_on.is_not(None), Agreement.review_on <= horizon),
+                and_(Agreement.evaluation_on.is_not(None), Agreement.evaluation_on <= horizon),
+                and_(Agreement.valid_until.is_not(None), Agreement.valid_until <= horizon),
+            ),
+        )
+    )
+    if city_id is not None:
+        stmt = stmt.where(Agreement.city_id == city_id)
+    if shared_only:
+        stmt = stmt.where(Agreement.visibility == Visibility.NETWORK.value)
+    items: list[DueItem] = []
+    since = today - timedelta(days=days)
+    for agreement in db.session.scalars(stmt):
+        for when, what in (
+            (agreement.review_on, "review"),
+            (agreement.evaluation_on, "evaluation"),
+            (agreement.valid_until, "expiry"),
+        ):
+            if when is not None and since <= when <= horizon:
+                items.append(DueItem(on=when, what=what, agreement=agreement))
+    return sorted(items, key=lambda item: (item.on, item.agreement.id))
+
+
+def city_agreements_for_picker(actor, city_id: int | None) -> list[Agreement]:
+    if city_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select_visible(actor, Agreement)
+            .where(Agreement.city_id == city_id)
+            .order_by(Agreement.title)
+        )
+    )

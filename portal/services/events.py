@@ -1,0 +1,344 @@
+"""Events: delegations, festivals, fairs and the like; the month calendar, the upcoming
+list and the iCalendar feeds."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.extensions import db
+from portal.models.accounts import CalendarToken, User
+from portal.models.events import EVENT_KINDS, Event
+from portal.models.mixins import Visibility
+from portal.models.reference import City
+from portal.security.permissions import READ, can, select_visible
+from portal.services import audit, organisations, records
+from portal.services.errors import Forbidden, ValidationError
+from portal.services.listing import RecordFilter, apply_filter
+from portal.services.records import Page, paginate
+from portal.textfold import search_text
+from portal.timeutil import utcnow
+
+TIMEZONES = ("Europe/Helsinki", "Asia/Shanghai")
+FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_on",
+    "ends_on",
+    "start_time",
+    "end_time",
+    "timezone",
+    "place_city",
+    "place_china",
+    "place_text",
+    "expected_attendance",
+    "actual_attendance",
+    "project",
+    "organisations",
+    "contacts",
+    "themes",
+    "visibility",
+)
+
+
+def _clean(actor, values: dict) -> dict:
+    errors: dict[str, str] = {}
+    cleaned = {k: values.get(k) for k in FIELDS}
+    for field in ("title", "description", "place_text"):
+        cleaned[field] = (cleaned[field] or "").strip()
+    if not cleaned["title"]:
+        errors["title"] = str(_l("Give the event a name."))
+    elif len(cleaned["title"]) > 200:
+        errors["title"] = str(_l("Use at most %(n)d characters.", n=200))
+    if cleaned["kind"] not in EVENT_KINDS:
+        errors["kind"] = str(_l("Choose the kind of event."))
+    if cleaned["timezone"] not in TIMEZONES:
+        errors["timezone"] = str(_l("Choose the time zone."))
+    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
+        errors["visibility"] = str(_l("Choose who sees this event."))
+    start, end = cleaned["starts_on"], cleaned["ends_on"] or cleaned["starts_on"]
+    cleaned["ends_on"] = end
+    if start is None:
+        errors["starts_on"] = str(_l("Enter the first day."))
+    elif end < start:
+        errors["ends_on"] = str(_l("The last day cannot be before the first."))
+    if cleaned["end_time"] and not cleaned["start_time"]:
+        errors["start_time"] = str(_l("Enter the start time too, or neither time."))
+    if (
+        start
+        and start == end
+        and cleaned["start_time"]
+        and cleaned["end_time"]
+        and cleaned["end_time"] <= cleaned["start_time"]
+    ):
+        errors["end_time"] = str(_l("The event must end after it starts."))
+    if cleaned["place_city"] is not None and cleaned["place_china"] is not None:
+        errors["place_china"] = str(_l("Choose a place in Finland or in China, not both."))
+    for field in ("expected_attendance", "actual_attendance"):
+        if cleaned[field] is not None and cleaned[field] < 0:
+            errors[field] = str(_l("Enter a number of people, zero or more."))
+    contacts = list(cleaned["contacts"] or [])
+    if any(not can(actor, READ, c) for c in contacts):
+        errors["contacts"] = str(_l("Choose contacts from the list."))
+    cleaned["contacts"] = contacts
+    extra, problem = organisations.resolve_for_link(
+        actor, values.get("organisation_name", ""), create=bool(values.get("create_organisation"))
+    )
+    if problem and problem != "create":
+        errors["organisation_name"] = problem
+    cleaned["themes"] = list(cleaned["themes"] or [])
+    if errors:
+        raise ValidationError(errors)
+    if problem == "create":
+        extra = organisations.create_organisation(
+            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
+        )
+    linked = {o.id: o for o in (cleaned["organisations"] or [])}
+    if extra is not None:
+        linked.setdefault(extra.id, extra)
+    cleaned["organisations"] = list(linked.values())
+    return cleaned
+
+
+def _index(event: Event) -> None:
+    event.search_text = search_text(
+        event.title,
+        event.description,
+        event.place_text,
+        event.place_city.name_fi if event.place_city else "",
+        event.place_china.name_en if event.place_china else "",
+        *(o.name_en for o in event.organisations),
+    )
+
+
+def create_event(actor, city: City, values: dict) -> Event:
+    """Add an event owned by ``city``. Writers of that city. Raises ValidationError,
+    Forbidden."""
+    if not can(actor, "city.create_records", city):
+        raise Forbidden("city.create_records", city)
+    return records.create_record(
+        actor, city, Event, _clean(actor, values), index=_index, action_prefix="event"
+    )
+
+
+def update_event(actor, event: Event, *, expected_version, values: dict) -> dict:
+    """Change an event. Writers of its city. Raises StaleEdit, ValidationError, Forbidden."""
+    return records.update_record(
+        actor,
+        event,
+        expected_version=expected_version,
+        clean=lambda: _clean(actor, values),
+        index=_index,
+        action_prefix="event",
+    )
+
+
+def archive_event(actor, event: Event) -> None:
+    """Archive an event. Writers of its city."""
+    records.archive(actor, event, action_prefix="event")
+
+
+def restore_event(actor, event: Event) -> None:
+    """Restore an archived event. Writers of its city."""
+    records.restore(actor, event, action_prefix="event")
+
+
+def _eager(stmt):
+    return stmt.options(
+        joinedload(Event.city),
+        joinedload(Event.place_city),
+        joinedload(Event.place_china),
+        selectinload(Event.themes),
+        selectinload(Event.organisations),
+    )
+
+
+def list_events(
+    actor,
+    flt: RecordFilter,
+    *,
+    when: str = "upcoming",
+    today: date,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    """Visible events: upcoming (still running or to come, soonest first), past (latest
+    first) or all."""
+    stmt = apply_filter(
+        _eager(select_visible(actor, Event, include_archived=True)), Event, flt, actor=actor
+    )
+    if flt.organisation is not None:
+        stmt = stmt.where(Event.organisations.any(id=flt.organisation.id))
+    if when == "past":
+        stmt = stmt.where(Event.ends_on < today).order_by(Event.starts_on.desc(), Event.id.desc())
+    elif when == "all":
+        stmt = stmt.order_by(Event.starts_on.desc(), Event.id.desc())
+    else:
+        stmt = stmt.where(Event.ends_on >= today).order_by(Event.starts_on, Event.id)
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def scope_filter(actor, scope: str):
+    """ "city": the user's own city's events; "network": every city's shared events."""
+    if scope == "city" and actor.city_id is not None:
+        return Event.city_id == actor.city_id
+    return Event.visibility == Visibility.NETWORK.value
+
+
+@dataclass
+class MonthGrid:
+    first: date
+    weeks: list[list[tuple[date, list[Event]]]]
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+
+def month_grid(actor, *, year: int, month: int, scope: str) -> MonthGrid:
+    """The weeks of a month (Monday first), each day with the visible events on it."""
+    first = date(year, month, 1)
+    weeks = _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start, end = weeks[0][0], weeks[-1][-1]
+    events = (
+        db.session.scalars(
+            _eager(select_visible(actor, Event))
+            .where(scope_filter(actor, scope), and_(Event.starts_on <= end, Event.ends_on >= start))
+            .order_by(Event.starts_on, Event.start_time, Event.id)
+        )
+        .unique()
+        .all()
+    )
+    grid = [
+        [(day, [e for e in events if e.starts_on <= day <= e.ends_on]) for day in week]
+        for week in weeks
+    ]
+    return MonthGrid(first=first, weeks=grid)
+
+
+# --- iCalendar -----------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_calendar_token(user: User) -> str:
+    """A new secret for the user's feed addresses; the old addresses stop working. The user
+    themself only."""
+    revoke_calendar_tokens(user)
+    token = secrets.token_urlsafe(24)
+    db.session.add(CalendarToken(token_hash=_token_hash(token), user_id=user.id))
+    db.session.flush()
+    audit.record(user, "calendar.token_issued", obj=user)
+    return token
+
+
+def revoke_calendar_tokens(user: User) -> int:
+    """Stop every feed address of the user."""
+    result = db.session.execute(
+        update(CalendarToken)
+        .where(CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if result.rowcount:
+        audit.record(user, "calendar.token_revoked", obj=user)
+    return result.rowcount or 0
+
+
+def has_calendar_token(user: User) -> bool:
+    return bool(
+        db.session.scalar(
+            select(CalendarToken.id).where(
+                CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)
+            )
+        )
+    )
+
+
+def user_for_calendar_token(token: str) -> User | None:
+    """The active user whose live feed token this is, or None."""
+    row = db.session.scalar(
+        select(CalendarToken).where(
+            CalendarToken.token_hash == _token_hash(token), CalendarToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def feed_events(user: User, scope: str) -> list[Event]:
+    """The events of a feed, as far as ``user`` may see them: a year back and all to come."""
+    since = utcnow().date() - timedelta(days=365)
+    return list(
+        db.session.scalars(
+            _eager(select_visible(user, Event))
+            .where(scope_filter(user, scope), Event.ends_on >= since)
+            .order_by(Event.starts_on, Event.id)
+        ).unique()
+    )
+
+
+def to_ical(events: list[Event], *, name: str, url_for_event) -> bytes:
+    """An iCalendar document. UIDs are stable (event-<id>@c21-portal) so that clients update
+    events instead of duplicating them; each links back to its page."""
+    from icalendar import Calendar
+    from icalendar import Event as IcalEvent
+
+    cal = Calendar()
+    cal.add("prodid", "-//C21 China Network Portal//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    for event in events:
+        item = IcalEvent()
+        item.add("uid", f"event-{event.id}@c21-portal")
+        item.add("summary", event.title)
+        item.add("dtstamp", event.updated_at)
+        item.add("last-modified", event.updated_at)
+        if event.start_time is not None:
+            zone = ZoneInfo(event.timezone)
+            item.add("dtstart", datetime.combine(event.starts_on, event.start_time, zone))
+            end_time = event.end_time or event.start_time
+            end = datetime.combine(event.ends_on, end_time, zone)
+            if event.end_time is None:
+                end += timedelta(hours=1)
+            item.add("dtend", end)
+        else:
+            item.add("dtstart", event.starts_on)
+            item.add("dtend", event.ends_on + timedelta(days=1))  # exclusive, per RFC 5545
+        location = ", ".join(p for p in (event.place_text, event.place_label) if p)
+        if location:
+            item.add("location", location)
+        link = url_for_event(event)
+        item.add("url", link)
+        item.add("description", (event.description + "\n\n" if event.description else "") + link)
+        cal.add_component(item)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def city_events_for_picker(actor, city_id: int | None) -> list[Event]:
+    """The live events of a city, latest first, for linking them to an expertise offer."""
+    if city_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select_visible(actor, Event)
+            .where(Event.city_id == city_id)
+            .order_by(Event.starts_on.desc())
+        )
+    )

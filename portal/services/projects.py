@@ -1,0 +1,220 @@
+"""Projects: led by one city, with partner C21 cities and Chinese partner organisations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.extensions import db
+from portal.models.mixins import Visibility
+from portal.models.projects import FUNDING_SOURCES, PROJECT_STATUSES, Project, ProjectUpdate
+from portal.models.reference import City
+from portal.security.permissions import CONTRIBUTE, can, select_visible
+from portal.services import audit, organisations, records
+from portal.services.errors import Forbidden, ValidationError
+from portal.services.listing import RecordFilter, apply_filter
+from portal.services.records import Page, paginate
+from portal.textfold import search_text
+
+FIELDS = (
+    "title",
+    "description",
+    "status",
+    "starts_on",
+    "ends_on",
+    "budget_eur",
+    "funding_sources",
+    "outcomes",
+    "visibility",
+    "themes",
+    "partner_cities",
+    "organisations",
+)
+
+
+def _clean(actor, values: dict, lead_city_id: int) -> dict:
+    errors: dict[str, str] = {}
+    cleaned = {k: values.get(k) for k in FIELDS}
+    for field in ("title", "description", "outcomes"):
+        cleaned[field] = (cleaned[field] or "").strip()
+    if not cleaned["title"]:
+        errors["title"] = str(_l("Give the project a name."))
+    elif len(cleaned["title"]) > 200:
+        errors["title"] = str(_l("Use at most %(n)d characters.", n=200))
+    if cleaned["status"] not in PROJECT_STATUSES:
+        errors["status"] = str(_l("Choose the status."))
+    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
+        errors["visibility"] = str(_l("Choose who sees this project."))
+    if cleaned["starts_on"] and cleaned["ends_on"] and cleaned["ends_on"] < cleaned["starts_on"]:
+        errors["ends_on"] = str(_l("The end cannot be before the start."))
+    if cleaned["budget_eur"] is not None and cleaned["budget_eur"] < 0:
+        errors["budget_eur"] = str(_l("The budget cannot be negative."))
+    sources = list(cleaned["funding_sources"] or [])
+    if any(s not in FUNDING_SOURCES for s in sources):
+        errors["funding_sources"] = str(_l("Choose funding sources from the list."))
+    cleaned["funding_sources"] = sorted(set(sources))
+    partners = list(cleaned["partner_cities"] or [])
+    if any(c.id == lead_city_id for c in partners):
+        errors["partner_cities"] = str(_l("The lead city is not its own partner."))
+    cleaned["partner_cities"] = partners
+    extra, problem = organisations.resolve_for_link(
+        actor, values.get("organisation_name", ""), create=bool(values.get("create_organisation"))
+    )
+    if problem and problem != "create":
+        errors["organisation_name"] = problem
+    cleaned["themes"] = list(cleaned["themes"] or [])
+    if errors:
+        raise ValidationError(errors)
+    if problem == "create":
+        extra = organisations.create_organisation(
+            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
+        )
+    linked = {o.id: o for o in (cleaned["organisations"] or [])}
+    if extra is not None:
+        linked.setdefault(extra.id, extra)
+    cleaned["organisations"] = list(linked.values())
+    return cleaned
+
+
+def _index(project: Project) -> None:
+    project.search_text = search_text(
+        project.title,
+        project.description,
+        project.outcomes,
+        *(o.name_en for o in project.organisations),
+        *(o.name_zh for o in project.organisations),
+    )
+
+
+def create_project(actor, city: City, values: dict) -> Project:
+    """Start a project led by ``city``. Writers of that city (and admins). ``values``: the
+    fields of FIELDS (lists of Theme, City, Organisation) and optionally an
+    ``organisation_name`` to link. Raises ValidationError, Forbidden."""
+    if not can(actor, "city.create_records", city):
+        raise Forbidden("city.create_records", city)
+    return records.create_record(
+        actor,
+        city,
+        Project,
+        _clean(actor, values, city.id),
+        index=_index,
+        action_prefix="project",
+    )
+
+
+def update_project(actor, project: Project, *, expected_version, values: dict) -> dict:
+    """Change a project. Only the lead city's writers (and admins): partner cities add
+    updates instead. Raises StaleEdit, ValidationError, Forbidden."""
+    return records.update_record(
+        actor,
+        project,
+        expected_version=expected_version,
+        clean=lambda: _clean(actor, values, project.city_id),
+        index=_index,
+        action_prefix="project",
+    )
+
+
+def archive_project(actor, project: Project) -> None:
+    """Archive a project. The lead city's writers."""
+    records.archive(actor, project, action_prefix="project")
+
+
+def restore_project(actor, project: Project) -> None:
+    """Restore an archived project. The lead city's writers."""
+    records.restore(actor, project, action_prefix="project")
+
+
+def add_update(actor, project: Project, *, happened_on: date | None, text: str) -> ProjectUpdate:
+    """Add a dated progress update. Writers of the lead city and of the partner cities
+    (and admins). Raises ValidationError, Forbidden."""
+    if not can(actor, CONTRIBUTE, project):
+        raise Forbidden(CONTRIBUTE, project)
+    errors = {}
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = str(_l("Write what happened."))
+    if happened_on is None:
+        errors["happened_on"] = str(_l("Enter the date."))
+    if errors:
+        raise ValidationError(errors)
+    update = ProjectUpdate(
+        project=project,
+        city_id=actor.city_id or project.city_id,
+        author_id=actor.id,
+        happened_on=happened_on,
+        text=text,
+    )
+    db.session.add(update)
+    db.session.flush()
+    audit.record(
+        actor,
+        "project.progress",
+        obj=project,
+        detail=f"{happened_on}: {text}"[:500],
+        city_id=actor.city_id or project.city_id,
+    )
+    return update
+
+
+def _eager(stmt):
+    return stmt.options(
+        joinedload(Project.city),
+        selectinload(Project.partner_cities),
+        selectinload(Project.themes),
+        selectinload(Project.organisations),
+    )
+
+
+def list_projects(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+    """The projects ``actor`` may see (own, partner, shared), filtered."""
+    stmt = apply_filter(
+        _eager(select_visible(actor, Project, include_archived=True)), Project, flt, actor=actor
+    )
+    if flt.organisation is not None:
+        stmt = stmt.where(Project.organisations.any(id=flt.organisation.id))
+    order = {
+        "title": (Project.title, Project.id),
+        "updated": (Project.updated_at.desc(), Project.id.desc()),
+    }.get(flt.sort, (Project.starts_on.desc().nulls_last(), Project.id.desc()))
+    return paginate(stmt.order_by(*order), page=page, per_page=per_page)
+
+
+def active_projects(actor, city_id: int | None) -> list[Project]:
+    """The active projects a city leads or takes part in, as far as ``actor`` may see."""
+    if city_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            _eager(select_visible(actor, Project))
+            .where(
+                Project.status == "active",
+                or_(Project.city_id == city_id, Project.partner_cities.any(City.id == city_id)),
+            )
+            .order_by(Project.title)
+        ).unique()
+    )
+
+
+def city_projects_for_picker(actor, city_id: int | None) -> list[Project]:
+    """The live projects of a city, for linking events and agreements to one."""
+    if city_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select_visible(actor, Project).where(Project.city_id == city_id).order_by(Project.title)
+        )
+    )
+
+
+def project_for_link(actor, project_id, city_id: int) -> Project | None:
+    """The project a form links to, if the actor may write its city's records."""
+    if not project_id:
+        return None
+    project = db.session.get(Project, int(project_id))
+    if project is None or project.city_id != city_id or not can(actor, "read", project):
+        raise ValidationError({"project": str(_l("Choose a project from the list."))})
+    return project
