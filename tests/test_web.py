@@ -154,7 +154,7 @@ def test_home_shows_the_city_its_officers_and_an_empty_state(client, login, make
     assert "<h1>Lahti" in page and 'lang="sv">Lahtis' in page
     assert "Kaisa Koskinen" in page and "mailto:kaisa@lahti.example" in page
     assert "Poissa Oleva" not in page  # deactivated officers are not the ones to ask
-    assert "Lahti has no China contacts" in page
+    assert "Lahti has no China co-operation recorded yet." in page
 
 
 def test_home_of_a_user_without_a_city(client, login, make_user):
