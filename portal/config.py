@@ -76,6 +76,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Uploads: documents are at most 10 MB (checked by the service); a larger request
         # is cut off before it is read.
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "DOCUMENT_MAX_BYTES": 10 * 1024 * 1024,
         "UPLOAD_FOLDER": _env("UPLOAD_FOLDER") or str(instance_path / "uploads"),
         # Behind a proxy, how many proxies to trust for the client address (X-Forwarded-For).
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),

@@ -159,3 +159,18 @@ def test_list_pages_issue_a_fixed_number_of_statements(
     few = statements()
     fill(200)
     assert statements() == few
+
+
+def test_the_history_of_a_shared_interaction_does_not_name_a_private_participant(
+    client_as, make_contact
+):
+    private = make_contact("helsinki", "city", family_name="Yksityinen")
+    own, _ = client_as("officer", "helsinki")
+    response = own.post("/interactions/new", data=interaction_form(contacts=[str(private)]))
+    interaction_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert "Yksityinen" in own.get(f"/interactions/{interaction_id}").get_data(as_text=True)
+    other, _ = client_as("officer", "espoo")
+    page = other.get(f"/interactions/{interaction_id}").get_data(as_text=True)
+    assert "Mayor Chen Jining visits Helsinki" in page  # the shared interaction itself
+    assert "interaction.create" in page  # who and when are shown ...
+    assert "Yksityinen" not in page  # ... but not the changes that name private records

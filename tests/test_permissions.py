@@ -243,3 +243,14 @@ def test_partner_cities_read_a_project_whatever_its_visibility_and_add_updates(v
     assert can(lead, "write", project) and can(lead, "contribute", project)
     assert not can(FakeUser("coordinator", None), "contribute", project)
     assert can(FakeUser("admin", None), "contribute", project)
+
+
+def test_the_changes_in_a_records_history_are_for_its_own_city():
+    shared = Record(HELSINKI, "network")
+    assert can(FakeUser("viewer", HELSINKI), "history", shared)
+    assert not can(FakeUser("officer", ESPOO), "history", shared)
+    assert can(FakeUser("officer", ESPOO), "read", shared)
+    assert can(FakeUser("admin", None), "history", shared)
+    assert can(
+        FakeUser("viewer", HELSINKI), "history", ProjectLike(ESPOO, "city", frozenset({HELSINKI}))
+    )

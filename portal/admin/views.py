@@ -115,7 +115,7 @@ def edit_user(user_id: int):
         stale=stale,
         errors=errors,
         confirm=ConfirmForm(),
-        history=audit.history(user),
+        history=audit.history_for(current_user, user),
         role_label=role_label,
     )
 

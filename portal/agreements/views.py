@@ -171,7 +171,7 @@ def detail(agreement_id: int):
         project=agreement.project
         if agreement.project is not None and can(current_user, READ, agreement.project)
         else None,
-        history=audit.history(agreement),
+        history=audit.history_for(current_user, agreement),
     )
 
 

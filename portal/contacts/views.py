@@ -128,7 +128,7 @@ def detail(contact_id: int):
         "contacts/detail.html",
         contact=contact,
         interactions=contacts.interactions_of(current_user, contact),
-        history=audit.history(contact),
+        history=audit.history_for(current_user, contact),
         legal_basis_labels=LEGAL_BASIS_LABELS,
     )
 

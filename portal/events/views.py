@@ -179,7 +179,7 @@ def detail(event_id: int):
         project=event.project
         if event.project is not None and can(current_user, READ, event.project)
         else None,
-        history=audit.history(event),
+        history=audit.history_for(current_user, event),
     )
 
 

@@ -127,7 +127,7 @@ def detail(offer_id: int):
         shown_projects=visible(offer.projects),
         shown_events=visible(offer.events),
         shown_agreements=visible(offer.agreements),
-        history=audit.history(offer),
+        history=audit.history_for(current_user, offer),
     )
 
 

@@ -128,7 +128,7 @@ def detail(interaction_id: int):
         interaction=interaction,
         # A shared interaction may name a person the city keeps private: not shown.
         people=[c for c in interaction.contacts if can(current_user, READ, c)],
-        history=audit.history(interaction),
+        history=audit.history_for(current_user, interaction),
     )
 
 

@@ -127,7 +127,7 @@ def detail(org_id: int):
         org=org,
         by_city=records_at_organisation(current_user, org),
         children=organisations.children_of(org),
-        history=audit.history(org),
+        history=audit.history_for(current_user, org),
     )
 
 

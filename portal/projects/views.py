@@ -132,7 +132,7 @@ def detail(project_id: int):
         project=project,
         update_form=ProjectUpdateForm(),
         linked=records_linked.to_project(current_user, project),
-        history=audit.history(project),
+        history=audit.history_for(current_user, project),
     )
 
 
@@ -160,7 +160,7 @@ def add_update(project_id: int):
         update_form=form,
         errors=errors,
         linked=records_linked.to_project(current_user, project),
-        history=audit.history(project),
+        history=audit.history_for(current_user, project),
     )
 
 

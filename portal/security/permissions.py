@@ -22,10 +22,13 @@ from portal.models.reference import City
 # ("own", "partner" for a project's partner cities, or "other") and the record's
 # visibility. Anything absent is "nothing": the record does not exist for that user (a 404,
 # never a 403, and absent from every list and count).
-#   read: see it; write: edit, archive, restore it; contribute: add progress updates.
-READ, WRITE, CONTRIBUTE = "read", "write", "contribute"
-_WRITER = frozenset({READ, WRITE, CONTRIBUTE})
-_PARTNER_WRITER = frozenset({READ, CONTRIBUTE})
+#   read: see it; write: edit, archive, restore it; contribute: add progress updates;
+#   history: see the field-by-field changes of its history, which can name the private
+#   records it was linked to (other cities see who changed it and when, not what).
+READ, WRITE, CONTRIBUTE, HISTORY = "read", "write", "contribute", "history"
+_WRITER = frozenset({READ, WRITE, CONTRIBUTE, HISTORY})
+_PARTNER_WRITER = frozenset({READ, CONTRIBUTE, HISTORY})
+_OWN_READER = frozenset({READ, HISTORY})
 _READER = frozenset({READ})
 
 RECORD_RULES: dict[str, dict[tuple[str, str], frozenset[str]]] = {
@@ -38,10 +41,10 @@ RECORD_RULES: dict[str, dict[tuple[str, str], frozenset[str]]] = {
         ("other", Visibility.NETWORK): _READER,
     },
     Role.VIEWER: {
-        ("own", Visibility.CITY): _READER,
-        ("own", Visibility.NETWORK): _READER,
-        ("partner", Visibility.CITY): _READER,
-        ("partner", Visibility.NETWORK): _READER,
+        ("own", Visibility.CITY): _OWN_READER,
+        ("own", Visibility.NETWORK): _OWN_READER,
+        ("partner", Visibility.CITY): _OWN_READER,
+        ("partner", Visibility.NETWORK): _OWN_READER,
         ("other", Visibility.NETWORK): _READER,
     },
     # A coordinator in a city writes that city's records; one without a city has no "own".
@@ -115,7 +118,7 @@ def can(user: User | Any, action: str, target: Any = None) -> bool:
                 return True
             return isinstance(target, City) and target.id == user.city_id
         return True
-    if action in (READ, WRITE, CONTRIBUTE):
+    if action in (READ, WRITE, CONTRIBUTE, HISTORY):
         if target is None or not hasattr(target, "visibility"):
             return False
         if role == Role.ADMIN:

@@ -47,7 +47,6 @@ FIELDS = (
     "themes",
     "visibility",
 )
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 def _clean(actor, values: dict) -> dict:
@@ -158,11 +157,14 @@ def attach_document(actor, agreement: Agreement, stream, filename: str) -> None:
     agreement's city. Raises ValidationError for a file that is too large, empty or not a
     PDF by its content."""
     records.require_write(actor, agreement)
-    data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    limit = current_app.config["DOCUMENT_MAX_BYTES"]
+    data = stream.read(limit + 1)
     if not data:
         raise ValidationError({"document": str(_l("Choose a PDF file."))})
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"document": str(_l("The file is larger than 10 MB."))})
+    if len(data) > limit:
+        raise ValidationError(
+            {"document": str(_l("The file is larger than %(mb)s MB.", mb=_megabytes(limit)))}
+        )
     if not looks_like_pdf(data[:1024], data[-2048:]):
         raise ValidationError(
             {"document": str(_l("The file is not a PDF document. Save or print it as PDF."))}
@@ -180,6 +182,10 @@ def attach_document(actor, agreement: Agreement, stream, filename: str) -> None:
         obj=agreement,
         changes={"document": [old and "(earlier file)", agreement.document_name]},
     )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.3g}"
 
 
 def document_path(agreement: Agreement) -> Path | None:

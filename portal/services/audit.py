@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -87,6 +88,27 @@ def record_denial(user: Any, action: str, object_type: str, object_id: Any, stat
         )
     )
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: Any
+    actor_email: str
+    action: str
+    changes: dict
+
+
+def history_for(actor: Any, obj: Any) -> list[HistoryRow]:
+    """The history of ``obj`` as ``actor`` may see it: for a city-owned record, the changes
+    field by field only for its own (or partner) city and admins; others see who changed it
+    and when, because old values can name records that are private to the city."""
+    from portal.security.permissions import HISTORY, can
+
+    show_changes = not hasattr(obj, "visibility") or can(actor, HISTORY, obj)
+    return [
+        HistoryRow(e.at, e.actor_email, e.action, e.changes if show_changes else {})
+        for e in history(obj)
+    ]
 
 
 def history(obj: Any) -> list[AuditEvent]:
