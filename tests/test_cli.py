@@ -188,3 +188,26 @@ def test_demo_records_are_realistic_idempotent_and_respect_tenancy(app, client):
     home = helsinki.get("/").get_data(as_text=True)
     assert "Sister-school pairs for 2027" in home  # an overdue follow-up
     assert "Coaching exchange for youth ice hockey" in home  # one due within 14 days
+
+
+def test_demo_records_of_the_second_kind(app, client):
+    from portal.models import ActionPlanTheme, Agreement, Event, ExpertiseOffer, Project
+
+    run(app, "demo")
+    run(app, "demo")
+    with app.app_context():
+        counts = [
+            db.session.query(m).count()
+            for m in (Project, Event, Agreement, ActionPlanTheme, ExpertiseOffer)
+        ]
+        plan = db.session.scalar(select(Agreement).where(Agreement.title.like("%2019-2023")))
+        themes = [(t.number, t.title, t.chinese_bodies) for t in plan.plan_themes]
+    assert counts == [3, 5, 5, 15, 3]
+    assert themes[7] == (8, "Winter sports", "Beijing Municipal Bureau of Sports")
+    client.post(
+        "/login", data={"email": "officer@helsinki.example", "password": demo.DEMO_PASSWORD}
+    )
+    home = client.get("/").get_data(as_text=True)
+    assert "Winter-sports coaching with Zhangjiakou" in home  # Helsinki is a partner
+    calendar = client.get("/events/?when=all").get_data(as_text=True)
+    assert "Chinese New Year festival 2019" in calendar

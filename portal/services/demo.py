@@ -15,6 +15,7 @@ from portal.models.accounts import Role, User
 from portal.models.reference import City
 from portal.services.accounts import create_user
 from portal.services.demo_records import load_demo_records
+from portal.services.demo_records_ii import load_demo_records_ii
 
 # Shown on the console by `make run`; good for a demo only, never for real accounts.
 DEMO_PASSWORD = "kiina-verkosto-demo"  # noqa: S105
@@ -56,4 +57,5 @@ def load_demo_data() -> list[User]:
         )
     db.session.flush()
     load_demo_records()
+    load_demo_records_ii()
     return created
