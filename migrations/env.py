@@ -39,6 +39,14 @@ target_db = current_app.extensions["migrate"].db
 # ... etc.
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave out the full-text structures the models do not declare (FTS5 tables on
+    SQLite, the tsvector column and its index on PostgreSQL)."""
+    from portal.search.backends import is_backend_object
+
+    return not (name and is_backend_object(name))
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -83,6 +91,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

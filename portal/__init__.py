@@ -55,6 +55,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.session_protection = None  # sessions are checked server-side instead
     with app.app_context():
         configure_engine(db.engine)
+    from sqlalchemy.orm import Session
+
+    from portal.search import index as search_index
+
+    search_index.install(Session)
 
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -83,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.organisations import bp as organisations_bp
     from portal.pages import bp as pages_bp
     from portal.projects import bp as projects_bp
+    from portal.search.views import bp as search_bp
 
     for blueprint in (
         auth_bp,
@@ -96,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         events_bp,
         agreements_bp,
         expertise_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -17,6 +17,7 @@ from portal.services.errors import ValidationError
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(search_group)
     app.cli.add_command(users)
     app.cli.add_command(reference_command)
     app.cli.add_command(demo_command)
@@ -131,3 +132,16 @@ def _print_demo_banner(*, loaded_now: bool) -> None:
     for email, _name, role, city in demo.DEMO_ACCOUNTS:
         click.echo(f"  {email:<28} {role.value:<12} {city or '(whole network)'}")
     click.echo(line)
+
+
+search_group = AppGroup("search", help="The search index.")
+
+
+@search_group.command("rebuild")
+def rebuild_search():
+    """Empty the search index and build it again from every record."""
+    from portal.search import index
+
+    counts = index.rebuild(db.session)
+    db.session.commit()
+    click.echo("Search index rebuilt: " + ", ".join(f"{n} {k}" for k, n in counts.items()))

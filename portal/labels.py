@@ -70,3 +70,15 @@ PROGRESS_LABELS = {
     "done": _l("Done"),
     "dropped": _l("Dropped"),
 }
+
+KIND_LABELS = {
+    "organisation": _l("Organisations"),
+    "contact": _l("Contacts"),
+    "interaction": _l("Interactions"),
+    "project": _l("Projects"),
+    "event": _l("Events"),
+    "agreement": _l("Agreements"),
+    "expertise": _l("Expertise offers"),
+    **{f"status:{k}": v for k, v in PROJECT_STATUS_LABELS.items()},
+    **{f"status:{k}": v for k, v in AGREEMENT_STATUS_LABELS.items()},
+}

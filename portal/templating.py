@@ -11,6 +11,7 @@ from flask_login import current_user
 from portal import labels
 from portal.i18n import LANGUAGE_NAMES, available_locales
 from portal.labels import INTERACTION_KIND_LABELS, ORGANISATION_KIND_LABELS
+from portal.search.highlight import highlight
 from portal.security.permissions import can
 
 
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
         organisation_kind_labels=ORGANISATION_KIND_LABELS,
     )
     app.jinja_env.filters["audit_value"] = _audit_value
+    app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.filters["month_name"] = lambda d: format_date(d, "LLLL y")
     app.jinja_env.globals["weekday_names"] = _weekday_names
     app.jinja_env.filters["date_short"] = lambda d: format_date(d, "medium") if d else ""

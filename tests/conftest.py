@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from portal import create_app
 from portal.extensions import db
 from portal.models import City, User
+from portal.search import backends
 from portal.security.sessions import SESSION_TOKEN_KEY, start_session
 from portal.services import accounts, reference
 
@@ -100,6 +101,7 @@ def _clean(app: Flask) -> None:
             for table in reversed(db.metadata.sorted_tables):
                 if table.name not in REFERENCE_TABLES:
                     conn.execute(table.delete())
+            backends.clear(conn)
 
 
 @pytest.fixture

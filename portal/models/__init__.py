@@ -17,6 +17,7 @@ from portal.models.expertise import ExpertiseOffer
 from portal.models.organisations import Organisation
 from portal.models.projects import Project, ProjectUpdate
 from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
+from portal.models.search import SearchDocument
 
 __all__ = [
     "ActionPlanTheme",
@@ -37,6 +38,7 @@ __all__ = [
     "Project",
     "ProjectUpdate",
     "Role",
+    "SearchDocument",
     "Theme",
     "User",
     "UserSession",

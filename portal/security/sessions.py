@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from portal.database import write_connection
 from portal.extensions import db
@@ -79,6 +80,8 @@ def load_session_user(user_id: str) -> User | None:
             User.id == int(user_id),
             User.active.is_(True),
         )
+        # The header shows the user's city on every page: load it with the user.
+        .options(joinedload(User.city))
     ).first()
     if row is None:
         return None

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models.contacts import Contact, interaction_organisations
+from portal.models.contacts import Contact, Interaction, interaction_organisations
 from portal.models.organisations import ORGANISATION_KINDS, Organisation
 from portal.models.reference import ChinesePlace
 from portal.security.permissions import can
@@ -171,6 +171,7 @@ def update_organisation(actor, org: Organisation, *, expected_version, values: d
     if changes:
         _set_keys(org)
         db.session.flush()
+        _reindex_dependents(org)
         audit.record(
             actor,
             "organisation.update",
@@ -179,6 +180,15 @@ def update_organisation(actor, org: Organisation, *, expected_version, values: d
             changes=changes,
         )
     return changes
+
+
+def _reindex_dependents(org: Organisation) -> None:
+    """Contacts and interactions are found by their organisation's names too: re-index
+    them after a rename or a merge (bulk updates bypass the session's indexing hook)."""
+    from portal.search import index
+
+    index.reindex(db.session, Contact, Contact.organisation_id == org.id)
+    index.reindex(db.session, Interaction, Interaction.organisations.any(Organisation.id == org.id))
 
 
 def set_archived(actor, org: Organisation, archived: bool) -> None:
@@ -241,6 +251,7 @@ def merge_organisations(actor, duplicate: Organisation, survivor: Organisation) 
     duplicate.archived_at = utcnow()
     db.session.flush()
     db.session.expire_all()
+    _reindex_dependents(survivor)
     audit.record(
         actor,
         "organisation.merge",
