@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.interactions import bp as interactions_bp
     from portal.organisations import bp as organisations_bp
     from portal.pages import bp as pages_bp
+    from portal.places import bp as places_bp
     from portal.projects import bp as projects_bp
     from portal.search.views import bp as search_bp
 
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         expertise_bp,
         search_bp,
+        places_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -21,6 +21,7 @@ from portal.record_views import (
 from portal.security.permissions import WRITE, load_visible, require
 from portal.services import audit, cities, contacts
 from portal.services.organisations import all_places
+from portal.services.who_knows import records_at_organisation
 
 
 def _prepare(form: ContactForm, *, choosing_city: bool = False) -> dict:
@@ -128,6 +129,9 @@ def detail(contact_id: int):
         "contacts/detail.html",
         contact=contact,
         interactions=contacts.interactions_of(current_user, contact),
+        by_city=records_at_organisation(current_user, contact.organisation)
+        if contact.organisation
+        else [],
         history=audit.history_for(current_user, contact),
         legal_basis_labels=LEGAL_BASIS_LABELS,
     )

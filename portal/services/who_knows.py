@@ -1,54 +1,134 @@
-"""What the network's cities have at an organisation, as far as the user may see."""
+"""Who in the network knows an organisation or a Chinese place: per C21 city, the records
+the user may see, and for the rest a count only, with the city's liaison officer to ask
+(DESIGN.md section 3: "Espoo: 2 contacts, not shared; ask Espoo's liaison officer")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, not_, or_, select
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models.contacts import Contact, Interaction, interaction_organisations
+from portal.models.accounts import Role, User
+from portal.models.agreements import Agreement
+from portal.models.contacts import Contact, Interaction
+from portal.models.events import Event
 from portal.models.organisations import Organisation
-from portal.models.reference import City
-from portal.security.permissions import select_visible
+from portal.models.projects import Project
+from portal.models.reference import ChinesePlace, City
+from portal.security.permissions import visible_filter
+
+# Record kinds in the order shown, with how each points at organisations.
+KINDS = ("contacts", "interactions", "projects", "events", "agreements")
+MODELS = {
+    "contacts": Contact,
+    "interactions": Interaction,
+    "projects": Project,
+    "events": Event,
+    "agreements": Agreement,
+}
 
 
 @dataclass
 class CityRecords:
     city: City
-    contacts: list[Contact] = field(default_factory=list)
-    interactions: list[Interaction] = field(default_factory=list)
+    records: dict[str, list] = field(default_factory=lambda: {k: [] for k in KINDS})
+    hidden: dict[str, int] = field(default_factory=dict)
+    officer: User | None = None
+
+    # Kept for the templates written for contacts and interactions.
+    @property
+    def contacts(self) -> list:
+        return self.records["contacts"]
+
+    @property
+    def interactions(self) -> list:
+        return self.records["interactions"]
+
+    @property
+    def hidden_total(self) -> int:
+        return sum(self.hidden.values())
+
+
+def _at_organisations(model, org_ids):
+    if model is Contact:
+        return Contact.organisation_id.in_(org_ids)
+    return model.organisations.any(Organisation.id.in_(org_ids))
+
+
+def _at_place(model, place_ids):
+    in_place = Organisation.place_id.in_(place_ids)
+    if model is Contact:
+        return Contact.organisation.has(in_place)
+    condition = model.organisations.any(in_place)
+    if model is Event:
+        condition = or_(condition, Event.place_china_id.in_(place_ids))
+    if model is Agreement:
+        condition = or_(condition, Agreement.counterpart_place_id.in_(place_ids))
+    return condition
+
+
+def _order(model):
+    return {
+        "contacts": (Contact.family_name, Contact.given_name),
+        "interactions": (Interaction.occurred_on.desc(),),
+        "projects": (Project.title,),
+        "events": (Event.starts_on.desc(),),
+        "agreements": (Agreement.signed_on.desc(),),
+    }[model]
+
+
+def _collect(actor, condition_for) -> list[CityRecords]:
+    """Visible records and hidden counts per city; two statements per record kind plus one
+    for the officers, however many records there are."""
+    groups: dict[int, CityRecords] = {}
+    cities = {c.id: c for c in db.session.scalars(select(City))}
+    for name in KINDS:
+        model = MODELS[name]
+        where = [condition_for(model), model.archived_at.is_(None)]
+        for record in db.session.scalars(
+            select(model)
+            .where(visible_filter(actor, model), *where)
+            .options(joinedload(model.city))
+            .order_by(*_order(name))
+        ).unique():
+            groups.setdefault(record.city_id, CityRecords(cities[record.city_id])).records[
+                name
+            ].append(record)
+        hidden = db.session.execute(
+            select(model.city_id, func.count(model.id))
+            .where(not_(visible_filter(actor, model)), *where)
+            .group_by(model.city_id)
+        )
+        for city_id, count in hidden:
+            groups.setdefault(city_id, CityRecords(cities[city_id])).hidden[name] = count
+    officers: dict[int, User] = {}
+    for user in db.session.scalars(
+        select(User)
+        .where(User.city_id.in_(list(groups)), User.role == Role.OFFICER, User.active)
+        .order_by(User.name)
+    ):
+        officers.setdefault(user.city_id, user)
+    for city_id, group in groups.items():
+        group.officer = officers.get(city_id)
+    own = getattr(actor, "city_id", None)
+    return sorted(groups.values(), key=lambda g: (g.city.id != own, g.city.name_fi))
 
 
 def records_at_organisation(actor, org: Organisation) -> list[CityRecords]:
-    """The contacts and interactions at ``org`` that ``actor`` may see, grouped by city
-    (the actor's own city first, then by name). Archived records are left out."""
-    people = db.session.scalars(
-        select_visible(actor, Contact)
-        .where(Contact.organisation_id == org.id)
-        .options(joinedload(Contact.city))
-        .order_by(Contact.family_name, Contact.given_name)
-    ).all()
-    meetings = (
-        db.session.scalars(
-            select_visible(actor, Interaction)
-            .join(
-                interaction_organisations,
-                interaction_organisations.c.interaction_id == Interaction.id,
-            )
-            .where(interaction_organisations.c.organisation_id == org.id)
-            .options(joinedload(Interaction.city), selectinload(Interaction.themes))
-            .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
-        )
-        .unique()
-        .all()
-    )
-    groups: dict[int, CityRecords] = {}
-    for contact in people:
-        groups.setdefault(contact.city_id, CityRecords(contact.city)).contacts.append(contact)
-    for interaction in meetings:
-        groups.setdefault(interaction.city_id, CityRecords(interaction.city)).interactions.append(
-            interaction
-        )
-    own = getattr(actor, "city_id", None)
-    return sorted(groups.values(), key=lambda g: (g.city.id != own, g.city.name_fi))
+    """Per city, what links to ``org`` (and the organisations under it)."""
+    org_ids = [
+        org.id,
+        *db.session.scalars(select(Organisation.id).where(Organisation.parent_id == org.id)),
+    ]
+    return _collect(actor, lambda model: _at_organisations(model, org_ids))
+
+
+def records_at_place(actor, place: ChinesePlace) -> list[CityRecords]:
+    """Per city, what links to a Chinese place (and the places under it)."""
+    place_ids = [
+        place.id,
+        *db.session.scalars(select(ChinesePlace.id).where(ChinesePlace.parent_id == place.id)),
+    ]
+    return _collect(actor, lambda model: _at_place(model, place_ids))

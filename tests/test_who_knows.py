@@ -1,0 +1,47 @@
+"""Who in the network knows an organisation or a place: visible records, and for the rest a
+count with the liaison officer to ask, never names."""
+
+from __future__ import annotations
+
+
+def test_an_organisation_page_counts_what_it_may_not_show(
+    client_as, make_user, make_organisation, make_contact, make_interaction, make_record
+):
+    org = make_organisation("Beijing Municipal Bureau of Sports", "北京市体育局")
+    make_user("officer", "espoo", name="Liisa Mäkinen", email="liisa@espoo.example")
+    make_contact("espoo", "city", family_name="Piilotettu", organisation=org)
+    make_contact("espoo", "city", family_name="Toinen", organisation=org)
+    make_contact("espoo", "network", family_name="Näkyvä", organisation=org)
+    make_interaction("espoo", "city", title="Secret meeting", organisations=[org])
+    client, _ = client_as("officer", "helsinki")
+    page = client.get(f"/organisations/{org}").get_data(as_text=True)
+    assert "Näkyvä" in page
+    assert "Piilotettu" not in page and "Toinen" not in page and "Secret meeting" not in page
+    assert "Espoo:" in page and "2 contacts" in page and "1 interaction" in page
+    assert "not shared." in page
+    assert "Liisa Mäkinen" in page and "mailto:liisa@espoo.example" in page
+    # The contact page tells the same about the person's organisation.
+    own = make_contact("helsinki", "city", family_name="Oma", organisation=org)
+    page = client.get(f"/contacts/{own}").get_data(as_text=True)
+    assert "Who in the network knows Beijing Municipal Bureau of Sports" in page
+    assert "2 contacts" in page and "Piilotettu" not in page
+    # Espoo itself sees its records, and no count of its own.
+    espoo, _ = client_as("viewer", "espoo")
+    page = espoo.get(f"/organisations/{org}").get_data(as_text=True)
+    assert "Piilotettu" in page and "Espoo:" not in page  # no count of its own records
+    assert "Helsinki:" in page and "1 contact" in page  # but of Helsinki's private one
+
+
+def test_a_place_page_shows_agreements_and_who_knows_it(
+    client_as, make_organisation, make_contact, make_record
+):
+    org = make_organisation("Zhangjiakou Municipal Sports Bureau", place="zhangjiakou")
+    make_contact("lahti", "network", family_name="Zhao", organisation=org)
+    make_contact("lahti", "city", family_name="Sun", organisation=org)
+    client, _ = client_as("viewer", "oulu")
+    page = client.get("/places/zhangjiakou").get_data(as_text=True)
+    assert "Lahti: sister city, since 2018" in page  # the public partnership
+    assert "Zhao" in page and "Sun" not in page and "1 contact" in page
+    page = client.get("/places/hebei").get_data(as_text=True)  # the province above it
+    assert "Zhao" in page
+    assert client.get("/places/atlantis").status_code == 404
