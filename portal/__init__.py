@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.expertise import bp as expertise_bp
     from portal.interactions import bp as interactions_bp
     from portal.organisations import bp as organisations_bp
+    from portal.overview import bp as overview_bp
     from portal.pages import bp as pages_bp
     from portal.places import bp as places_bp
     from portal.projects import bp as projects_bp
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         expertise_bp,
         search_bp,
         places_bp,
+        overview_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -260,6 +260,7 @@ ROUTES: list[Route] = [
     *_record_routes("expertise", "offer", "offer_id"),
     Route("search.results", "GET", lambda w, s: "/search?q=beijing", LOGGED_IN_200),
     Route("places.detail", "GET", lambda w, s: "/places/beijing", LOGGED_IN_200),
+    Route("overview.index", "GET", lambda w, s: "/overview", LOGGED_IN_200),
     # The organisation registry is network-wide
     Route("organisations.index", "GET", lambda w, s: "/organisations/", LOGGED_IN_200),
     Route("organisations.lookup", "GET", lambda w, s: "/organisations/lookup?q=bei", LOGGED_IN_200),

@@ -47,3 +47,13 @@ def test_search_facets_and_who_knows_whom(
     expect(page.locator(".not-shared")).to_contain_text("Kaisa Koskinen")
     ui.follow(page.get_by_role("link", name="Zhangjiakou", exact=True))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Zhangjiakou")
+
+
+def test_the_network_overview_is_accessible(ui, make_user, make_record):
+    make_record("project", "lahti", "network", title="Winter-sports coaching")
+    make_record("event", "helsinki", "network", title="Chinese New Year festival")
+    user = make_user("viewer", "oulu")
+    log_in(ui, user.email, PASSWORD)
+    ui.follow(ui.page.get_by_role("navigation", name="Main").get_by_role("link", name="Overview"))
+    expect(ui.page.get_by_role("img", name="Shared records per city")).to_be_visible()
+    expect(ui.page.get_by_role("table", name="Shared records per city and kind")).to_be_visible()

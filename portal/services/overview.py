@@ -1,0 +1,115 @@
+"""The network overview: what the cities share, by theme and by city, and over time. Only
+records shared with the network count, so the page is the same for everyone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import extract, func, select
+
+from portal.extensions import db
+from portal.models.agreements import Agreement, agreement_themes
+from portal.models.events import Event, event_themes
+from portal.models.expertise import ExpertiseOffer
+from portal.models.projects import Project, project_themes
+from portal.models.reference import City, Theme
+
+KINDS = ("projects", "events", "agreements", "expertise")
+SHARED = {
+    "projects": (Project, project_themes, project_themes.c.project_id),
+    "events": (Event, event_themes, event_themes.c.event_id),
+    "agreements": (Agreement, agreement_themes, agreement_themes.c.agreement_id),
+    "expertise": (ExpertiseOffer, None, None),
+}
+
+
+def _shared(model):
+    return (model.visibility == "network", model.archived_at.is_(None))
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def by_theme() -> list[Row]:
+    """Shared records per theme and kind (a record with two themes counts under both)."""
+    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KINDS, 0))
+    for kind, (model, table, column) in SHARED.items():
+        if table is None:
+            stmt = (
+                select(model.theme_id, func.count()).where(*_shared(model)).group_by(model.theme_id)
+            )
+        else:
+            stmt = (
+                select(table.c.theme_id, func.count())
+                .join(model, model.id == column)
+                .where(*_shared(model))
+                .group_by(table.c.theme_id)
+            )
+        for theme_id, n in db.session.execute(stmt):
+            counts[theme_id][kind] = n
+    return [
+        Row(t.slug, t.name_en, counts[t.id])
+        for t in themes
+        if counts[t.id] and any(counts[t.id].values())
+    ]
+
+
+def by_city() -> list[Row]:
+    """Shared records per city and kind, the 21 cities largest first."""
+    cities = db.session.scalars(select(City).order_by(City.population.desc())).all()
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KINDS, 0))
+    for kind, (model, _table, _column) in SHARED.items():
+        for city_id, n in db.session.execute(
+            select(model.city_id, func.count()).where(*_shared(model)).group_by(model.city_id)
+        ):
+            counts[city_id][kind] = n
+    return [Row(c.slug, c.name_fi, counts[c.id]) for c in cities]
+
+
+@dataclass
+class Quarter:
+    label: str
+    created: int
+    events_held: int
+
+
+def activity(today: date, quarters: int = 8) -> list[Quarter]:
+    """Shared records created, and shared events held, per quarter over the last two years."""
+    keys = []
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    for _ in range(quarters):
+        keys.append((year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    keys.reverse()
+    first_year = keys[0][0]
+    created: dict[tuple[int, int], int] = defaultdict(int)
+    held: dict[tuple[int, int], int] = defaultdict(int)
+    for model, _t, _c in SHARED.values():
+        stmt = (
+            select(
+                extract("year", model.created_at), extract("month", model.created_at), func.count()
+            )
+            .where(*_shared(model), extract("year", model.created_at) >= first_year)
+            .group_by(extract("year", model.created_at), extract("month", model.created_at))
+        )
+        for y, m, n in db.session.execute(stmt):
+            created[(int(y), (int(m) - 1) // 3 + 1)] += n
+    stmt = (
+        select(extract("year", Event.starts_on), extract("month", Event.starts_on), func.count())
+        .where(*_shared(Event), extract("year", Event.starts_on) >= first_year)
+        .group_by(extract("year", Event.starts_on), extract("month", Event.starts_on))
+    )
+    for y, m, n in db.session.execute(stmt):
+        held[(int(y), (int(m) - 1) // 3 + 1)] += n
+    return [Quarter(f"{y} Q{q}", created[(y, q)], held[(y, q)]) for y, q in keys]
