@@ -45,3 +45,15 @@ def test_a_place_page_shows_agreements_and_who_knows_it(
     page = client.get("/places/hebei").get_data(as_text=True)  # the province above it
     assert "Zhao" in page
     assert client.get("/places/atlantis").status_code == 404
+
+
+def test_a_city_profile_shows_its_records_as_far_as_the_user_may_see(client_as, make_record):
+    make_record("agreement", "lahti", "network", title="Twin-city agreement")
+    make_record("agreement", "lahti", "city", title="Draft memorandum")
+    make_record("offer", "lahti", "network", title="Winter-sports know-how")
+    make_record("project", "lahti", "network", title="Coaching exchange")
+    client, _ = client_as("viewer", "oulu")
+    page = client.get("/cities/lahti").get_data(as_text=True)
+    assert "Twin-city agreement" in page and "Draft memorandum" not in page
+    assert "Winter-sports know-how" in page and "Coaching exchange" in page
+    assert "Zhangjiakou" in page  # the public partnership

@@ -47,4 +47,10 @@ def index():
 def profile(slug: str):
     require(current_user, "network.read")
     city = cities.city_or_404(slug)
-    return render_template("cities/profile.html", city=city, officers=cities.liaison_officers(city))
+    return render_template(
+        "cities/profile.html",
+        city=city,
+        officers=cities.liaison_officers(city),
+        active_projects=projects.active_projects(current_user, city.id),
+        records=cities.profile_records(current_user, city, today=local_today()),
+    )

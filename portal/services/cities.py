@@ -72,3 +72,41 @@ def record_counts(city: City) -> dict[str, int]:
             .where(model.city_id == city.id, model.archived_at.is_(None))
         )
     return counts
+
+
+def profile_records(actor, city: City, *, today) -> dict[str, list]:
+    """What a city profile shows of the city's own records, as far as ``actor`` may see:
+    agreements, upcoming events and expertise offers."""
+    from sqlalchemy.orm import joinedload
+
+    from portal.models.agreements import Agreement
+    from portal.models.events import Event
+    from portal.models.expertise import ExpertiseOffer
+    from portal.security.permissions import select_visible
+
+    return {
+        "agreements": list(
+            db.session.scalars(
+                select_visible(actor, Agreement)
+                .where(Agreement.city_id == city.id)
+                .options(joinedload(Agreement.counterpart_place))
+                .order_by(Agreement.signed_on.desc().nulls_last())
+            )
+        ),
+        "events": list(
+            db.session.scalars(
+                select_visible(actor, Event)
+                .where(Event.city_id == city.id, Event.ends_on >= today)
+                .order_by(Event.starts_on)
+                .limit(10)
+            )
+        ),
+        "offers": list(
+            db.session.scalars(
+                select_visible(actor, ExpertiseOffer)
+                .where(ExpertiseOffer.city_id == city.id)
+                .options(joinedload(ExpertiseOffer.theme))
+                .order_by(ExpertiseOffer.title)
+            )
+        ),
+    }
