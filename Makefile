@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install db translations clean
+.PHONY: run test lint format install db translations clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,9 @@ translations: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Fill a throwaway database at the network's full scale and measure search and the overview.
+bench: install
+	rm -f /tmp/c21-bench.db
+	$(BIN)/python bench/fill.py sqlite:////tmp/c21-bench.db
+	$(BIN)/python bench/measure.py sqlite:////tmp/c21-bench.db --repeat 50
