@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -157,3 +157,30 @@ def archive_action(model, record_id: int, service, message: str, back: Callable[
     require(current_user, WRITE, record)
     run_archive_action(service, record, message)
     return redirect(back(record_id))
+
+
+def add_archive_routes(
+    bp,
+    model,
+    id_arg: str,
+    *,
+    archive,
+    restore,
+    archived_message,
+    restored_message,
+    prefix: str = "",
+) -> None:
+    """Register the ``archive`` and ``restore`` POST routes of a record kind on ``bp``:
+    ``<prefix>/<id>/archive`` and ``.../restore``, back to the record's page after."""
+
+    def back(record_id: int) -> str:
+        return url_for(f"{bp.name}.detail", **{id_arg: record_id})
+
+    def archive_view(**kwargs):
+        return archive_action(model, kwargs[id_arg], archive, str(archived_message), back)
+
+    def restore_view(**kwargs):
+        return archive_action(model, kwargs[id_arg], restore, str(restored_message), back)
+
+    bp.add_url_rule(f"{prefix}/<int:{id_arg}>/archive", "archive", archive_view, methods=["POST"])
+    bp.add_url_rule(f"{prefix}/<int:{id_arg}>/restore", "restore", restore_view, methods=["POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.agreements import bp
@@ -13,7 +14,7 @@ from portal.extensions import db
 from portal.forms import attach_errors, choices
 from portal.models.agreements import Agreement
 from portal.record_views import (
-    archive_action,
+    add_archive_routes,
     city_for_new_record,
     filter_from_request,
     page_number,
@@ -269,23 +270,12 @@ def plan(agreement_id: int):
     return render_template("agreements/plan.html", form=form, agreement=agreement, errors=errors)
 
 
-@bp.route("/<int:agreement_id>/archive", methods=["POST"])
-def archive(agreement_id: int):
-    return archive_action(
-        Agreement,
-        agreement_id,
-        agreements.archive_agreement,
-        _("The agreement is archived. You can restore it."),
-        lambda i: url_for("agreements.detail", agreement_id=i),
-    )
-
-
-@bp.route("/<int:agreement_id>/restore", methods=["POST"])
-def restore(agreement_id: int):
-    return archive_action(
-        Agreement,
-        agreement_id,
-        agreements.restore_agreement,
-        _("The agreement is restored."),
-        lambda i: url_for("agreements.detail", agreement_id=i),
-    )
+add_archive_routes(
+    bp,
+    Agreement,
+    "agreement_id",
+    archive=agreements.archive_agreement,
+    restore=agreements.restore_agreement,
+    archived_message=_l("The agreement is archived. You can restore it."),
+    restored_message=_l("The agreement is restored."),
+)

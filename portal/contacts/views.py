@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.contacts import bp
@@ -11,7 +12,7 @@ from portal.contacts.forms import LEGAL_BASIS_LABELS, ContactForm, EditContactFo
 from portal.forms import choices
 from portal.models.contacts import Contact
 from portal.record_views import (
-    archive_action,
+    add_archive_routes,
     city_for_new_record,
     filter_from_request,
     page_number,
@@ -159,23 +160,12 @@ def edit(contact_id: int):
     )
 
 
-@bp.route("/<int:contact_id>/archive", methods=["POST"])
-def archive(contact_id: int):
-    return archive_action(
-        Contact,
-        contact_id,
-        contacts.archive_contact,
-        _("The contact is archived. You can restore it."),
-        lambda i: url_for("contacts.detail", contact_id=i),
-    )
-
-
-@bp.route("/<int:contact_id>/restore", methods=["POST"])
-def restore(contact_id: int):
-    return archive_action(
-        Contact,
-        contact_id,
-        contacts.restore_contact,
-        _("The contact is restored."),
-        lambda i: url_for("contacts.detail", contact_id=i),
-    )
+add_archive_routes(
+    bp,
+    Contact,
+    "contact_id",
+    archive=contacts.archive_contact,
+    restore=contacts.restore_contact,
+    archived_message=_l("The contact is archived. You can restore it."),
+    restored_message=_l("The contact is restored."),
+)

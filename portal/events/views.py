@@ -6,6 +6,7 @@ import re
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.events import bp
@@ -14,7 +15,7 @@ from portal.extensions import db
 from portal.forms import choices
 from portal.models.events import Event
 from portal.record_views import (
-    archive_action,
+    add_archive_routes,
     city_for_new_record,
     filter_from_request,
     page_number,
@@ -220,31 +221,6 @@ def edit(event_id: int):
     )
 
 
-@bp.route("/events/<int:event_id>/archive", methods=["POST"])
-def archive(event_id: int):
-    return archive_action(
-        Event,
-        event_id,
-        events.archive_event,
-        _("The event is archived. You can restore it."),
-        lambda i: url_for("events.detail", event_id=i),
-    )
-
-
-@bp.route("/events/<int:event_id>/restore", methods=["POST"])
-def restore(event_id: int):
-    return archive_action(
-        Event,
-        event_id,
-        events.restore_event,
-        _("The event is restored."),
-        lambda i: url_for("events.detail", event_id=i),
-    )
-
-
-# --- Calendar feeds ------------------------------------------------------------------------
-
-
 @bp.route("/events/feeds")
 def feeds():
     return render_template(
@@ -287,3 +263,15 @@ def feed(token: str, scope: str):
     )
     body = events.to_ical(events.feed_events(user, scope), name=name, url_for_event=_external_url)
     return Response(body, mimetype="text/calendar")
+
+
+add_archive_routes(
+    bp,
+    Event,
+    "event_id",
+    archive=events.archive_event,
+    restore=events.restore_event,
+    archived_message=_l("The event is archived. You can restore it."),
+    restored_message=_l("The event is restored."),
+    prefix="/events",
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.expertise import bp
@@ -11,7 +12,7 @@ from portal.expertise.forms import EditOfferForm, OfferForm
 from portal.forms import choices
 from portal.models.expertise import ExpertiseOffer
 from portal.record_views import (
-    archive_action,
+    add_archive_routes,
     city_for_new_record,
     filter_from_request,
     page_number,
@@ -153,23 +154,12 @@ def edit(offer_id: int):
     )
 
 
-@bp.route("/<int:offer_id>/archive", methods=["POST"])
-def archive(offer_id: int):
-    return archive_action(
-        ExpertiseOffer,
-        offer_id,
-        expertise.archive_offer,
-        _("The offer is archived. You can restore it."),
-        lambda i: url_for("expertise.detail", offer_id=i),
-    )
-
-
-@bp.route("/<int:offer_id>/restore", methods=["POST"])
-def restore(offer_id: int):
-    return archive_action(
-        ExpertiseOffer,
-        offer_id,
-        expertise.restore_offer,
-        _("The offer is restored."),
-        lambda i: url_for("expertise.detail", offer_id=i),
-    )
+add_archive_routes(
+    bp,
+    ExpertiseOffer,
+    "offer_id",
+    archive=expertise.archive_offer,
+    restore=expertise.restore_offer,
+    archived_message=_l("The offer is archived. You can restore it."),
+    restored_message=_l("The offer is restored."),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.forms import choices
@@ -11,7 +12,7 @@ from portal.interactions import bp
 from portal.interactions.forms import EditInteractionForm, InteractionForm
 from portal.models.contacts import Interaction
 from portal.record_views import (
-    archive_action,
+    add_archive_routes,
     city_for_new_record,
     filter_from_request,
     page_number,
@@ -164,23 +165,12 @@ def edit(interaction_id: int):
     )
 
 
-@bp.route("/<int:interaction_id>/archive", methods=["POST"])
-def archive(interaction_id: int):
-    return archive_action(
-        Interaction,
-        interaction_id,
-        interactions.archive_interaction,
-        _("The interaction is archived. You can restore it."),
-        lambda i: url_for("interactions.detail", interaction_id=i),
-    )
-
-
-@bp.route("/<int:interaction_id>/restore", methods=["POST"])
-def restore(interaction_id: int):
-    return archive_action(
-        Interaction,
-        interaction_id,
-        interactions.restore_interaction,
-        _("The interaction is restored."),
-        lambda i: url_for("interactions.detail", interaction_id=i),
-    )
+add_archive_routes(
+    bp,
+    Interaction,
+    "interaction_id",
+    archive=interactions.archive_interaction,
+    restore=interactions.restore_interaction,
+    archived_message=_l("The interaction is archived. You can restore it."),
+    restored_message=_l("The interaction is restored."),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.extensions import db
@@ -12,7 +13,7 @@ from portal.models.projects import Project
 from portal.projects import bp
 from portal.projects.forms import EditProjectForm, ProjectForm, ProjectUpdateForm
 from portal.record_views import (
-    archive_action,
+    add_archive_routes,
     city_for_new_record,
     filter_from_request,
     page_number,
@@ -186,23 +187,12 @@ def edit(project_id: int):
     )
 
 
-@bp.route("/<int:project_id>/archive", methods=["POST"])
-def archive(project_id: int):
-    return archive_action(
-        Project,
-        project_id,
-        projects.archive_project,
-        _("The project is archived. You can restore it."),
-        lambda i: url_for("projects.detail", project_id=i),
-    )
-
-
-@bp.route("/<int:project_id>/restore", methods=["POST"])
-def restore(project_id: int):
-    return archive_action(
-        Project,
-        project_id,
-        projects.restore_project,
-        _("The project is restored."),
-        lambda i: url_for("projects.detail", project_id=i),
-    )
+add_archive_routes(
+    bp,
+    Project,
+    "project_id",
+    archive=projects.archive_project,
+    restore=projects.restore_project,
+    archived_message=_l("The project is archived. You can restore it."),
+    restored_message=_l("The project is restored."),
+)

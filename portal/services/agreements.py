@@ -69,22 +69,11 @@ def _clean(actor, values: dict) -> dict:
         errors["valid_until"] = str(_l("The end of validity cannot be before its start."))
     if cleaned["status"] == "in_force" and cleaned["signed_on"] is None:
         errors["signed_on"] = str(_l("An agreement in force has a signing date."))
-    extra, problem = organisations.resolve_for_link(
-        actor, values.get("organisation_name", ""), create=bool(values.get("create_organisation"))
-    )
-    if problem and problem != "create":
-        errors["organisation_name"] = problem
+    link = organisations.OrganisationLink(actor, values, errors)
     cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
-    if problem == "create":
-        extra = organisations.create_organisation(
-            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
-        )
-    linked = {o.id: o for o in (cleaned["organisations"] or [])}
-    if extra is not None:
-        linked.setdefault(extra.id, extra)
-    cleaned["organisations"] = list(linked.values())
+    cleaned["organisations"] = link.linked(cleaned["organisations"])
     return cleaned
 
 

@@ -90,22 +90,11 @@ def _clean(actor, values: dict) -> dict:
     if any(not can(actor, READ, c) for c in contacts):
         errors["contacts"] = str(_l("Choose contacts from the list."))
     cleaned["contacts"] = contacts
-    extra, problem = organisations.resolve_for_link(
-        actor, values.get("organisation_name", ""), create=bool(values.get("create_organisation"))
-    )
-    if problem and problem != "create":
-        errors["organisation_name"] = problem
+    link = organisations.OrganisationLink(actor, values, errors)
     cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
-    if problem == "create":
-        extra = organisations.create_organisation(
-            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
-        )
-    linked = {o.id: o for o in (cleaned["organisations"] or [])}
-    if extra is not None:
-        linked.setdefault(extra.id, extra)
-    cleaned["organisations"] = list(linked.values())
+    cleaned["organisations"] = link.linked(cleaned["organisations"])
     return cleaned
 
 

@@ -36,13 +36,7 @@ FIELDS = (
 def _clean(actor, values: dict) -> dict:
     errors: dict[str, str] = {}
     cleaned = {k: values.get(k) for k in FIELDS}
-    extra, problem = organisations.resolve_for_link(
-        actor,
-        values.get("organisation_name", ""),
-        create=bool(values.get("create_organisation")),
-    )
-    if problem and problem != "create":
-        errors["organisation_name"] = problem
+    link = organisations.OrganisationLink(actor, values, errors)
     cleaned["title"] = (cleaned["title"] or "").strip()
     cleaned["summary"] = (cleaned["summary"] or "").strip()
     if not cleaned["title"]:
@@ -67,17 +61,9 @@ def _clean(actor, values: dict) -> dict:
     cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
-    if problem == "create":
-        extra = organisations.create_organisation(
-            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
-        )
-    linked = {o.id: o for o in (cleaned["organisations"] or [])}
-    if extra is not None:
-        linked.setdefault(extra.id, extra)
-    for contact in contacts:
-        if contact.organisation is not None:
-            linked.setdefault(contact.organisation.id, contact.organisation)
-    cleaned["organisations"] = list(linked.values())
+    # The organisations of the people taking part are linked too.
+    people_at = [c.organisation for c in contacts if c.organisation is not None]
+    cleaned["organisations"] = link.linked([*(cleaned["organisations"] or []), *people_at])
     return cleaned
 
 

@@ -412,3 +412,30 @@ def children_of(org: Organisation) -> list[Organisation]:
             .order_by(Organisation.name_en)
         )
     )
+
+
+class OrganisationLink:
+    """The typed "add an organisation" field of a record form, in two steps so that nothing
+    is saved half-way: ``check`` while validating the form (a message by the field when the
+    name cannot be used), ``linked`` once the whole form is valid (creating the organisation
+    if the user asked to add an unknown one)."""
+
+    def __init__(self, actor, values: dict, errors: dict[str, str]):
+        self.actor = actor
+        self.name = (values.get("organisation_name") or "").strip()
+        self.organisation, self.problem = resolve_for_link(
+            actor, self.name, create=bool(values.get("create_organisation"))
+        )
+        if self.problem and self.problem != "create":
+            errors["organisation_name"] = self.problem
+
+    def linked(self, chosen) -> list[Organisation]:
+        """``chosen`` plus the typed organisation, each once."""
+        if self.problem == "create":
+            self.organisation = create_organisation(
+                self.actor, {"name_en": self.name, "kind": "other"}
+            )
+        links = {o.id: o for o in (chosen or [])}
+        if self.organisation is not None:
+            links.setdefault(self.organisation.id, self.organisation)
+        return list(links.values())

@@ -60,22 +60,11 @@ def _clean(actor, values: dict, lead_city_id: int) -> dict:
     if any(c.id == lead_city_id for c in partners):
         errors["partner_cities"] = str(_l("The lead city is not its own partner."))
     cleaned["partner_cities"] = partners
-    extra, problem = organisations.resolve_for_link(
-        actor, values.get("organisation_name", ""), create=bool(values.get("create_organisation"))
-    )
-    if problem and problem != "create":
-        errors["organisation_name"] = problem
+    link = organisations.OrganisationLink(actor, values, errors)
     cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
-    if problem == "create":
-        extra = organisations.create_organisation(
-            actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
-        )
-    linked = {o.id: o for o in (cleaned["organisations"] or [])}
-    if extra is not None:
-        linked.setdefault(extra.id, extra)
-    cleaned["organisations"] = list(linked.values())
+    cleaned["organisations"] = link.linked(cleaned["organisations"])
     return cleaned
 
 
