@@ -12,9 +12,10 @@ def test_the_overview_counts_only_shared_records(client_as, make_record):
     make_record("offer", "helsinki", "network")
     client, _ = client_as("viewer", "oulu")
     page = client.get("/overview").get_data(as_text=True)
-    lahti = re.search(r'<th scope="row">Lahti</th>(.*?)</tr>', page, re.S).group(1)
+    by_city = page[page.index("Shared records per city and kind") :]
+    lahti = re.search(r'<th scope="row">Lahti</th>(.*?)</tr>', by_city, re.S).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', lahti) == ["1", "0", "0", "0", "1"]
-    helsinki = re.search(r'<th scope="row">Helsinki</th>(.*?)</tr>', page, re.S).group(1)
+    helsinki = re.search(r'<th scope="row">Helsinki</th>(.*?)</tr>', by_city, re.S).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', helsinki) == ["0", "1", "0", "1", "2"]
     assert 'role="img"' in page and '<title id="city-chart-title">' in page
     assert "Shared festival" in page  # upcoming shared events
@@ -39,3 +40,30 @@ def test_the_overview_issues_a_fixed_number_of_statements(client_as, count_state
             "network",
         )
     assert statements() == few
+
+
+def test_the_map_draws_partnerships_and_visible_agreements_with_a_table(
+    client_as, make_record, app
+):
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import ChinesePlace
+
+    with app.app_context():
+        kunming = db.session.scalar(select(ChinesePlace.id).where(ChinesePlace.slug == "kunming"))
+        harbin = db.session.scalar(select(ChinesePlace.id).where(ChinesePlace.slug == "harbin"))
+    make_record(
+        "agreement", "oulu", "network", title="Oulu-Kunming letter", counterpart_place_id=kunming
+    )
+    make_record(
+        "agreement", "vaasa", "city", title="Vaasa-Harbin draft", counterpart_place_id=harbin
+    )
+    client, _ = client_as("viewer", "turku")
+    page = client.get("/overview").get_data(as_text=True)
+    assert 'class="network-map"' in page and 'aria-labelledby="map-title map-desc"' in page
+    table = page[page.index("partnerships and agreements with places in China") :]
+    assert '<th scope="row">Helsinki</th><td>Beijing</td>' in table  # public partnership
+    assert "Oulu – Kunming: Oulu-Kunming letter" in table  # a shared agreement
+    assert "Harbin" not in page  # another city's private agreement draws no line
+    assert page.count('class="map-city"') == 21

@@ -23,6 +23,9 @@ class City(Base):
     name_en: Mapped[str] = mapped_column(String(80))
     region_fi: Mapped[str] = mapped_column(String(80))
     population: Mapped[int]
+    # Approximate coordinates of the city centre, for the network map.
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
 
     partnerships: Mapped[list[CityPartnership]] = relationship(
         back_populates="city", order_by="CityPartnership.since_year"
@@ -70,6 +73,8 @@ class ChinesePlace(Base):
     pinyin: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(30))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("chinese_places.id"))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
 
     parent: Mapped[ChinesePlace | None] = relationship(remote_side=[id])
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.charts import bar_chart
 from portal.extensions import db
+from portal.maps import network_map
 from portal.models.events import Event
 from portal.security.permissions import require, select_visible
 from portal.services import agreements, overview
@@ -43,6 +44,12 @@ def index():
             chart_id="city-chart",
         ),
         activity=overview.activity(today),
+        links=(links := overview.map_links(current_user)),
+        network_map=network_map(
+            links,
+            overview.map_cities(),
+            title=_("The C21 cities and their partner places in China"),
+        ),
         due=agreements.due_soon(current_user, today=today, shared_only=True),
         upcoming=upcoming,
         today=today,

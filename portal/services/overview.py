@@ -113,3 +113,56 @@ def activity(today: date, quarters: int = 8) -> list[Quarter]:
     for y, m, n in db.session.execute(stmt):
         held[(int(y), (int(m) - 1) // 3 + 1)] += n
     return [Quarter(f"{y} Q{q}", created[(y, q)], held[(y, q)]) for y, q in keys]
+
+
+def map_links(actor) -> list:
+    """The lines of the network map: the publicly known partnerships, and the agreements
+    with a counterpart place that ``actor`` may see (one line per city and place)."""
+    from sqlalchemy.orm import joinedload
+
+    from portal.maps import Link
+    from portal.models.reference import CityPartnership
+    from portal.security.permissions import select_visible
+
+    links: dict[tuple[int, int], Link] = {}
+    for p in db.session.scalars(
+        select(CityPartnership).options(
+            joinedload(CityPartnership.city), joinedload(CityPartnership.place)
+        )
+    ):
+        links[(p.city_id, p.place_id)] = Link(
+            p.city.name_fi,
+            p.city.lat,
+            p.city.lon,
+            p.place.name_en,
+            p.place.lat,
+            p.place.lon,
+            f"{p.city.name_fi} – {p.place.name_en}" + (f", {p.since_year}" if p.since_year else ""),
+        )
+    for a in db.session.scalars(
+        select_visible(actor, Agreement)
+        .where(Agreement.counterpart_place_id.is_not(None))
+        .options(joinedload(Agreement.city), joinedload(Agreement.counterpart_place))
+    ):
+        key = (a.city_id, a.counterpart_place_id)
+        if key not in links:
+            place = a.counterpart_place
+            links[key] = Link(
+                a.city.name_fi,
+                a.city.lat,
+                a.city.lon,
+                place.name_en,
+                place.lat,
+                place.lon,
+                f"{a.city.name_fi} – {place.name_en}: {a.title}",
+            )
+    return sorted(
+        (link for link in links.values() if None not in (link.city_lat, link.place_lat)),
+        key=lambda link: (link.city, link.place),
+    )
+
+
+def map_cities() -> list[tuple[str, float, float]]:
+    return [
+        (c.name_fi, c.lat, c.lon) for c in db.session.scalars(select(City)) if c.lat is not None
+    ]

@@ -48,6 +48,8 @@ def load_reference_data() -> dict[str, int]:
                 "name_en": row["name_fi"],  # the English names are the Finnish ones
                 "region_fi": row["region_fi"],
                 "population": int(row["population_approx"]),
+                "lat": float(row["lat"]),
+                "lon": float(row["lon"]),
             },
         )
         added["cities"] += new
@@ -58,6 +60,7 @@ def load_reference_data() -> dict[str, int]:
     for row in _rows("places.csv"):
         parent = places.get(row.pop("parent")) if row.get("parent") else None
         row.pop("parent", None)
+        row["lat"], row["lon"] = float(row["lat"]), float(row["lon"])
         place, new = _upsert(ChinesePlace, "slug", {**row, "parent": parent})
         places[place.slug] = place
         added["places"] += new
