@@ -146,9 +146,13 @@ def test_archiving_edits_and_merges_update_the_index(
     assert found == ["Beijing Foreign Affairs Office"]
 
 
-def test_search_rebuild_command(app, registry):
+def test_search_rebuild_command(app, client_as, registry, secrets_everywhere):
+    client, _ = client_as("officer", "espoo")
+    before = [titles(client, q) for q in ("体育", "zhong guan cun", "julkinen", "salaisuus")]
     result = app.test_cli_runner().invoke(args=["search", "rebuild"])
     assert result.exit_code == 0 and "4 organisation" in result.output
+    after = [titles(client, q) for q in ("体育", "zhong guan cun", "julkinen", "salaisuus")]
+    assert after == before and len(after[2]) == 6 and after[3] == []
 
 
 def test_search_issues_a_fixed_number_of_statements(client_as, count_statements, make_record):

@@ -55,6 +55,14 @@ def write(connection: Connection, document_id: int, body: str) -> None:
     # PostgreSQL computes body_tsv itself.
 
 
+def write_many(connection: Connection, rows: list[tuple[int, str]]) -> None:
+    if connection.dialect.name == "sqlite" and rows:
+        connection.execute(
+            text("INSERT INTO search_fts(rowid, body) VALUES (:id, :body)"),
+            [{"id": i, "body": body} for i, body in rows],
+        )
+
+
 def forget(connection: Connection, document_ids: list[int]) -> None:
     if connection.dialect.name == "sqlite" and document_ids:
         for document_id in document_ids:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, event, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal.models.agreements import Agreement
 from portal.models.contacts import Contact, Interaction
@@ -279,8 +279,75 @@ def reindex(session: Session, model, condition) -> int:
     return len(records)
 
 
+# What document_for reads of each kind, loaded in bulk for a rebuild.
+EAGER = {
+    Organisation: [],
+    Contact: [selectinload(Contact.organisation), selectinload(Contact.themes)],
+    Interaction: [selectinload(Interaction.organisations), selectinload(Interaction.themes)],
+    Project: [
+        selectinload(Project.organisations),
+        selectinload(Project.themes),
+        selectinload(Project.partner_cities),
+    ],
+    Event: [
+        selectinload(Event.organisations),
+        selectinload(Event.themes),
+        selectinload(Event.place_china),
+    ],
+    Agreement: [
+        selectinload(Agreement.organisations),
+        selectinload(Agreement.themes),
+        selectinload(Agreement.counterpart_place),
+        selectinload(Agreement.plan_themes),
+    ],
+    ExpertiseOffer: [selectinload(ExpertiseOffer.theme)],
+}
+CHUNK = 2000
+
+
+def _write_many(connection, docs: list[Doc]) -> None:
+    """Insert many new documents at once (the index must not hold them yet)."""
+    table = SearchDocument.__table__
+    ids = connection.scalars(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        [
+            dict(
+                kind=d.kind,
+                record_id=d.record_id,
+                city_id=d.city_id,
+                visibility=d.visibility,
+                archived=d.archived,
+                title=d.title[:300],
+                title_zh=d.title_zh[:200],
+                summary=d.summary[:400],
+                body=d.body,
+                year=d.year,
+                status=d.status,
+                place_id=d.place_id,
+            )
+            for d in docs
+        ],
+    ).all()
+    themes = [
+        {"document_id": i, "theme_id": t}
+        for i, d in zip(ids, docs, strict=True)
+        for t in sorted(set(d.theme_ids))
+    ]
+    partners = [
+        {"document_id": i, "city_id": c}
+        for i, d in zip(ids, docs, strict=True)
+        for c in sorted(set(d.partner_ids))
+    ]
+    if themes:
+        connection.execute(insert(search_document_themes), themes)
+    if partners:
+        connection.execute(insert(search_document_partners), partners)
+    backends.write_many(connection, [(i, d.body) for i, d in zip(ids, docs, strict=True)])
+
+
 def rebuild(session: Session) -> dict[str, int]:
-    """Empty the index and build it again from every record (flask search rebuild)."""
+    """Empty the index and build it again from every record (flask search rebuild), a
+    chunk of records at a time with what the documents need loaded in bulk."""
     connection = session.connection()
     table = SearchDocument.__table__
     backends.clear(connection)
@@ -290,7 +357,23 @@ def rebuild(session: Session) -> dict[str, int]:
     counts = {}
     for model, kind in KINDS.items():
         counts[kind] = 0
-        for record in session.scalars(select(model)).unique():
-            _write(connection, document_for(record))
-            counts[kind] += 1
+        last_id = 0
+        while True:
+            records = (
+                session.scalars(
+                    select(model)
+                    .where(model.id > last_id)
+                    .order_by(model.id)
+                    .limit(CHUNK)
+                    .options(*EAGER[model])
+                )
+                .unique()
+                .all()
+            )
+            if not records:
+                break
+            _write_many(connection, [document_for(r) for r in records])
+            counts[kind] += len(records)
+            last_id = records[-1].id
+            session.expunge_all()
     return counts
