@@ -194,7 +194,7 @@ def main() -> None:
             )
         for part in chunks(rows):
             conn.execute(insert(Contact), part)
-        contact_ids = db.session.scalars(select(Contact.id)).all()
+        contact_ids = db.session.scalars(select(Contact.id).where(~Contact.themes.any())).all()
         for part in chunks([dict(contact_id=c, theme_id=rng.choice(themes)) for c in contact_ids]):
             conn.execute(insert(contact_themes), part)
 
@@ -238,7 +238,7 @@ def main() -> None:
         for part in chunks(
             [
                 dict(project_id=p, theme_id=rng.choice(themes))
-                for p in db.session.scalars(select(Project.id))
+                for p in db.session.scalars(select(Project.id).where(~Project.themes.any()))
             ]
         ):
             conn.execute(insert(project_themes), part)
@@ -261,7 +261,7 @@ def main() -> None:
         for part in chunks(
             [
                 dict(event_id=e, theme_id=rng.choice(themes))
-                for e in db.session.scalars(select(Event.id))
+                for e in db.session.scalars(select(Event.id).where(~Event.themes.any()))
             ]
         ):
             conn.execute(insert(event_themes), part)
