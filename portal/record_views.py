@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.forms import attach_errors, stale_differences
+from portal.forms import attach_errors, choices, stale_differences
 from portal.models.accounts import Role
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
@@ -184,3 +184,21 @@ def add_archive_routes(
 
     bp.add_url_rule(f"{prefix}/<int:{id_arg}>/archive", "archive", archive_view, methods=["POST"])
     bp.add_url_rule(f"{prefix}/<int:{id_arg}>/restore", "restore", restore_view, methods=["POST"])
+
+
+def city_field(form, choosing_city: bool) -> None:
+    """Only an admin creating a record (admins belong to no city) chooses the city it
+    belongs to; everyone else's records belong to their own city, and the form has no
+    such field at all (nothing to post, nothing to validate)."""
+    if choosing_city:
+        from portal.services.cities import all_cities
+
+        form.city.choices = choices((c.slug, c.name_fi) for c in all_cities())
+    else:
+        del form.city
+
+
+def picked(lookup: dict[str, dict[str, object]], kind: str, ids) -> list:
+    """The records a multiple-choice field's answers name, ignoring any id the form did not
+    offer (a crafted post cannot link what the user was not shown)."""
+    return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]

@@ -15,9 +15,11 @@ from portal.forms import attach_errors, choices
 from portal.models.agreements import Agreement
 from portal.record_views import (
     add_archive_routes,
+    city_field,
     city_for_new_record,
     filter_from_request,
     page_number,
+    picked,
     save_edit,
     save_new,
 )
@@ -42,10 +44,7 @@ def _prepare(form: AgreementForm, city_id: int, record=None, *, choosing_city=Fa
     )
     form.project.choices = choices([("", _("None")), *((p.id, p.title) for p in city_projects)])
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
-    if choosing_city:
-        form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
-    else:
-        del form.city
+    city_field(form, choosing_city)
     return {
         "themes": {str(t.id): t for t in themes},
         "places": {str(p.id): p for p in places},
@@ -55,9 +54,6 @@ def _prepare(form: AgreementForm, city_id: int, record=None, *, choosing_city=Fa
 
 
 def _values(form: AgreementForm, lookup: dict) -> dict:
-    def pick(kind, ids):
-        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
-
     return {
         "kind": form.kind.data,
         "title": form.title.data,
@@ -71,8 +67,8 @@ def _values(form: AgreementForm, lookup: dict) -> dict:
         "evaluation_on": form.evaluation_on.data,
         "status": form.status.data,
         "project": lookup["projects"].get(form.project.data or ""),
-        "organisations": pick("organisations", form.organisations.data),
-        "themes": pick("themes", form.themes.data),
+        "organisations": picked(lookup, "organisations", form.organisations.data),
+        "themes": picked(lookup, "themes", form.themes.data),
         "visibility": form.visibility.data,
         "organisation_name": form.organisation_name.data,
         "create_organisation": form.create_organisation.data,

@@ -13,6 +13,7 @@ from portal.forms import choices
 from portal.models.contacts import Contact
 from portal.record_views import (
     add_archive_routes,
+    city_field,
     city_for_new_record,
     filter_from_request,
     page_number,
@@ -30,10 +31,7 @@ def _prepare(form: ContactForm, *, choosing_city: bool = False) -> dict:
     admin creating a record (admins belong to no city) chooses its city."""
     themes = contacts.themes()
     form.themes.choices = choices((t.id, t.name_en) for t in themes)
-    if choosing_city:
-        form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
-    else:
-        del form.city
+    city_field(form, choosing_city)
     return {str(t.id): t for t in themes}
 
 

@@ -16,9 +16,11 @@ from portal.forms import choices
 from portal.models.events import Event
 from portal.record_views import (
     add_archive_routes,
+    city_field,
     city_for_new_record,
     filter_from_request,
     page_number,
+    picked,
     save_edit,
     save_new,
 )
@@ -43,10 +45,7 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
     form.project.choices = choices([("", _("None")), *((p.id, p.title) for p in city_projects)])
     form.contacts.choices = choices((c.id, c.display_name) for c in people)
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
-    if choosing_city:
-        form.city.choices = choices((c.slug, c.name_fi) for c in all_cities)
-    else:
-        del form.city
+    city_field(form, choosing_city)
     return {
         "themes": {str(t.id): t for t in themes},
         "cities": {str(c.id): c for c in all_cities},
@@ -58,9 +57,6 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
 
 
 def _values(form: EventForm, lookup: dict) -> dict:
-    def pick(kind, ids):
-        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
-
     return {
         "kind": form.kind.data,
         "title": form.title.data,
@@ -76,9 +72,9 @@ def _values(form: EventForm, lookup: dict) -> dict:
         "expected_attendance": form.expected_attendance.data,
         "actual_attendance": form.actual_attendance.data,
         "project": lookup["projects"].get(form.project.data or ""),
-        "contacts": pick("contacts", form.contacts.data),
-        "organisations": pick("organisations", form.organisations.data),
-        "themes": pick("themes", form.themes.data),
+        "contacts": picked(lookup, "contacts", form.contacts.data),
+        "organisations": picked(lookup, "organisations", form.organisations.data),
+        "themes": picked(lookup, "themes", form.themes.data),
         "visibility": form.visibility.data,
         "organisation_name": form.organisation_name.data,
         "create_organisation": form.create_organisation.data,

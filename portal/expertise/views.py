@@ -13,9 +13,11 @@ from portal.forms import choices
 from portal.models.expertise import ExpertiseOffer
 from portal.record_views import (
     add_archive_routes,
+    city_field,
     city_for_new_record,
     filter_from_request,
     page_number,
+    picked,
     save_edit,
     save_new,
 )
@@ -37,10 +39,7 @@ def _prepare(form: OfferForm, city_id: int, *, choosing_city=False) -> dict:
     form.projects.choices = choices((p.id, p.title) for p in own_projects)
     form.events.choices = choices((e.id, e.title) for e in own_events)
     form.agreements.choices = choices((a.id, a.title) for a in own_agreements)
-    if choosing_city:
-        form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
-    else:
-        del form.city
+    city_field(form, choosing_city)
     return {
         "themes": {str(t.id): t for t in themes},
         "people": {str(u.id): u for u in people},
@@ -51,17 +50,14 @@ def _prepare(form: OfferForm, city_id: int, *, choosing_city=False) -> dict:
 
 
 def _values(form: OfferForm, lookup: dict) -> dict:
-    def pick(kind, ids):
-        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
-
     return {
         "theme": lookup["themes"].get(form.theme.data or ""),
         "title": form.title.data,
         "description": form.description.data,
         "contact_user": lookup["people"].get(form.contact_user.data or ""),
-        "projects": pick("projects", form.projects.data),
-        "events": pick("events", form.events.data),
-        "agreements": pick("agreements", form.agreements.data),
+        "projects": picked(lookup, "projects", form.projects.data),
+        "events": picked(lookup, "events", form.events.data),
+        "agreements": picked(lookup, "agreements", form.agreements.data),
         "visibility": form.visibility.data,
     }
 

@@ -13,9 +13,11 @@ from portal.interactions.forms import EditInteractionForm, InteractionForm
 from portal.models.contacts import Interaction
 from portal.record_views import (
     add_archive_routes,
+    city_field,
     city_for_new_record,
     filter_from_request,
     page_number,
+    picked,
     save_edit,
     save_new,
 )
@@ -37,10 +39,7 @@ def _prepare(
         for c in people
     )
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
-    if choosing_city:
-        form.city.choices = choices((c.slug, c.name_fi) for c in cities.all_cities())
-    else:
-        del form.city
+    city_field(form, choosing_city)
     return {
         "themes": {str(t.id): t for t in themes},
         "contacts": {str(c.id): c for c in people},
@@ -49,9 +48,6 @@ def _prepare(
 
 
 def _values(form: InteractionForm, lookup: dict) -> dict:
-    def pick(kind, ids):
-        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
-
     return {
         "occurred_on": form.occurred_on.data,
         "kind": form.kind.data,
@@ -60,9 +56,9 @@ def _values(form: InteractionForm, lookup: dict) -> dict:
         "follow_up_on": form.follow_up_on.data,
         "follow_up_done": form.follow_up_done.data,
         "visibility": form.visibility.data,
-        "contacts": pick("contacts", form.contacts.data),
-        "organisations": pick("organisations", form.organisations.data),
-        "themes": pick("themes", form.themes.data),
+        "contacts": picked(lookup, "contacts", form.contacts.data),
+        "organisations": picked(lookup, "organisations", form.organisations.data),
+        "themes": picked(lookup, "themes", form.themes.data),
         "organisation_name": form.organisation_name.data,
         "create_organisation": form.create_organisation.data,
     }

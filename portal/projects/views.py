@@ -14,9 +14,11 @@ from portal.projects import bp
 from portal.projects.forms import EditProjectForm, ProjectForm, ProjectUpdateForm
 from portal.record_views import (
     add_archive_routes,
+    city_field,
     city_for_new_record,
     filter_from_request,
     page_number,
+    picked,
     save_edit,
     save_new,
 )
@@ -36,10 +38,7 @@ def _prepare(form: ProjectForm, lead_city_id: int, linked_orgs=(), *, choosing_c
         if c.id != lead_city_id
     )
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
-    if choosing_city:
-        form.city.choices = choices((c.slug, c.name_fi) for c in all_cities)
-    else:
-        del form.city
+    city_field(form, choosing_city)
     return {
         "themes": {str(t.id): t for t in themes},
         "cities": {str(c.id): c for c in all_cities},
@@ -48,9 +47,6 @@ def _prepare(form: ProjectForm, lead_city_id: int, linked_orgs=(), *, choosing_c
 
 
 def _values(form: ProjectForm, lookup: dict) -> dict:
-    def pick(kind, ids):
-        return [lookup[kind][i] for i in ids or [] if i in lookup[kind]]
-
     return {
         "title": form.title.data,
         "description": form.description.data,
@@ -61,9 +57,9 @@ def _values(form: ProjectForm, lookup: dict) -> dict:
         "funding_sources": form.funding_sources.data,
         "outcomes": form.outcomes.data,
         "visibility": form.visibility.data,
-        "themes": pick("themes", form.themes.data),
-        "partner_cities": pick("cities", form.partner_cities.data),
-        "organisations": pick("organisations", form.organisations.data),
+        "themes": picked(lookup, "themes", form.themes.data),
+        "partner_cities": picked(lookup, "cities", form.partner_cities.data),
+        "organisations": picked(lookup, "organisations", form.organisations.data),
         "organisation_name": form.organisation_name.data,
         "create_organisation": form.create_organisation.data,
     }
