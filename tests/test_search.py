@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 
 @pytest.fixture
@@ -170,3 +171,45 @@ def test_search_issues_a_fixed_number_of_statements(client_as, count_statements,
     for i in range(60):
         make_record("event", ["helsinki", "espoo"][i % 2], "network", title=f"Festival x{i}")
     assert statements() == few
+
+
+def test_a_change_is_found_at_once_though_results_are_reused(client_as, make_record, app):
+    """Results are kept between requests (paging and facets reuse them); every save, archive
+    or change of visibility makes them void in the same transaction."""
+    from portal.extensions import db
+    from portal.models import Event
+
+    client, _ = client_as("officer", "helsinki")
+    make_record("event", "espoo", "network", title="Lantern festival in Espoo")
+    assert titles(client, "lantern") == ["Lantern festival in Espoo"]
+    assert titles(client, "lantern") == ["Lantern festival in Espoo"]  # from the kept results
+
+    second = make_record("event", "turku", "network", title="Lantern parade in Turku")
+    assert titles(client, "lantern") == ["Lantern festival in Espoo", "Lantern parade in Turku"]
+
+    with app.app_context():  # Turku makes its event private again
+        db.session.get(Event, second).visibility = "city"
+        db.session.commit()
+    assert titles(client, "lantern") == ["Lantern festival in Espoo"]
+
+
+def test_a_rolled_back_change_leaves_no_stale_results(client_as, make_record, app):
+    from portal.extensions import db
+    from portal.models import Event
+
+    client, _ = client_as("officer", "helsinki")
+    first = make_record("event", "espoo", "network", title="Dragon boat race")
+    with app.test_request_context():
+        db.session.get(Event, first).title = "Dragon boat regatta"
+        db.session.flush()  # the index now holds the new title, uncommitted
+        from portal.models import User
+        from portal.search.query import Filters, search
+
+        viewer = db.session.scalar(select(User).where(User.role == "officer"))
+        assert [d.title for d in search(viewer, "dragon", Filters()).items] == [
+            "Dragon boat regatta"
+        ]
+        db.session.rollback()
+    assert titles(client, "dragon") == ["Dragon boat race"]
+    make_record("event", "espoo", "network", title="Dragon dance")
+    assert titles(client, "dragon") == ["Dragon boat race", "Dragon dance"]

@@ -57,6 +57,8 @@ class Event(CityOwned, Base):
         CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
         CheckConstraint("kind IN ('" + "','".join(EVENT_KINDS) + "')", name="kind"),
         Index("ix_events_starts_on_city", "starts_on", "city_id"),
+        # The overview and the calendars ask for events not yet over.
+        Index("ix_events_ends_on", "ends_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,3 +53,15 @@ class SearchDocument(Base):
     city: Mapped[City | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=search_document_themes)
     partner_cities: Mapped[list[City]] = relationship(secondary=search_document_partners)
+
+
+class SearchIndexState(Base):
+    """One row whose token changes, in the same transaction, with every write to the index:
+    cached search results are keyed by it, so no worker serves results older than the index.
+    A random token (not a counter) so that a rolled-back change can never be mistaken for a
+    later one."""
+
+    __tablename__ = "search_index_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

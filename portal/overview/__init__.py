@@ -3,13 +3,15 @@
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal.caching import per_data_state
 from portal.charts import bar_chart
 from portal.extensions import db
 from portal.maps import network_map
 from portal.models.events import Event
-from portal.security.permissions import require, select_visible
+from portal.security.permissions import require
 from portal.services import agreements, overview
 from portal.timeutil import local_today
 
@@ -20,15 +22,13 @@ bp = Blueprint("overview", __name__)
 def index():
     require(current_user, "network.read")
     today = local_today()
-    themes = overview.by_theme()
-    cities = overview.by_city()
-    upcoming = db.session.scalars(
-        select_visible(current_user, Event)
-        .where(Event.visibility == "network", Event.ends_on >= today)
-        .options(joinedload(Event.city))
-        .order_by(Event.starts_on)
-        .limit(10)
-    ).all()
+    # Shared records only: the same for everyone, so computed once per state of the data.
+    themes, cities, activity = per_data_state(
+        "overview",
+        today,
+        lambda: (overview.by_theme(), overview.by_city(), overview.activity(today)),
+    )
+    upcoming = _upcoming(today)
     return render_template(
         "overview/index.html",
         themes=themes,
@@ -43,7 +43,7 @@ def index():
             title=_("Shared records per city"),
             chart_id="city-chart",
         ),
-        activity=overview.activity(today),
+        activity=activity,
         links=(links := overview.map_links(current_user)),
         network_map=network_map(
             links,
@@ -54,3 +54,29 @@ def index():
         upcoming=upcoming,
         today=today,
     )
+
+
+def _upcoming(today):
+    """The next ten shared events (the same for everyone; which ones is computed once per
+    state of the data, since the planner cannot tell how few events lie ahead)."""
+    ids = per_data_state(
+        "upcoming-events",
+        today,
+        lambda: db.session.scalars(
+            select(Event.id)
+            .where(
+                Event.visibility == "network",
+                Event.archived_at.is_(None),
+                Event.ends_on >= today,
+            )
+            .order_by(Event.starts_on, Event.id)
+            .limit(10)
+        ).all(),
+    )
+    events = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Event).where(Event.id.in_(ids or [-1])).options(joinedload(Event.city))
+        )
+    }
+    return [events[i] for i in ids if i in events]

@@ -7,9 +7,10 @@ call ``reindex`` themselves; ``rebuild`` starts over from the records."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models.agreements import Agreement
@@ -20,6 +21,7 @@ from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.search import (
     SearchDocument,
+    SearchIndexState,
     search_document_partners,
     search_document_themes,
 )
@@ -234,6 +236,7 @@ def _write(connection, doc: Doc) -> None:
             [{"document_id": document_id, "city_id": c} for c in sorted(set(doc.partner_ids))],
         )
     backends.write(connection, document_id, doc.body)
+    touch(connection)
 
 
 def _remove(connection, kind: str, record_ids: list[int]) -> None:
@@ -252,6 +255,20 @@ def _remove(connection, kind: str, record_ids: list[int]) -> None:
             delete(search_document_partners).where(search_document_partners.c.document_id.in_(ids))
         )
         connection.execute(delete(table).where(table.c.id.in_(ids)))
+        touch(connection)
+
+
+def touch(connection) -> None:
+    """Give the index a new state token (see SearchIndexState), in the caller's transaction."""
+    state = SearchIndexState.__table__
+    token = uuid.uuid4().hex
+    if connection.execute(update(state).where(state.c.id == 1).values(token=token)).rowcount == 0:
+        connection.execute(insert(state).values(id=1, token=token))
+
+
+def current_token(session: Session) -> str | None:
+    """The index's state token; None before the first write (nothing may be cached then)."""
+    return session.scalar(select(SearchIndexState.token).where(SearchIndexState.id == 1))
 
 
 def _after_flush(session: Session, _context) -> None:
@@ -343,6 +360,7 @@ def _write_many(connection, docs: list[Doc]) -> None:
     if partners:
         connection.execute(insert(search_document_partners), partners)
     backends.write_many(connection, [(i, d.body) for i, d in zip(ids, docs, strict=True)])
+    touch(connection)
 
 
 def rebuild(session: Session) -> dict[str, int]:
@@ -354,6 +372,7 @@ def rebuild(session: Session) -> dict[str, int]:
     connection.execute(delete(search_document_themes))
     connection.execute(delete(search_document_partners))
     connection.execute(delete(table))
+    touch(connection)
     counts = {}
     for model, kind in KINDS.items():
         counts[kind] = 0

@@ -4,17 +4,22 @@ counts over the same visible set, one page at a time. A fixed number of statemen
 from __future__ import annotations
 
 import math
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 
-from flask import url_for
-from sqlalchemy import case, func, select
+from flask import current_app, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.models.reference import ChinesePlace, City, Theme
 from portal.models.search import SearchDocument, search_document_themes
 from portal.search.backends import match_condition
-from portal.security.permissions import visible_filter
+from portal.search.index import current_token
+from portal.security.permissions import visibility_scope, visible_filter
 
 KIND_ORDER = [
     "organisation",
@@ -91,29 +96,129 @@ def _lookups():
     return themes, cities, places
 
 
-def _conditions(filters: Filters, themes, cities, places, *, leave_out: str = "") -> list:
-    table = SearchDocument
-    conditions = []
-    if filters.kind and leave_out != "kind":
-        conditions.append(table.kind == filters.kind)
-    if filters.theme and leave_out != "theme":
-        theme = themes.get(filters.theme)
-        conditions.append(table.themes.any(Theme.id == (theme.id if theme else -1)))
-    if filters.city and leave_out != "city":
-        city = cities.get(filters.city)
-        conditions.append(table.city_id == (city.id if city else -1))
-    if filters.place and leave_out != "place":
+@dataclass(slots=True)
+class _Hit:
+    """What the facets and the ordering need of one matching document."""
+
+    id: int
+    kind: str
+    city_id: int | None
+    place_id: int | None
+    year: int | None
+    status: str
+    title: str
+    themes: set[int] = field(default_factory=set)
+
+
+class _HitSet(list):
+    """The hits of one search, in result order, with their unfiltered facet counts once
+    they have been asked for."""
+
+    counts: dict[str, Counter] | None = None
+
+
+def _tests(filters: Filters, themes, cities, places) -> dict[str, object]:
+    """Per active filter, a test on a hit. Unknown values match nothing."""
+    tests = {}
+    if filters.kind:
+        tests["kind"] = lambda h, v=filters.kind: h.kind == v
+    if filters.theme:
+        theme_id = themes[filters.theme].id if filters.theme in themes else -1
+        tests["theme"] = lambda h, v=theme_id: v in h.themes
+    if filters.city:
+        city_id = cities[filters.city].id if filters.city in cities else -1
+        tests["city"] = lambda h, v=city_id: h.city_id == v
+    if filters.place:
         place = places.get(filters.place)
-        ids = select(ChinesePlace.id).where(
-            (ChinesePlace.id == (place.id if place else -1))
-            | (ChinesePlace.parent_id == (place.id if place else -1))
+        ids = {p.id for p in places.values() if place.id in (p.id, p.parent_id)} if place else set()
+        tests["place"] = lambda h, v=ids: h.place_id in v
+    if filters.year:
+        year = int(filters.year) if filters.year.isdigit() else -1
+        tests["year"] = lambda h, v=year: h.year == v
+    if filters.status:
+        tests["status"] = lambda h, v=filters.status: h.status == v
+    return tests
+
+
+def _hits(actor, match) -> _HitSet:
+    """Every document ``actor`` may see that matches, read in one statement (with its themes
+    joined in), so the total, the page and all facet counts come from the same single pass
+    over the index instead of one full-text evaluation each."""
+    doc = SearchDocument
+    stmt = (
+        select(
+            doc.id,
+            doc.kind,
+            doc.city_id,
+            doc.place_id,
+            doc.year,
+            doc.status,
+            doc.title,
+            search_document_themes.c.theme_id,
         )
-        conditions.append(table.place_id.in_(ids))
-    if filters.year and leave_out != "year":
-        conditions.append(table.year == (int(filters.year) if filters.year.isdigit() else -1))
-    if filters.status and leave_out != "status":
-        conditions.append(table.status == filters.status)
-    return conditions
+        .outerjoin(search_document_themes, search_document_themes.c.document_id == doc.id)
+        .where(visible_filter(actor, doc), doc.archived.is_(False))
+    )
+    if match is not None:
+        stmt = stmt.where(match)
+    hits: dict[int, _Hit] = {}
+    for id_, kind, city_id, place_id, year, status, title, theme_id in db.session.execute(stmt):
+        hit = hits.get(id_)
+        if hit is None:
+            hit = hits[id_] = _Hit(id_, kind, city_id, place_id, year, status, title)
+        if theme_id is not None:
+            hit.themes.add(theme_id)
+    # In the order of the results: grouped by kind in a fixed order, then by title.
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    return _HitSet(sorted(hits.values(), key=lambda h: (rank.get(h.kind, 99), h.title, h.id)))
+
+
+class _HitCache:
+    """The hits of recent searches, per process, keyed by the index's state token, the
+    visibility scope and the query: paging through results or choosing facets reuses the
+    one pass over the index. Bounded by the number of hits held; least recently used go."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple, _HitSet] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> _HitSet | None:
+        with self._lock:
+            hits = self._entries.get(key)
+            if hits is not None:
+                self._entries.move_to_end(key)
+            return hits
+
+    def put(self, key: tuple, hits: _HitSet) -> None:
+        if len(hits) > self.LIMIT // 4:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = hits
+            self._held += len(hits)
+            while self._held > self.LIMIT:
+                _, old = self._entries.popitem(last=False)
+                self._held -= len(old)
+
+
+def _cached_hits(actor, query: str, match) -> _HitSet:
+    scope = visibility_scope(actor)
+    # Read the token before the hits: a change committed in between makes the entry newer
+    # than its key, never older.
+    token = current_token(db.session) if scope is not None else None
+    if token is None:
+        return _hits(actor, match)
+    cache = current_app.extensions.setdefault("search_hits", _HitCache())
+    key = (token, scope, query)
+    hits = cache.get(key)
+    if hits is None:
+        hits = _hits(actor, match)
+        cache.put(key, hits)
+    return hits
 
 
 def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int = 20):
@@ -124,57 +229,83 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
     if match is None and not filters.active():
         return SearchResult(query, 0, 1, per_page, [])
     themes, cities, places = _lookups()
-    base = [visible_filter(actor, SearchDocument), SearchDocument.archived.is_(False)]
-    if match is not None:
-        base.append(match)
-    conditions = base + _conditions(filters, themes, cities, places)
-    total = db.session.scalar(select(func.count(SearchDocument.id)).where(*conditions))
+    hits = _cached_hits(actor, query, match)
+    tests = _tests(filters, themes, cities, places)
+    selected, near = _split(hits, tests)
+    # A facet's counts leave out its own filter, so choosing a value still shows what the
+    # other values of the same facet would give.
+    if tests:
+        counts = {
+            name: _count(selected + near[name] if name in near else selected, name)
+            for name in FACETS
+        }
+    else:
+        # Without filters the counts depend on the hits alone: kept with them.
+        if hits.counts is None:
+            hits.counts = {name: _count(hits, name) for name in FACETS}
+        counts = hits.counts
+    total = len(selected)
     pages = max(1, math.ceil(total / per_page))
     number = min(max(1, page), pages)
-    # Grouped by kind in a fixed order, then by title.
-    kind_rank = case({k: i for i, k in enumerate(KIND_ORDER)}, value=SearchDocument.kind)
-    items = list(
-        db.session.scalars(
+    ordered = selected[(number - 1) * per_page : number * per_page]
+    ids = [h.id for h in ordered]
+    loaded = {
+        d.id: d
+        for d in db.session.scalars(
             select(SearchDocument)
-            .where(*conditions)
+            .where(SearchDocument.id.in_(ids or [-1]))
             .options(joinedload(SearchDocument.city))
-            .order_by(kind_rank, SearchDocument.title, SearchDocument.id)
-            .limit(per_page)
-            .offset((number - 1) * per_page)
         )
-    )
+    }
+    items = [loaded[i] for i in ids if i in loaded]
     result = SearchResult(query, total, number, per_page, items)
-    result.facets = _facets(filters, base, themes, cities, places)
+    result.facets = _facets(filters, counts, themes, cities, places)
     return result
 
 
-def _facets(filters: Filters, base, themes, cities, places) -> dict[str, list[FacetOption]]:
-    from portal.labels import KIND_LABELS
+def _split(hits: list[_Hit], tests: dict) -> tuple[list[_Hit], dict[str, list[_Hit]]]:
+    """The hits passing every filter, and per filter the hits failing only that one."""
+    if not tests:
+        return hits, {}
+    selected: list[_Hit] = []
+    near: dict[str, list[_Hit]] = {name: [] for name in tests}
+    checks = list(tests.items())
+    for hit in hits:
+        failed = None
+        for name, test in checks:
+            if not test(hit):
+                if failed is not None:
+                    break
+                failed = name
+        else:
+            (selected if failed is None else near[failed]).append(hit)
+    return selected, near
 
-    def counts(column, dimension, join=None):
-        stmt = select(column, func.count(func.distinct(SearchDocument.id)))
-        if join is not None:
-            stmt = stmt.join(join[0], join[1])
-        stmt = stmt.where(
-            *base, *_conditions(filters, themes, cities, places, leave_out=dimension)
-        ).group_by(column)
-        return {value: count for value, count in db.session.execute(stmt) if value is not None}
+
+def _count(pool: list[_Hit], name: str) -> Counter:
+    if name == "theme":
+        return Counter(chain.from_iterable(h.themes for h in pool))
+    attribute = {"kind": "kind", "city": "city_id", "place": "place_id"}.get(name, name)
+    counter = Counter(map(attrgetter(attribute), pool))
+    counter.pop(None, None)
+    counter.pop("", None)
+    return counter
+
+
+def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[FacetOption]]:
+    from portal.labels import KIND_LABELS
 
     theme_by_id = {t.id: t for t in themes.values()}
     city_by_id = {c.id: c for c in cities.values()}
     place_by_id = {p.id: p for p in places.values()}
     facets: dict[str, list[FacetOption]] = {}
-    kinds = counts(SearchDocument.kind, "kind")
+    kinds = counts["kind"]
     facets["kind"] = [
         FacetOption(k, str(KIND_LABELS[k]), kinds[k], filters.kind == k)
         for k in KIND_ORDER
         if k in kinds
     ]
-    by_theme = counts(
-        search_document_themes.c.theme_id,
-        "theme",
-        join=(search_document_themes, search_document_themes.c.document_id == SearchDocument.id),
-    )
+    by_theme = counts["theme"]
     facets["theme"] = sorted(
         (
             FacetOption(
@@ -184,7 +315,7 @@ def _facets(filters: Filters, base, themes, cities, places) -> dict[str, list[Fa
         ),
         key=lambda o: -o.count,
     )
-    by_city = counts(SearchDocument.city_id, "city")
+    by_city = counts["city"]
     facets["city"] = sorted(
         (
             FacetOption(
@@ -194,7 +325,7 @@ def _facets(filters: Filters, base, themes, cities, places) -> dict[str, list[Fa
         ),
         key=lambda o: (-o.count, o.label),
     )
-    by_place = counts(SearchDocument.place_id, "place")
+    by_place = counts["place"]
     facets["place"] = sorted(
         (
             FacetOption(
@@ -204,12 +335,12 @@ def _facets(filters: Filters, base, themes, cities, places) -> dict[str, list[Fa
         ),
         key=lambda o: (-o.count, o.label),
     )
-    by_year = counts(SearchDocument.year, "year")
+    by_year = counts["year"]
     facets["year"] = [
         FacetOption(str(y), str(y), by_year[y], filters.year == str(y))
         for y in sorted(by_year, reverse=True)
     ]
-    by_status = counts(SearchDocument.status, "status")
+    by_status = counts["status"]
     facets["status"] = [
         FacetOption(s, str(KIND_LABELS.get(f"status:{s}", s)), n, filters.status == s)
         for s, n in sorted(by_status.items())

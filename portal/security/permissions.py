@@ -103,13 +103,16 @@ def can(user: User | Any, action: str, target: Any = None) -> bool:
     """May ``user`` do ``action`` on ``target``?
 
     ``target`` is a city-owned record (anything with ``city_id`` and ``visibility``) for
-    "read"/"write"; a City for "city.create_records" (creating records in that city); and
-    nothing for the other network-wide actions. Anonymous and deactivated users may do
+    "read"/"write"; a City for "city.create_records" (creating records in that city); a
+    meeting, agenda item or action item for the meeting actions; and nothing for the other
+    network-wide actions. Anonymous and deactivated users may do
     nothing. Unknown actions are refused, so a typo fails closed.
     """
     if not _is_live(user):
         return False
     role = user.role
+    if action in MEETING_ACTIONS or (action == "agenda.propose" and target is not None):
+        return _can_meeting(user, action, target)
     if action in NETWORK_ACTIONS:
         if action not in NETWORK_RULES.get(role, frozenset()):
             return False
@@ -127,6 +130,54 @@ def can(user: User | Any, action: str, target: Any = None) -> bool:
             (_relation(user, target), Visibility(target.visibility))
         )
         return bool(allowed and action in allowed)
+    return False
+
+
+# --- Meetings --------------------------------------------------------------------------
+#
+# Meetings are network-wide. "meeting.manage" (coordinators, admins) creates meetings,
+# decides on proposals, orders and publishes the agenda and keeps the minutes. The actions
+# below take the meeting, the agenda item or the action item as target.
+MEETING_ACTIONS = frozenset(
+    {
+        "agenda.read",  # the agenda of a meeting: everyone once published, managers before
+        "proposal.read",  # a proposal: its city and managers; everyone once on the agenda
+        "proposal.edit",  # edit or withdraw: the proposing city's officers until decided
+        "minutes.edit",  # managers, from publication until the minutes are approved
+        "action.update",  # an action item's status: the owner city's officers and managers
+    }
+)
+
+
+def _can_meeting(user, action: str, target: Any) -> bool:
+    manages = "meeting.manage" in NETWORK_RULES.get(user.role, frozenset())
+    proposes = "agenda.propose" in NETWORK_RULES.get(user.role, frozenset())
+    if target is None:
+        return False
+    if action == "agenda.propose":  # target: the meeting
+        from portal.timeutil import local_today
+
+        return (
+            proposes
+            and user.city_id is not None
+            and target.status in ("draft", "published")
+            and local_today() <= target.proposal_deadline
+        )
+    if action == "agenda.read":
+        return manages or target.status != "draft"
+    if action == "proposal.read":
+        on_agenda = target.status == "accepted" and target.meeting.status != "draft"
+        return manages or on_agenda or (user.city_id is not None and target.city_id == user.city_id)
+    if action == "proposal.edit":
+        return (
+            (proposes or user.role == Role.ADMIN)
+            and target.status == "proposed"
+            and (user.role == Role.ADMIN or target.city_id == user.city_id)
+        )
+    if action == "minutes.edit":
+        return manages and target.status in ("published", "held")
+    if action == "action.update":
+        return manages or (proposes and target.owner_city_id == user.city_id)
     return False
 
 
@@ -160,6 +211,19 @@ def visible_filter(user: User, model: type) -> ColumnElement[bool]:
     if hasattr(model, "partner_cities"):
         conditions.append(model.partner_cities.any(City.id == user.city_id))
     return or_(*conditions)
+
+
+def visibility_scope(user: User) -> tuple | None:
+    """A key for what ``visible_filter(user, …)`` selects: users with equal keys see the same
+    rows, so results computed for one may be reused for the other. None when the user may
+    see nothing (nothing to share)."""
+    if not _is_live(user):
+        return None
+    if user.role == Role.ADMIN:
+        return ("all",)
+    if user.city_id is None:
+        return ("shared",)
+    return ("city", user.city_id)
 
 
 def select_visible(user: User, model: type, *, include_archived: bool = False):
