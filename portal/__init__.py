@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.events import bp as events_bp
     from portal.expertise import bp as expertise_bp
     from portal.interactions import bp as interactions_bp
+    from portal.meetings import bp as meetings_bp
     from portal.organisations import bp as organisations_bp
     from portal.overview import bp as overview_bp
     from portal.pages import bp as pages_bp
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         places_bp,
         overview_bp,
+        meetings_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -80,6 +80,13 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "UPLOAD_FOLDER": _env("UPLOAD_FOLDER") or str(instance_path / "uploads"),
         # Behind a proxy, how many proxies to trust for the client address (X-Forwarded-For).
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        # Mail: notifications go through this SMTP server when set, else to the log.
+        "PORTAL_SMTP_HOST": _env("SMTP_HOST"),
+        "PORTAL_SMTP_PORT": _env_int("SMTP_PORT", 25),
+        "PORTAL_MAIL_FROM": _env("MAIL_FROM", "c21-portal@localhost"),
+        "PORTAL_BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
+        # Agenda attachments: PDF and office documents up to this size.
+        "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
         "TESTING": env == "testing",
         "DEBUG": False,
     }

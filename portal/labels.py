@@ -79,6 +79,42 @@ KIND_LABELS = {
     "event": _l("Events"),
     "agreement": _l("Agreements"),
     "expertise": _l("Expertise offers"),
+    "meeting": _l("Meetings"),
     **{f"status:{k}": v for k, v in PROJECT_STATUS_LABELS.items()},
     **{f"status:{k}": v for k, v in AGREEMENT_STATUS_LABELS.items()},
+}
+
+MEETING_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Agenda published"),
+    "held": _l("Held"),
+    "approved": _l("Minutes approved"),
+}
+KIND_LABELS.update({f"status:{k}": v for k, v in MEETING_STATUS_LABELS.items()})
+
+ITEM_KIND_LABELS = {
+    "information": _l("Information"),
+    "discussion": _l("Discussion"),
+    "decision": _l("Decision"),
+}
+
+ITEM_STATUS_LABELS = {
+    "proposed": _l("Proposed, waiting for a decision"),
+    "accepted": _l("Accepted"),
+    "deferred": _l("Deferred"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+ACTION_STATUS_LABELS = {
+    "open": _l("Open"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+}
+
+LINK_KIND_LABELS = {
+    "project": _l("Project"),
+    "event": _l("Event"),
+    "agreement": _l("Agreement"),
+    "expertise": _l("Expertise offer"),
 }

@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["month_name"] = lambda d: format_date(d, "LLLL y")
     app.jinja_env.globals["weekday_names"] = _weekday_names
     app.jinja_env.filters["date_short"] = lambda d: format_date(d, "medium") if d else ""
+    app.jinja_env.filters["from_iso"] = lambda s: date.fromisoformat(s) if s else None
     app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.filters["thousands"] = lambda n: f"{n:,}".replace(",", "\u00a0")
 

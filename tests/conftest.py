@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +29,14 @@ from portal.security.sessions import SESSION_TOKEN_KEY, start_session
 from portal.services import accounts, reference
 
 PASSWORD = "correct horse battery staple"
-REFERENCE_TABLES = {"cities", "themes", "chinese_places", "city_partnerships", "alembic_version"}
+REFERENCE_TABLES = {
+    "cities",
+    "themes",
+    "chinese_places",
+    "city_partnerships",
+    "meeting_series",
+    "alembic_version",
+}
 
 
 def _postgres_url() -> str | None:
@@ -55,6 +63,9 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+UPLOADS = tempfile.mkdtemp(prefix="c21-test-uploads-")
+
+
 def make_app(database_url: str, **overrides) -> Flask:
     config = {
         "PORTAL_ENV": "testing",
@@ -62,6 +73,8 @@ def make_app(database_url: str, **overrides) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        # Uploaded papers go to a folder of the test run, not the working copy's instance.
+        "UPLOAD_FOLDER": UPLOADS,
     }
     config.update(overrides)
     return create_app(config)

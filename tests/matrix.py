@@ -107,6 +107,198 @@ ORGANISATION_EDITORS = {**_all(200), "viewer": 403}
 ORGANISATION_KEEPERS = {**_all(403), "coordinator": 200, "city_coordinator": 200, "admin": 200}
 
 
+# Meetings: coordinators (with or without a city) and admins manage them.
+MANAGERS_200 = {**_all(403), "coordinator": 200, "city_coordinator": 200, "admin": 200}
+MANAGERS_302 = {**_all(403), "coordinator": 302, "city_coordinator": 302, "admin": 302}
+MEETING_SCOPES = ("draft", "published")
+
+
+def _meeting(suffix=""):
+    return lambda w, s: f"/meetings/{w.meeting[s]}{suffix}"
+
+
+def _meeting_item(suffix="", scope=None):
+    return lambda w, s: f"/meetings/items/{w.item[scope or s]}{suffix}"
+
+
+def _proposal(suffix=""):
+    return lambda w, s: f"/meetings/items/{w.proposal[s]}{suffix}"
+
+
+def _agenda_readers(ok):
+    """The agenda: everyone once published; before that only the managers."""
+
+    def expect(role, scope, visibility):
+        if role == "anonymous":
+            return LOGIN
+        if scope == "published":
+            return ok
+        return MANAGERS_200[role] if ok == 200 else MANAGERS_302[role]
+
+    return expect
+
+
+# Editing a proposal: its city's officers (as a proposal) and the managers (as an item);
+# another city's proposal does not exist for officers and viewers.
+PROPOSAL_EDIT = {**MANAGERS_200, "officer": 200, "viewer": 403}
+PROPOSAL_EDIT_OTHER = {**MANAGERS_200, "officer": 404, "viewer": 404}
+# Withdrawing: the proposing city's officers and admins only.
+WITHDRAW = {**_all(403), "officer": 302, "admin": 302}
+WITHDRAW_OTHER = {**_all(403), "officer": 404, "viewer": 404, "admin": 302}
+ACTION_STATUS = {**MANAGERS_302, "officer": 302}
+# No minutes before publication; a draft agenda's items do not exist for the cities.
+DRAFT_MINUTES = {**_all(403), "viewer": 404, "officer": 404}
+
+MEETING_ROUTES = [
+    Route("meetings.index", "GET", lambda w, s: "/meetings/", LOGGED_IN_200),
+    Route("meetings.series", "GET", lambda w, s: "/meetings/series/c21-china", LOGGED_IN_200),
+    Route("meetings.new", "GET", lambda w, s: "/meetings/new", MANAGERS_200),
+    Route("meetings.new", "POST", lambda w, s: "/meetings/new", MANAGERS_200),
+    Route("meetings.detail", "GET", _meeting(), LOGGED_IN_200, scopes=MEETING_SCOPES),
+    Route("meetings.edit", "GET", _meeting("/edit"), MANAGERS_200, scopes=MEETING_SCOPES),
+    Route("meetings.edit", "POST", _meeting("/edit"), MANAGERS_200, scopes=MEETING_SCOPES),
+    Route(
+        "meetings.printable",
+        "GET",
+        _meeting("/print"),
+        _agenda_readers(200),
+        scopes=MEETING_SCOPES,
+    ),
+    Route(
+        "meetings.pdf",
+        "GET",
+        _meeting("/agenda.pdf"),
+        _agenda_readers(200),
+        scopes=MEETING_SCOPES,
+    ),
+    Route("meetings.ical", "GET", _meeting("/meeting.ics"), LOGGED_IN_200, scopes=MEETING_SCOPES),
+    Route("meetings.publish", "POST", _meeting("/publish"), MANAGERS_302, scopes=("draft",)),
+    Route("meetings.mark_held", "POST", _meeting("/held"), MANAGERS_302, scopes=("published",)),
+    Route("meetings.approve", "POST", _meeting("/approve"), MANAGERS_302, scopes=("published",)),
+    # Proposing: officers with a city, before the deadline (the published meeting's passed).
+    Route(
+        "meetings.propose",
+        "GET",
+        _meeting("/propose"),
+        {**_all(403), "officer": 200},
+        scopes=MEETING_SCOPES,
+        overrides={("published", "-"): {"officer": 403}},
+    ),
+    Route(
+        "meetings.propose",
+        "POST",
+        _meeting("/propose"),
+        {**_all(403), "officer": 200},
+        scopes=MEETING_SCOPES,
+        overrides={("published", "-"): {"officer": 403}},
+    ),
+    Route(
+        "meetings.edit_item",
+        "GET",
+        _proposal("/edit"),
+        PROPOSAL_EDIT,
+        scopes=("own", "other"),
+        overrides={("other", "-"): PROPOSAL_EDIT_OTHER},
+    ),
+    Route(
+        "meetings.edit_item",
+        "POST",
+        _proposal("/edit"),
+        PROPOSAL_EDIT,
+        scopes=("own", "other"),
+        overrides={("other", "-"): PROPOSAL_EDIT_OTHER},
+    ),
+    Route(
+        "meetings.withdraw",
+        "POST",
+        _proposal("/withdraw"),
+        WITHDRAW,
+        scopes=("own", "other"),
+        overrides={("other", "-"): WITHDRAW_OTHER},
+    ),
+    Route("meetings.decide", "POST", _proposal("/decide"), MANAGERS_302, scopes=("own", "other")),
+    Route("meetings.add_item", "POST", _meeting("/items"), MANAGERS_302, scopes=MEETING_SCOPES),
+    Route("meetings.move", "POST", _meeting_item("/move"), MANAGERS_302, scopes=MEETING_SCOPES),
+    # The drag-and-drop order: an empty order is a malformed request.
+    Route(
+        "meetings.reorder",
+        "POST",
+        _meeting("/order"),
+        {**MANAGERS_302, "coordinator": 400, "city_coordinator": 400, "admin": 400},
+        scopes=MEETING_SCOPES,
+    ),
+    Route(
+        "meetings.remove_item",
+        "POST",
+        _meeting_item("/remove"),
+        MANAGERS_302,
+        scopes=MEETING_SCOPES,
+    ),
+    # Minutes: managers, once the agenda is published.
+    Route(
+        "meetings.item_minutes",
+        "GET",
+        _meeting_item("/minutes"),
+        MANAGERS_200,
+        scopes=MEETING_SCOPES,
+        overrides={("draft", "-"): DRAFT_MINUTES},
+    ),
+    Route(
+        "meetings.item_minutes",
+        "POST",
+        _meeting_item("/minutes"),
+        MANAGERS_200,
+        scopes=MEETING_SCOPES,
+        overrides={("draft", "-"): DRAFT_MINUTES},
+    ),
+    Route(
+        "meetings.add_action",
+        "POST",
+        _meeting_item("/actions", scope="published"),
+        MANAGERS_302,
+    ),
+    Route(
+        "meetings.action_status",
+        "POST",
+        lambda w, s: f"/meetings/actions/{w.action[s]}/status",
+        ACTION_STATUS,
+        scopes=("own", "other"),
+        overrides={("other", "-"): {"officer": 403}},
+    ),
+    # Papers: the item's readers fetch them (another city's proposal does not exist for
+    # its officers and viewers); the coordinators attach and remove.
+    Route(
+        "meetings.attachment",
+        "GET",
+        lambda w, s: f"/meetings/attachments/{w.attachment[s]}",
+        LOGGED_IN_200,
+        scopes=("published", "own", "other"),
+        overrides={("other", "-"): {"officer": 404, "viewer": 404}},
+    ),
+    Route(
+        "meetings.remove_attachment",
+        "POST",
+        lambda w, s: f"/meetings/attachments/{w.attachment[s]}/remove",
+        MANAGERS_302,
+        scopes=("published",),
+    ),
+    Route(
+        "meetings.attach",
+        "POST",
+        _meeting_item("/attachments"),
+        MANAGERS_302,
+        scopes=MEETING_SCOPES,
+        overrides={("draft", "-"): {"officer": 404, "viewer": 404}},
+    ),
+    Route(
+        "meetings.read_notifications",
+        "POST",
+        lambda w, s: "/meetings/notifications/read",
+        _all(302),
+    ),
+]
+
+
 def _record_routes(prefix: str, key: str, arg: str, cells=RECORD_CELLS) -> list[Route]:
     def path(suffix=""):
         return lambda w, s, v=None: f"/{prefix}/{getattr(w, key)[(s, v)]}{suffix}"
@@ -314,6 +506,7 @@ ROUTES: list[Route] = [
         lambda w, s: f"/organisations/{w.organisation}/restore",
         {**ORGANISATION_KEEPERS, "coordinator": 302, "city_coordinator": 302, "admin": 302},
     ),
+    *MEETING_ROUTES,
 ]
 
 

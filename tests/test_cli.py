@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import ChinesePlace, City, CityPartnership, Theme, User
+from portal.models import ChinesePlace, City, CityPartnership, Meeting, Theme, User
 from portal.security.passwords import verify_password
 from portal.services import demo
 
@@ -144,6 +144,31 @@ def test_demo_loads_once_and_says_how_to_log_in(app):
     run(app, "demo")
     with app.app_context():
         assert db.session.query(User).count() == first  # nothing duplicated
+        assert db.session.query(Meeting).count() == 3
+
+
+def test_demo_has_the_2018_meetings_with_agendas_minutes_and_actions(app):
+    from datetime import date
+
+    from portal.services import meetings, minutes
+
+    run(app, "demo")
+    with app.test_request_context():
+        held = {m.held_on: m for m in db.session.scalars(select(Meeting))}
+        turku, espoo = held[date(2018, 8, 29)], held[date(2018, 11, 16)]
+        assert turku.host_city.slug == "turku" and espoo.host_city.slug == "espoo"
+        assert turku.status == espoo.status == "approved"
+        titles = [s.item.title for s in meetings.agenda(turku).flat()]
+        assert "Establishing a China co-operation network of the C21 cities" in titles
+        decisions = [i.decision for i in turku.items if i.decision]
+        assert any("tourism, winter sports and sustainable development" in d for d in decisions)
+        # Espoo's open action items are carried to the next meeting, now open for proposals.
+        upcoming = max(held.values(), key=lambda m: m.held_on)
+        assert upcoming.status == "draft"
+        assert {a.owner_city.slug for a in minutes.matters_arising(upcoming)} == {
+            "lahti",
+            "helsinki",
+        }
 
 
 def test_demo_is_not_loaded_next_to_real_accounts(app, make_user):

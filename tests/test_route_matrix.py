@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,12 @@ class World:
     agreement: dict[tuple[str, str], int]
     offer: dict[tuple[str, str], int]
     feed_token: str
+    meeting: dict[str, int]  # "draft" (proposals open) and "published" (deadline passed)
+    proposal: dict[str, int]  # Helsinki's ("own") and Espoo's ("other") in the draft meeting
+    item: dict[str, int]  # an item on each meeting's agenda
+    action: dict[str, int]  # action items owned by Helsinki ("own") and Espoo ("other")
+    # Papers on the published agenda's item and on Helsinki's and Espoo's proposals.
+    attachment: dict[str, int]
 
 
 @pytest.fixture
@@ -57,7 +64,13 @@ def world(app, make_user, make_organisation, make_contact, make_interaction, mak
 
         feed_token = event_service.issue_calendar_token(db.session.get(User, own.id))
         db.session.commit()
+    meeting, proposal, item, action, attachment = _meetings(app, make_user)
     return World(
+        attachment=attachment,
+        meeting=meeting,
+        proposal=proposal,
+        item=item,
+        action=action,
         target_user={"own": own.id, "other": other.id},
         password_token=token,
         contact=contacts,
@@ -69,6 +82,69 @@ def world(app, make_user, make_organisation, make_contact, make_interaction, mak
         offer=offers,
         feed_token=feed_token,
     )
+
+
+def _meetings(app, make_user):
+    from datetime import time, timedelta
+
+    from portal.models import AgendaItem, City, MeetingSeries
+    from portal.services import agenda, attachments, meetings, minutes
+    from portal.timeutil import local_today
+    from tests.conftest import MINIMAL_PDF
+
+    coordinator = make_user("coordinator", None)
+    proposers = {"own": make_user("officer", "helsinki"), "other": make_user("officer", "espoo")}
+    with app.test_request_context():
+        actor = db.session.get(User, coordinator.id)
+        series = db.session.scalar(select(MeetingSeries))
+        cities = {c.slug: c for c in db.session.scalars(select(City))}
+
+        def values(days, deadline):
+            held_on = local_today() + timedelta(days=days)
+            return {
+                "title": f"Meeting in {days} days",
+                "held_on": held_on,
+                "starts_at": time(13),
+                "ends_at": time(15),
+                "host_city": cities["espoo"],
+                "proposal_deadline": local_today() + timedelta(days=deadline),
+            }
+
+        published = meetings.create_meeting(actor, series, values(2, -1))
+        draft = meetings.create_meeting(actor, series, values(60, 30))
+        proposal = {}
+        for scope, user in proposers.items():
+            proposal[scope] = agenda.propose(
+                db.session.get(User, user.id),
+                draft,
+                {"title": f"Proposal {scope}", "kind": "discussion", "duration_minutes": 10},
+            ).id
+        meetings.publish(actor, published, annex={"since": "2026-01-01", "themes": []})
+        on_agenda = meetings.agenda(published).slots[0].item
+        action = {
+            scope: minutes.add_action(
+                actor, on_agenda, {"description": f"Action {scope}", "owner_city": cities[slug]}
+            ).id
+            for scope, slug in (("own", "helsinki"), ("other", "espoo"))
+        }
+        papers = {
+            scope: attachments.attach(
+                actor, db.session.get(AgendaItem, item_id), io.BytesIO(MINIMAL_PDF), "paper.pdf"
+            ).id
+            for scope, item_id in (
+                ("published", on_agenda.id),
+                ("own", proposal["own"]),
+                ("other", proposal["other"]),
+            )
+        }
+        db.session.commit()
+        return (
+            {"draft": draft.id, "published": published.id},
+            proposal,
+            {"draft": meetings.agenda(draft).slots[0].item.id, "published": on_agenda.id},
+            action,
+            papers,
+        )
 
 
 @pytest.mark.parametrize(

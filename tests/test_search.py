@@ -213,3 +213,45 @@ def test_a_rolled_back_change_leaves_no_stale_results(client_as, make_record, ap
     assert titles(client, "dragon") == ["Dragon boat race"]
     make_record("event", "espoo", "network", title="Dragon dance")
     assert titles(client, "dragon") == ["Dragon boat race", "Dragon dance"]
+
+
+def test_meetings_are_found_and_a_draft_agenda_is_not(app, client_as):
+    """A meeting's details are for everyone; its agenda becomes searchable when published."""
+    from datetime import time, timedelta
+
+    from portal.extensions import db
+    from portal.models import City, Meeting, MeetingSeries, User
+    from portal.services import agenda, meetings
+    from portal.timeutil import local_today
+
+    coordinator, who = client_as("coordinator", None)
+    viewer, _ = client_as("viewer", "oulu")
+    with app.test_request_context():
+        actor = db.session.get(User, who.id)
+        meeting = meetings.create_meeting(
+            actor,
+            db.session.scalar(select(MeetingSeries)),
+            {
+                "title": "Autumn meeting in Lahti",
+                "held_on": local_today() + timedelta(days=30),
+                "starts_at": time(13),
+                "ends_at": time(15),
+                "host_city": db.session.scalar(select(City).where(City.slug == "lahti")),
+                "proposal_deadline": local_today() + timedelta(days=10),
+            },
+        )
+        agenda.add_item(
+            actor,
+            meeting,
+            {"title": "Snow sculpture exchange", "kind": "discussion", "duration_minutes": 10},
+        )
+        db.session.commit()
+        meeting_id = meeting.id
+    assert titles(viewer, "lahti") == ["Autumn meeting in Lahti"]
+    assert titles(viewer, "sculpture") == []
+    assert titles(coordinator, "sculpture") == []  # draft agendas are not in the index at all
+    with app.test_request_context():
+        actor = db.session.get(User, who.id)
+        meetings.publish(actor, db.session.get(Meeting, meeting_id), annex={})
+        db.session.commit()
+    assert titles(viewer, "sculpture") == ["Autumn meeting in Lahti"]

@@ -23,6 +23,8 @@ def upgrade():
     sa.Column('token', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_index_state'))
     )
+    # The one row, so that writers only ever update it (no race to insert it first).
+    op.execute("INSERT INTO search_index_state (id, token) VALUES (1, 'initial')")
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_ends_on', ['ends_on'], unique=False)
     # ### end Alembic commands ###

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal.cities import bp
 from portal.security.permissions import require
-from portal.services import agreements, cities, interactions, projects
+from portal.services import agreements, cities, interactions, minutes, notifications, projects
 from portal.timeutil import local_today
 
 
@@ -19,8 +19,12 @@ def home():
         current_user, current_user.city_id, today=local_today()
     )
     today = local_today()
+    notices, notice_count = notifications.unread_for(current_user)
     return render_template(
         "cities/home.html",
+        notices=notices,
+        notice_count=notice_count,
+        open_actions=minutes.open_actions_for_city(city.id) if city else [],
         city=city,
         officers=officers,
         overdue=overdue,

@@ -14,13 +14,28 @@ from portal.models.base import Base
 from portal.models.contacts import Contact, Interaction
 from portal.models.events import Event
 from portal.models.expertise import ExpertiseOffer
+from portal.models.meetings import (
+    ActionItem,
+    AgendaAttachment,
+    AgendaItem,
+    AgendaLink,
+    AgendaVersion,
+    Meeting,
+    MeetingSeries,
+    Notification,
+)
 from portal.models.organisations import Organisation
 from portal.models.projects import Project, ProjectUpdate
 from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
-from portal.models.search import SearchDocument
+from portal.models.search import SearchDocument, SearchIndexState
 
 __all__ = [
+    "ActionItem",
     "ActionPlanTheme",
+    "AgendaAttachment",
+    "AgendaItem",
+    "AgendaLink",
+    "AgendaVersion",
     "Agreement",
     "AuditEvent",
     "Base",
@@ -33,12 +48,16 @@ __all__ = [
     "ExpertiseOffer",
     "Interaction",
     "LoginAttempt",
+    "Meeting",
+    "MeetingSeries",
+    "Notification",
     "Organisation",
     "PasswordSetToken",
     "Project",
     "ProjectUpdate",
     "Role",
     "SearchDocument",
+    "SearchIndexState",
     "Theme",
     "User",
     "UserSession",

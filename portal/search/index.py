@@ -17,6 +17,7 @@ from portal.models.agreements import Agreement
 from portal.models.contacts import Contact, Interaction
 from portal.models.events import Event
 from portal.models.expertise import ExpertiseOffer
+from portal.models.meetings import AgendaItem, Meeting
 from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.search import (
@@ -36,6 +37,7 @@ KINDS = {
     Event: "event",
     Agreement: "agreement",
     ExpertiseOffer: "expertise",
+    Meeting: "meeting",
 }
 MODELS = {kind: model for model, kind in KINDS.items()}
 
@@ -82,6 +84,29 @@ def document_for(record) -> Doc:
             title_zh=record.name_zh,
             summary=_short(record.pinyin),
             place_id=record.place_id,
+        )
+    if isinstance(record, Meeting):
+        # Every user sees a meeting's details; its agenda is searchable once published.
+        items = (
+            [i for i in record.items if i.status == "accepted"] if record.status != "draft" else []
+        )
+        host = record.host_city
+        return Doc(
+            kind,
+            record.id,
+            record.host_city_id,
+            "network",
+            False,
+            record.title,
+            index_text(
+                [record.title, record.venue, host.name_fi if host else ""],
+                [t for i in items for t in (i.title, i.description, i.decision)],
+            ),
+            summary=_short(
+                ", ".join(p for p in (record.held_on.strftime("%d.%m.%Y"), record.venue) if p)
+            ),
+            year=record.held_on.year,
+            status=record.status,
         )
     common = dict(
         city_id=record.city_id,
@@ -273,9 +298,21 @@ def current_token(session: Session) -> str | None:
 
 def _after_flush(session: Session, _context) -> None:
     connection = session.connection()
+    # A meeting's document holds its agenda: a changed item re-indexes its meeting.
+    meetings = {
+        obj.meeting_id
+        for obj in list(session.new) + list(session.dirty) + list(session.deleted)
+        if isinstance(obj, AgendaItem) and obj.meeting_id is not None
+    }
     for obj in list(session.new) + list(session.dirty):
         if type(obj) in KINDS and obj.id is not None:
             _write(connection, document_for(obj))
+            if isinstance(obj, Meeting):
+                meetings.discard(obj.id)
+    for meeting_id in meetings:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is not None:
+            _write(connection, document_for(meeting))
     for obj in session.deleted:
         if type(obj) in KINDS:
             _remove(connection, KINDS[type(obj)], [obj.id])
@@ -318,6 +355,7 @@ EAGER = {
         selectinload(Agreement.plan_themes),
     ],
     ExpertiseOffer: [selectinload(ExpertiseOffer.theme)],
+    Meeting: [selectinload(Meeting.items), selectinload(Meeting.host_city)],
 }
 CHUNK = 2000
 

@@ -29,6 +29,7 @@ KIND_ORDER = [
     "event",
     "agreement",
     "expertise",
+    "meeting",
 ]
 DETAIL = {
     "organisation": ("organisations.detail", "org_id"),
@@ -38,6 +39,7 @@ DETAIL = {
     "event": ("events.detail", "event_id"),
     "agreement": ("agreements.detail", "agreement_id"),
     "expertise": ("expertise.detail", "offer_id"),
+    "meeting": ("meetings.detail", "meeting_id"),
 }
 FACETS = ("kind", "theme", "city", "place", "year", "status")
 

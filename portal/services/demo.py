@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models.accounts import Role, User
 from portal.models.reference import City
 from portal.services.accounts import create_user
+from portal.services.demo_meetings import load_demo_meetings
 from portal.services.demo_records import load_demo_records
 from portal.services.demo_records_ii import load_demo_records_ii
 
@@ -58,4 +59,5 @@ def load_demo_data() -> list[User]:
     db.session.flush()
     load_demo_records()
     load_demo_records_ii()
+    load_demo_meetings()
     return created

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.models.meetings import MeetingSeries
 from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
 
 
@@ -31,12 +32,15 @@ def _upsert(model: type, key: str, values: dict[str, Any]) -> tuple[Any, bool]:
     return row, False
 
 
+SERIES_SLUG = "c21-china"
+
+
 def load_reference_data() -> dict[str, int]:
     """Bring the reference tables up to date; returns how many rows of each kind were new.
 
     For the operator (command line) and the test set-up; the caller commits.
     """
-    added = {"cities": 0, "themes": 0, "places": 0, "partnerships": 0}
+    added = {"cities": 0, "themes": 0, "places": 0, "partnerships": 0, "series": 0}
     for row in _rows("cities.csv"):
         _, new = _upsert(
             City,
@@ -85,5 +89,19 @@ def load_reference_data() -> dict[str, int]:
             added["partnerships"] += 1
         else:
             existing.since_year, existing.note = since, row["note"]
+    # The network's meeting series; its standard items are the coordinators' to change, so
+    # an existing series is left as it is.
+    if db.session.scalar(select(MeetingSeries).where(MeetingSeries.slug == SERIES_SLUG)) is None:
+        db.session.add(
+            MeetingSeries(
+                slug=SERIES_SLUG,
+                name="C21 China network",
+                description=(
+                    "The China network of the C21 cities, founded by the mayors of Finland's "
+                    "21 largest cities in 2018; it meets twice a year."
+                ),
+            )
+        )
+        added["series"] += 1
     db.session.flush()
     return added

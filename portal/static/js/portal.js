@@ -75,6 +75,76 @@ function enhanceDuplicateCheck(box) {
   fields.forEach((f) => f && f.addEventListener("input", check));
 }
 
+// Minutes: keep what is typed in this browser until the server has it, so that a session
+// that expired while typing (or a lost connection) loses nothing: after logging in again
+// the page offers the text back. The key carries the version the form was loaded at.
+function enhanceDraft(form) {
+  const key = `c21-draft:${form.dataset.draftKey}`;
+  const prefix = key.replace(/-v\d+$/, "-v");
+  const status = form.querySelector("[data-draft-status]");
+  const fields = [...form.querySelectorAll("textarea")];
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const k = localStorage.key(i);
+    if (k && k.startsWith(prefix) && k !== key) localStorage.removeItem(k);
+  }
+  const saved = JSON.parse(localStorage.getItem(key) || "null");
+  if (saved && fields.some((f) => (saved.values[f.name] ?? f.value) !== f.value)) {
+    fields.forEach((f) => { if (f.name in saved.values) f.value = saved.values[f.name]; });
+    if (status) status.textContent = `Your unsaved text from ${new Date(saved.at).toLocaleString()} was restored. Save it to keep it.`;
+  }
+  const store = debounce(() => {
+    const values = Object.fromEntries(fields.map((f) => [f.name, f.value]));
+    localStorage.setItem(key, JSON.stringify({ at: Date.now(), values }));
+  }, 300);
+  fields.forEach((f) => f.addEventListener("input", store));
+}
+
+// Agenda: drag and drop as an enhancement of the move buttons. A top-level item moves with
+// its sub-items; a sub-item moves among the sub-items of its item. The new order is sent
+// as one form post, so the server checks it whole.
+function enhanceReorder(body) {
+  let dragged = null;
+  const rows = () => [...body.querySelectorAll("tr[data-item-id]")];
+  const group = (row) => {
+    if (row.dataset.parentId) return [row];
+    const children = rows().filter((r) => r.dataset.parentId === row.dataset.itemId);
+    return [row, ...children];
+  };
+  for (const row of rows()) {
+    row.draggable = true;
+    row.addEventListener("dragstart", (e) => {
+      dragged = row;
+      row.classList.add("dragging");
+      e.dataTransfer.effectAllowed = "move";
+    });
+    row.addEventListener("dragend", () => row.classList.remove("dragging"));
+    row.addEventListener("dragover", (e) => {
+      if (dragged && dragged !== row && dragged.dataset.parentId === row.dataset.parentId) e.preventDefault();
+    });
+    row.addEventListener("drop", (e) => {
+      e.preventDefault();
+      if (!dragged || dragged === row) return;
+      const before = rows().indexOf(dragged) > rows().indexOf(row);
+      const moving = group(dragged);
+      const anchor = before ? row : group(row).at(-1).nextSibling;
+      moving.forEach((r) => body.insertBefore(r, anchor));
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = body.dataset.reorderUrl;
+      const order = rows().map((r) => `${r.dataset.itemId}:${r.dataset.parentId || ""}`).join(",");
+      for (const [name, value] of [["csrf_token", body.dataset.csrf], ["order", order]]) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.appendChild(input);
+      }
+      document.body.appendChild(form);
+      form.submit();
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   // Move focus to a form's error summary so that screen readers announce the problems.
   const summary = document.querySelector("[data-error-summary]");
@@ -85,4 +155,6 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   document.querySelectorAll("[data-organisation-picker]").forEach(enhancePicker);
   document.querySelectorAll("[data-duplicate-check]").forEach(enhanceDuplicateCheck);
+  document.querySelectorAll("form[data-draft-key]").forEach(enhanceDraft);
+  document.querySelectorAll("tbody[data-reorder-url]").forEach(enhanceReorder);
 });

@@ -1,0 +1,89 @@
+"""The agenda's automatic annex, "Network update since the previous meeting": the shared
+projects, events, agreements and expertise offers created or changed since the series'
+previous meeting, grouped by theme and city. Built when the agenda is published and stored
+with the meeting as it was then (plain data, so later edits of the records do not alter it).
+
+Only records shared with the network are read, so the annex is the same for every reader."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models.agreements import Agreement
+from portal.models.events import Event
+from portal.models.expertise import ExpertiseOffer
+from portal.models.meetings import Meeting
+from portal.models.mixins import Visibility
+from portal.models.projects import Project
+from portal.services.meetings import previous_meeting
+
+KINDS = (
+    ("project", Project, "projects.detail", "project_id"),
+    ("event", Event, "events.detail", "event_id"),
+    ("agreement", Agreement, "agreements.detail", "agreement_id"),
+    ("expertise", ExpertiseOffer, "expertise.detail", "offer_id"),
+)
+# Without a previous meeting, the update covers this long before the meeting.
+FIRST_PERIOD = timedelta(days=180)
+
+
+def build(meeting: Meeting) -> dict:
+    """The annex as plain data: {"since": "YYYY-MM-DD", "themes": [{"theme": name,
+    "cities": [{"city": name, "records": [{kind, title, url, change}]}]}]}."""
+    before = previous_meeting(meeting)
+    since_day = before.held_on if before is not None else meeting.held_on - FIRST_PERIOD
+    since = datetime(since_day.year, since_day.month, since_day.day, tzinfo=UTC)
+    grouped: dict[str, dict[str, list[dict]]] = {}
+    for kind, model, _endpoint, _arg in KINDS:
+        options = [selectinload(model.city)]
+        if model is not ExpertiseOffer:
+            options.append(selectinload(model.themes))
+        else:
+            options.append(selectinload(model.theme))
+        records = db.session.scalars(
+            select(model)
+            .where(
+                model.visibility == Visibility.NETWORK,
+                model.archived_at.is_(None),
+                model.updated_at >= since,
+            )
+            .options(*options)
+            .order_by(model.title)
+        ).all()
+        for record in records:
+            entry = {
+                "kind": kind,
+                "id": record.id,
+                "title": record.title,
+                "change": "new" if record.created_at >= since else "changed",
+            }
+            themes = [t.name_en for t in record.themes] or [str(_l("No theme"))]
+            for theme in themes:
+                grouped.setdefault(theme, {}).setdefault(record.city.name_fi, []).append(entry)
+    return {
+        "since": since_day.isoformat(),
+        "themes": [
+            {
+                "theme": theme,
+                "cities": [
+                    {"city": city, "records": records}
+                    for city, records in sorted(grouped[theme].items())
+                ],
+            }
+            for theme in sorted(grouped)
+        ],
+    }
+
+
+def url_for_entry(entry: dict) -> str:
+    from flask import url_for
+
+    for kind, _model, endpoint, arg in KINDS:
+        if kind == entry["kind"]:
+            return url_for(endpoint, **{arg: entry["id"]})
+    return ""

@@ -1,0 +1,435 @@
+"""Meetings of a series: creating them (from the series' standard items or a copy of the
+previous agenda), the agenda as planned, publishing it (with the frozen network-update
+annex and a notice to the cities' officers) and the versions of a published agenda."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models.accounts import Role, User
+from portal.models.meetings import AgendaItem, AgendaVersion, Meeting, MeetingSeries
+from portal.models.reference import City
+from portal.security.permissions import can
+from portal.services import audit, notifications
+from portal.services.errors import Forbidden, StaleEdit, ValidationError
+from portal.services.schedule import Schedule, plan
+from portal.timeutil import utcnow
+
+MEETING_FIELDS = (
+    "title",
+    "held_on",
+    "starts_at",
+    "ends_at",
+    "host_city",
+    "venue",
+    "online_url",
+    "proposal_deadline",
+    "chair",
+    "secretary",
+)
+STARTS = ("standard", "previous", "empty")
+
+
+def require_manage(actor) -> None:
+    if not can(actor, "meeting.manage"):
+        raise Forbidden("meeting.manage")
+
+
+def _clean_meeting(values: dict) -> dict:
+    errors: dict[str, str] = {}
+    cleaned = {k: values.get(k) for k in MEETING_FIELDS}
+    for name in ("title", "venue", "online_url", "chair", "secretary"):
+        cleaned[name] = (cleaned[name] or "").strip()
+    if not cleaned["title"]:
+        errors["title"] = str(_l("Give the meeting a title."))
+    elif len(cleaned["title"]) > 200:
+        errors["title"] = str(_l("Use at most %(n)d characters.", n=200))
+    if not isinstance(cleaned["held_on"], date):
+        errors["held_on"] = str(_l("Give the date of the meeting."))
+    for name, message in (
+        ("starts_at", _l("Give the start time.")),
+        ("ends_at", _l("Give the end time.")),
+    ):
+        if not isinstance(cleaned[name], time):
+            errors[name] = str(message)
+    if (
+        isinstance(cleaned["starts_at"], time)
+        and isinstance(cleaned["ends_at"], time)
+        and cleaned["ends_at"] <= cleaned["starts_at"]
+    ):
+        errors["ends_at"] = str(_l("The meeting must end after it starts."))
+    if not isinstance(cleaned["proposal_deadline"], date):
+        errors["proposal_deadline"] = str(_l("Give the last day for proposals."))
+    elif isinstance(cleaned["held_on"], date) and cleaned["proposal_deadline"] > cleaned["held_on"]:
+        errors["proposal_deadline"] = str(_l("Proposals must be due before the meeting."))
+    if cleaned["online_url"] and not cleaned["online_url"].startswith(("https://", "http://")):
+        errors["online_url"] = str(_l("Give a web address starting with https://."))
+    if cleaned["host_city"] is not None and not isinstance(cleaned["host_city"], City):
+        errors["host_city"] = str(_l("Choose the host city from the list."))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _apply(meeting: Meeting, cleaned: dict) -> dict:
+    changes = {}
+    for name, value in cleaned.items():
+        column = "host_city_id" if name == "host_city" else name
+        new = value.id if name == "host_city" and value is not None else value
+        old = getattr(meeting, column)
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(meeting, column, new)
+    return changes
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date | time) else value
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The series' meeting before this one (by date)."""
+    return db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.id != meeting.id,
+            (Meeting.held_on < meeting.held_on)
+            | ((Meeting.held_on == meeting.held_on) & (Meeting.id < (meeting.id or 0))),
+        )
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(1)
+    ).first()
+
+
+def create_meeting(actor, series: MeetingSeries, values: dict, *, start: str = "standard"):
+    """A coordinator creates a meeting in draft, its agenda started from the series'
+    standard items, from a copy of the previous meeting's agenda, or empty."""
+    require_manage(actor)
+    if start not in STARTS:
+        raise ValidationError({"start": str(_l("Choose how the agenda starts."))})
+    cleaned = _clean_meeting(values)
+    meeting = Meeting(series=series, status="draft")
+    _apply(meeting, cleaned)
+    db.session.add(meeting)
+    db.session.flush()
+    if start == "standard":
+        for position, (key, title, kind, minutes) in enumerate(series.standard_items):
+            meeting.items.append(
+                AgendaItem(
+                    status="accepted",
+                    standard_key=key,
+                    title=title,
+                    kind=kind,
+                    duration_minutes=minutes,
+                    position=position,
+                )
+            )
+    elif start == "previous":
+        before = previous_meeting(meeting)
+        if before is None:
+            raise ValidationError(
+                {"start": str(_l("This is the series' first meeting: there is none to copy."))}
+            )
+        _copy_agenda(before, meeting)
+    audit.record(actor, "meeting.create", obj=meeting, changes=_creation(cleaned))
+    db.session.flush()
+    return meeting
+
+
+def _creation(cleaned: dict) -> dict:
+    return {
+        k: [None, v.id if isinstance(v, City) else _plain(v)]
+        for k, v in cleaned.items()
+        if v not in (None, "")
+    }
+
+
+def _copy_agenda(source: Meeting, target: Meeting) -> None:
+    """The accepted items (and sub-items) of ``source`` as the new agenda: titles, kinds,
+    durations and presenters; not the decisions, the links or the papers."""
+    copies: dict[int, AgendaItem] = {}
+    for item in sorted(accepted_items(source), key=lambda i: (i.parent_id is not None, i.position)):
+        copy = AgendaItem(
+            status="accepted",
+            standard_key=item.standard_key,
+            title=item.title,
+            description=item.description if item.standard_key else "",
+            kind=item.kind,
+            duration_minutes=item.duration_minutes,
+            presenter=item.presenter,
+            city_id=item.city_id,
+            position=item.position,
+        )
+        target.items.append(copy)
+        copies[item.id] = copy
+    db.session.flush()
+    for item in accepted_items(source):
+        if item.parent_id is not None and item.parent_id in copies:
+            copies[item.id].parent_id = copies[item.parent_id].id
+
+
+def update_meeting(actor, meeting: Meeting, values: dict, *, expected_version: int | None):
+    """A coordinator edits the meeting's details; a concurrent edit is refused."""
+    require_manage(actor)
+    if expected_version is None or int(expected_version) != meeting.version:
+        raise StaleEdit(meeting)
+    changes = _apply(meeting, _clean_meeting(values))
+    if changes:
+        audit.record(actor, "meeting.update", obj=meeting, changes=changes)
+        record_agenda_change(actor, meeting)
+    return changes
+
+
+def accepted_items(meeting: Meeting) -> list[AgendaItem]:
+    return [i for i in meeting.items if i.status == "accepted"]
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.scalars(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.items).selectinload(AgendaItem.links),
+            selectinload(Meeting.items).selectinload(AgendaItem.action_items),
+            selectinload(Meeting.items).selectinload(AgendaItem.city),
+            selectinload(Meeting.items).selectinload(AgendaItem.attachments),
+        )
+    ).first()
+
+
+def agenda(meeting: Meeting) -> Schedule:
+    """The accepted items in order, with sub-items, numbered and timed."""
+    items = accepted_items(meeting)
+    top = sorted((i for i in items if i.parent_id is None), key=lambda i: (i.position, i.id))
+    children: dict[int, list[AgendaItem]] = {}
+    for item in items:
+        if item.parent_id is not None:
+            children.setdefault(item.parent_id, []).append(item)
+    for group in children.values():
+        group.sort(key=lambda i: (i.position, i.id))
+    return plan(meeting.starts_at, meeting.ends_at, top, lambda i: children.get(i.id, []))
+
+
+# --- Publishing and versions -------------------------------------------------------------
+
+
+def snapshot(meeting: Meeting) -> list[dict]:
+    """What the published agenda shows, in a form that can be compared between versions."""
+    return [
+        {
+            "id": slot.item.id,
+            "number": slot.number,
+            "title": slot.item.title,
+            "kind": slot.item.kind,
+            "minutes": slot.minutes,
+            "starts_at": slot.starts_at.strftime("%H:%M"),
+            "presenter": slot.item.presenter,
+        }
+        for slot in agenda(meeting).flat()
+    ] + [
+        {
+            "id": 0,
+            "number": "",
+            "title": "meeting",
+            "kind": "",
+            "minutes": 0,
+            "starts_at": f"{meeting.held_on.isoformat()} {meeting.starts_at:%H:%M}"
+            f"-{meeting.ends_at:%H:%M}",
+            "presenter": meeting.venue,
+        }
+    ]
+
+
+def describe_changes(before: list[dict], after: list[dict]) -> list[str]:
+    """Plain sentences saying what changed between two snapshots of an agenda."""
+    old = {row["id"]: row for row in before}
+    new = {row["id"]: row for row in after}
+    lines: list[str] = []
+    if old.get(0) != new.get(0) and 0 in new:
+        lines.append(
+            str(
+                _l(
+                    "Time or place changed: %(value)s, %(venue)s",
+                    value=new[0]["starts_at"],
+                    venue=new[0]["presenter"],
+                )
+            )
+        )
+    for row in after:
+        if row["id"] == 0:
+            continue
+        was = old.get(row["id"])
+        if was is None:
+            lines.append(str(_l("Added: %(number)s %(title)s", **row)))
+            continue
+        if was["title"] != row["title"]:
+            lines.append(
+                str(_l("Renamed: %(number)s %(old)s → %(title)s", old=was["title"], **row))
+            )
+        if was["number"] != row["number"]:
+            lines.append(
+                str(_l("Moved: %(title)s from %(old)s to %(number)s", old=was["number"], **row))
+            )
+        if was["minutes"] != row["minutes"]:
+            lines.append(
+                str(
+                    _l(
+                        "Duration of %(number)s %(title)s: %(old)d → %(minutes)d min",
+                        old=was["minutes"],
+                        **row,
+                    )
+                )
+            )
+        if was["presenter"] != row["presenter"]:
+            lines.append(str(_l("Presenter of %(number)s %(title)s: %(presenter)s", **row)))
+    for row in before:
+        if row["id"] != 0 and row["id"] not in new:
+            lines.append(str(_l("Removed: %(number)s %(title)s", **row)))
+    return lines
+
+
+def record_agenda_change(actor, meeting: Meeting) -> AgendaVersion | None:
+    """After a change to a published agenda: a new version with what changed (nothing when
+    the visible agenda is the same). Every service that changes an agenda calls this."""
+    if not meeting.is_published or not meeting.versions:
+        return None
+    db.session.flush()
+    db.session.expire(meeting, ["items"])
+    latest = meeting.versions[-1]
+    current = snapshot(meeting)
+    if current == latest.snapshot:
+        return None
+    version = AgendaVersion(
+        number=latest.number + 1,
+        created_by_id=actor.id,
+        snapshot=current,
+        changes=describe_changes(latest.snapshot, current),
+    )
+    meeting.versions.append(version)
+    audit.record(actor, "meeting.agenda_changed", obj=meeting, detail=f"version {version.number}")
+    return version
+
+
+def publish(actor, meeting: Meeting, *, annex: dict) -> AgendaVersion:
+    """Publish a draft agenda: everyone in the network sees it, the annex is kept as it is
+    now, who published it and when is recorded, and the cities' officers are told."""
+    require_manage(actor)
+    if meeting.status != "draft":
+        raise ValidationError({"": str(_l("The agenda is already published."))})
+    if not accepted_items(meeting):
+        raise ValidationError({"": str(_l("Put at least one item on the agenda first."))})
+    meeting.status = "published"
+    meeting.published_at = utcnow()
+    meeting.published_by_id = actor.id
+    meeting.annex = annex
+    version = AgendaVersion(number=1, created_by_id=actor.id, snapshot=snapshot(meeting))
+    meeting.versions.append(version)
+    audit.record(actor, "meeting.publish", obj=meeting)
+    officers = db.session.scalars(
+        select(User).where(User.active.is_(True), User.role == Role.OFFICER)
+    ).all()
+    notifications.notify(
+        officers,
+        str(
+            _l(
+                "The agenda of %(title)s on %(day)s is published.",
+                title=meeting.title,
+                day=meeting.held_on.strftime("%d.%m.%Y"),
+            )
+        ),
+        url=f"/meetings/{meeting.id}",
+    )
+    return version
+
+
+def set_status(actor, meeting: Meeting, status: str) -> None:
+    """Mark a published meeting held (minutes may still be edited)."""
+    require_manage(actor)
+    if (meeting.status, status) not in (("published", "held"),):
+        raise ValidationError({"": str(_l("The meeting cannot move to that status now."))})
+    meeting.status = status
+    audit.record(actor, f"meeting.{status}", obj=meeting)
+
+
+@dataclass
+class SeriesOverview:
+    series: MeetingSeries
+    upcoming: list[Meeting]
+    past: list[Meeting]
+
+
+def series_overview(series: MeetingSeries, *, today: date) -> SeriesOverview:
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.series_id == series.id)
+        .options(selectinload(Meeting.host_city))
+        .order_by(Meeting.held_on, Meeting.id)
+    ).all()
+    return SeriesOverview(
+        series,
+        [m for m in meetings if m.held_on >= today],
+        list(reversed([m for m in meetings if m.held_on < today])),
+    )
+
+
+# --- Outputs -------------------------------------------------------------------------------
+
+
+def to_ical(meeting: Meeting, *, url: str, with_agenda: bool) -> bytes:
+    """The meeting as an iCalendar event in Europe/Helsinki time; the agenda's items go in
+    the description once the reader may see them. The UID is stable, so a client updates
+    the meeting when it changes instead of adding it twice."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar
+    from icalendar import Event as IcalEvent
+
+    zone = ZoneInfo("Europe/Helsinki")
+    cal = Calendar()
+    cal.add("prodid", "-//C21 China Network Portal//EN")
+    cal.add("version", "2.0")
+    event = IcalEvent()
+    event.add("uid", f"meeting-{meeting.id}@c21-portal")
+    event.add("summary", meeting.title)
+    event.add("dtstamp", meeting.updated_at)
+    event.add("last-modified", meeting.updated_at)
+    event.add("dtstart", datetime.combine(meeting.held_on, meeting.starts_at, zone))
+    event.add("dtend", datetime.combine(meeting.held_on, meeting.ends_at, zone))
+    location = ", ".join(
+        p for p in (meeting.venue, meeting.host_city.name_fi if meeting.host_city else "") if p
+    )
+    if location:
+        event.add("location", location)
+    event.add("url", url)
+    lines = []
+    if with_agenda:
+        lines = [
+            f"{'  ' * s.depth}{s.number} {s.starts_at:%H:%M} {s.item.title}"
+            for s in agenda(meeting).flat()
+        ]
+    event.add("description", "\n".join([*lines, "", url]).strip())
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def to_pdf(html: str) -> bytes:
+    """The printable agenda as PDF. Nothing is fetched while rendering: the stylesheet is
+    read from the package, and any other address is refused."""
+    from pathlib import Path
+
+    from weasyprint import CSS, HTML
+
+    def refuse(url, *args, **kwargs):
+        raise ValueError(f"not fetched: {url}")
+
+    css = Path(__file__).resolve().parent.parent / "static" / "css" / "print.css"
+    return HTML(string=html, url_fetcher=refuse).write_pdf(stylesheets=[CSS(filename=str(css))])

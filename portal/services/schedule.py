@@ -1,0 +1,85 @@
+"""Planned start times of agenda items: from the meeting's start, each item after the one
+before; an item with sub-items lasts as long as its sub-items together. Pure arithmetic,
+unit-tested on its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+
+@dataclass
+class Slot:
+    """One item in agenda order: its number ("3", "3.1"), start, minutes and depth."""
+
+    item: object
+    number: str
+    starts_at: time
+    ends_at: time
+    minutes: int
+    depth: int
+    overruns: bool = False
+    children: list[Slot] = field(default_factory=list)
+
+
+@dataclass
+class Schedule:
+    slots: list[Slot]  # top-level items, each with its sub-items in .children
+    ends_at: time
+    overrun_minutes: int  # how far the agenda runs past the meeting's end time (0 if not)
+
+    def flat(self) -> list[Slot]:
+        out: list[Slot] = []
+        for slot in self.slots:
+            out.append(slot)
+            out.extend(slot.children)
+        return out
+
+
+def _plus(moment: datetime, minutes: int) -> datetime:
+    return moment + timedelta(minutes=minutes)
+
+
+def plan(starts_at: time, ends_at: time, items: list, children_of) -> Schedule:
+    """``items`` are the top-level items in order, each with ``duration_minutes``;
+    ``children_of(item)`` gives an item's sub-items in order. Times do not wrap past
+    midnight: a meeting that would is reported as overrunning."""
+    day = date(2000, 1, 1)
+    clock = datetime.combine(day, starts_at)
+    end = datetime.combine(day, ends_at)
+    slots = []
+    for number, item in enumerate(items, start=1):
+        children = children_of(item)
+        start = clock
+        child_slots = []
+        for sub_number, child in enumerate(children, start=1):
+            child_end = _plus(clock, child.duration_minutes)
+            child_slots.append(
+                Slot(
+                    child,
+                    f"{number}.{sub_number}",
+                    clock.time(),
+                    child_end.time(),
+                    child.duration_minutes,
+                    1,
+                    overruns=child_end > end,
+                )
+            )
+            clock = child_end
+        if not children:
+            clock = _plus(clock, item.duration_minutes)
+        minutes = int((clock - start).total_seconds() // 60)
+        slots.append(
+            Slot(
+                item,
+                str(number),
+                start.time(),
+                clock.time(),
+                minutes,
+                0,
+                overruns=clock > end,
+                children=child_slots,
+            )
+        )
+    overrun = max(0, int((clock - end).total_seconds() // 60))
+    return Schedule(slots, clock.time(), overrun)

@@ -1,0 +1,510 @@
+"""Meetings without HTTP: the start-time arithmetic, proposals and decisions, ordering,
+publishing with versions and notifications, minutes with conflicts, and action items carried
+into the next meeting until done."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import (
+    ActionItem,
+    AgendaItem,
+    City,
+    Meeting,
+    MeetingSeries,
+    Notification,
+    User,
+)
+from portal.services import agenda, annex, meetings, minutes
+from portal.services.errors import Forbidden, StaleEdit, ValidationError
+from portal.services.schedule import plan
+from portal.timeutil import local_today
+
+# --- Start times ---------------------------------------------------------------------------
+
+
+def _item(minutes, children=()):
+    return SimpleNamespace(duration_minutes=minutes, children=list(children))
+
+
+def test_each_item_starts_when_the_one_before_ends():
+    items = [_item(5), _item(10), _item(30)]
+    schedule = plan(time(13, 0), time(15, 0), items, lambda i: i.children)
+    assert [(s.number, s.starts_at) for s in schedule.flat()] == [
+        ("1", time(13, 0)),
+        ("2", time(13, 5)),
+        ("3", time(13, 15)),
+    ]
+    assert schedule.ends_at == time(13, 45)
+    assert schedule.overrun_minutes == 0
+    assert not any(s.overruns for s in schedule.flat())
+
+
+def test_an_item_with_sub_items_lasts_as_long_as_they_do():
+    # The parent's own duration is not added: its sub-items are its time.
+    items = [_item(5), _item(99, [_item(20), _item(25)]), _item(10)]
+    schedule = plan(time(9, 30), time(12, 0), items, lambda i: i.children)
+    assert [(s.number, s.starts_at, s.minutes) for s in schedule.flat()] == [
+        ("1", time(9, 30), 5),
+        ("2", time(9, 35), 45),
+        ("2.1", time(9, 35), 20),
+        ("2.2", time(9, 55), 25),
+        ("3", time(10, 20), 10),
+    ]
+
+
+def test_an_agenda_running_past_the_end_time_is_flagged_from_the_first_late_item():
+    items = [_item(60), _item(45), _item(30)]
+    schedule = plan(time(14, 0), time(15, 30), items, lambda i: i.children)
+    assert [s.overruns for s in schedule.flat()] == [False, True, True]
+    assert schedule.overrun_minutes == 45
+    # Ending exactly on time is not an overrun.
+    assert plan(time(14, 0), time(15, 0), [_item(60)], lambda i: []).overrun_minutes == 0
+
+
+def test_an_agenda_past_midnight_counts_as_overrunning():
+    schedule = plan(time(23, 0), time(23, 59), [_item(90)], lambda i: [])
+    assert schedule.overrun_minutes == 31
+    assert schedule.slots[0].overruns
+
+
+# --- Fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(app, make_user):
+    return {
+        "coordinator": make_user("coordinator", None).id,
+        "helsinki": make_user("officer", "helsinki").id,
+        "espoo": make_user("officer", "espoo").id,
+        "viewer": make_user("viewer", "helsinki").id,
+        "admin": make_user("admin").id,
+    }
+
+
+@pytest.fixture
+def ctx(app, people):
+    """An application context with the people loaded as User objects."""
+    with app.test_request_context():
+        yield SimpleNamespace(**{k: db.session.get(User, v) for k, v in people.items()})
+
+
+def city(slug):
+    return db.session.scalar(select(City).where(City.slug == slug))
+
+
+def series():
+    return db.session.scalar(select(MeetingSeries).where(MeetingSeries.slug == "c21-china"))
+
+
+def meeting_values(held_on=None, **over):
+    held_on = held_on or local_today() + timedelta(days=30)
+    values = {
+        "title": "C21 China network meeting",
+        "held_on": held_on,
+        "starts_at": time(13, 0),
+        "ends_at": time(15, 0),
+        "host_city": city("espoo"),
+        "venue": "Espoo City Hall",
+        "online_url": "",
+        "proposal_deadline": held_on - timedelta(days=14),
+        "chair": "Chair of the network",
+        "secretary": "Network coordinator",
+    }
+    values.update(over)
+    return values
+
+
+def item_values(**over):
+    values = {
+        "title": "Winter sports cooperation with Beijing",
+        "description": "Lessons from the coaching exchange.",
+        "kind": "discussion",
+        "duration_minutes": 15,
+        "presenter": "Liaison officer",
+    }
+    values.update(over)
+    return values
+
+
+def titles(meeting):
+    return [(s.number, s.item.title) for s in meetings.agenda(meeting).flat()]
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+def test_a_new_meeting_starts_from_the_standard_items(ctx):
+    m = meetings.create_meeting(ctx.coordinator, series(), meeting_values())
+    db.session.commit()
+    assert [t for _, t in titles(m)] == [
+        "Opening of the meeting",
+        "Approval of the agenda",
+        "Minutes of the previous meeting",
+        "Matters arising",
+        "Reports from the cities",
+        "Next meeting",
+        "Closing of the meeting",
+    ]
+    assert m.status == "draft"
+    assert meetings.agenda(m).slots[3].starts_at == time(13, 15)
+
+
+def test_a_new_meeting_can_copy_the_previous_agenda(ctx):
+    first = meetings.create_meeting(
+        ctx.coordinator, series(), meeting_values(local_today() + timedelta(days=10))
+    )
+    extra = agenda.add_item(ctx.coordinator, first, item_values(title="Tourism marketing"))
+    agenda.add_item(
+        ctx.coordinator, first, item_values(title="Sub", duration_minutes=5), parent=extra
+    )
+    db.session.commit()
+    second = meetings.create_meeting(
+        ctx.coordinator,
+        series(),
+        meeting_values(local_today() + timedelta(days=200)),
+        start="previous",
+    )
+    db.session.commit()
+    assert titles(second) == titles(first)
+    # A new item goes before the closing standard items.
+    assert titles(second)[5:8] == [
+        ("6", "Tourism marketing"),
+        ("6.1", "Sub"),
+        ("7", "Next meeting"),
+    ]
+
+
+def test_only_coordinators_create_meetings_and_bad_input_is_named_by_field(ctx):
+    with pytest.raises(Forbidden):
+        meetings.create_meeting(ctx.helsinki, series(), meeting_values())
+    with pytest.raises(ValidationError) as refused:
+        meetings.create_meeting(
+            ctx.coordinator,
+            series(),
+            meeting_values(
+                title="", ends_at=time(12, 0), proposal_deadline=local_today() + timedelta(99)
+            ),
+        )
+    assert set(refused.value.errors) == {"title", "ends_at", "proposal_deadline"}
+    db.session.rollback()
+    assert db.session.scalar(select(Meeting).limit(1)) is None
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting(ctx):
+    m = meetings.create_meeting(ctx.coordinator, series(), meeting_values(), start="empty")
+    db.session.commit()
+    return m
+
+
+def test_an_officer_proposes_before_the_deadline_with_links_to_shared_records(
+    ctx, meeting, make_record
+):
+    shared = make_record("project", "helsinki", "network", title="Coaching exchange")
+    item = agenda.propose(ctx.helsinki, meeting, {**item_values(), "links": [("project", shared)]})
+    db.session.commit()
+    assert item.status == "proposed" and item.city.slug == "helsinki"
+    assert [link.record.title for link in agenda.visible_links(ctx.espoo, item)] == [
+        "Coaching exchange"
+    ]
+
+
+@pytest.mark.parametrize(
+    "owner,visibility", [("helsinki", "city"), ("espoo", "network"), ("espoo", "city")]
+)
+def test_only_the_citys_own_shared_records_can_be_linked(
+    ctx, meeting, make_record, owner, visibility
+):
+    record = make_record("event", owner, visibility, title="Not linkable")
+    with pytest.raises(ValidationError) as refused:
+        agenda.propose(ctx.helsinki, meeting, {**item_values(), "links": [("event", record)]})
+    # The same words whether the record exists, is private or is another city's.
+    assert refused.value.errors == {
+        "links": "Only records your city shares with the network can be linked."
+    }
+    db.session.rollback()
+    assert db.session.scalar(select(AgendaItem).limit(1)) is None
+
+
+def test_a_link_made_private_later_is_no_longer_shown_to_other_cities(ctx, meeting, make_record):
+    from portal.models import Project
+
+    shared = make_record("project", "helsinki", "network", title="Coaching exchange")
+    item = agenda.propose(ctx.helsinki, meeting, {**item_values(), "links": [("project", shared)]})
+    db.session.get(Project, shared).visibility = "city"
+    db.session.commit()
+    assert agenda.visible_links(ctx.espoo, item) == []
+    assert len(agenda.visible_links(ctx.helsinki, item)) == 1
+
+
+def test_no_proposals_after_the_deadline_nor_from_viewers_or_coordinators(ctx):
+    late = meetings.create_meeting(
+        ctx.coordinator,
+        series(),
+        meeting_values(
+            local_today() + timedelta(days=5), proposal_deadline=local_today() - timedelta(days=1)
+        ),
+        start="empty",
+    )
+    with pytest.raises(Forbidden):
+        agenda.propose(ctx.helsinki, late, item_values())
+    open_ = meetings.create_meeting(ctx.coordinator, series(), meeting_values(), start="empty")
+    for who in (ctx.viewer, ctx.coordinator):
+        with pytest.raises(Forbidden):
+            agenda.propose(who, open_, item_values())
+    # The deadline day itself still counts.
+    open_.proposal_deadline = local_today()
+    assert agenda.propose(ctx.helsinki, open_, item_values()).status == "proposed"
+
+
+def test_a_proposal_is_edited_or_withdrawn_by_its_city_until_decided(ctx, meeting):
+    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        agenda.edit_proposal(ctx.espoo, item, item_values(title="Hijack"), expected_version=1)
+    with pytest.raises(Forbidden):
+        agenda.withdraw(ctx.espoo, item)
+    with pytest.raises(StaleEdit):
+        agenda.edit_proposal(ctx.helsinki, item, item_values(title="New"), expected_version=0)
+    agenda.edit_proposal(ctx.helsinki, item, item_values(title="New"), expected_version=1)
+    db.session.commit()
+    assert item.title == "New"
+    agenda.decide(ctx.coordinator, item, "accept")
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        agenda.edit_proposal(
+            ctx.helsinki, item, item_values(title="Late"), expected_version=item.version
+        )
+    with pytest.raises(Forbidden):
+        agenda.withdraw(ctx.helsinki, item)
+
+
+def test_other_cities_do_not_see_a_proposal_until_it_is_on_a_published_agenda(ctx, meeting):
+    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    db.session.commit()
+    assert agenda.proposals_for(ctx.espoo, meeting) == []
+    assert agenda.proposals_for(ctx.viewer, meeting) == [item]  # Helsinki's viewer
+    assert agenda.proposals_for(ctx.coordinator, meeting) == [item]
+
+
+# --- Decisions ------------------------------------------------------------------------------
+
+
+def test_officers_cannot_decide_and_a_rejection_needs_a_reason_the_city_sees(ctx, meeting):
+    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        agenda.decide(ctx.helsinki, item, "accept")
+    with pytest.raises(ValidationError) as refused:
+        agenda.decide(ctx.coordinator, item, "reject", reason=" ")
+    assert "reason" in refused.value.errors
+    agenda.decide(ctx.coordinator, item, "reject", reason="Covered by the Espoo item.")
+    db.session.commit()
+    assert item.status == "rejected"
+    told = db.session.scalars(
+        select(Notification).where(Notification.user_id == ctx.helsinki.id)
+    ).all()
+    assert [n.message for n in told] == [
+        "Your proposal “Winter sports cooperation with Beijing” for C21 China network "
+        "meeting was rejected. Reason: Covered by the Espoo item."
+    ]
+    # Espoo's officer is not told about Helsinki's proposal.
+    assert not db.session.scalars(
+        select(Notification).where(Notification.user_id == ctx.espoo.id)
+    ).all()
+
+
+def test_a_deferred_proposal_becomes_a_proposal_for_the_later_meeting(ctx, meeting, make_record):
+    shared = make_record("event", "helsinki", "network", title="Lantern festival")
+    later = meetings.create_meeting(
+        ctx.coordinator,
+        series(),
+        meeting_values(local_today() + timedelta(days=200)),
+        start="empty",
+    )
+    item = agenda.propose(ctx.helsinki, meeting, {**item_values(), "links": [("event", shared)]})
+    db.session.commit()
+    with pytest.raises(ValidationError):  # not to an earlier meeting
+        agenda.decide(
+            ctx.coordinator,
+            agenda.propose(ctx.helsinki, later, item_values()),
+            "defer",
+            reason="x",
+            defer_to=meeting,
+        )
+    db.session.rollback()
+    agenda.decide(ctx.coordinator, item, "defer", reason="No time left.", defer_to=later)
+    db.session.commit()
+    assert item.status == "deferred" and item.deferred_to_id == later.id
+    again = agenda.proposals_for(ctx.helsinki, later)
+    assert [(i.title, i.status, [lk.record_id for lk in i.links]) for i in again] == [
+        ("Winter sports cooperation with Beijing", "proposed", [shared])
+    ]
+
+
+# --- Ordering -------------------------------------------------------------------------------
+
+
+def _three(ctx, meeting):
+    items = [
+        agenda.add_item(ctx.coordinator, meeting, item_values(title=t, duration_minutes=m))
+        for t, m in (("A", 10), ("B", 20), ("C", 30))
+    ]
+    db.session.commit()
+    return items
+
+
+def test_items_move_up_and_down_and_nest_one_level(ctx, meeting):
+    a, b, c = _three(ctx, meeting)
+    agenda.move(ctx.coordinator, c, "up")
+    assert titles(meeting) == [("1", "A"), ("2", "C"), ("3", "B")]
+    agenda.move(ctx.coordinator, c, "indent")  # under A
+    assert titles(meeting) == [("1", "A"), ("1.1", "C"), ("2", "B")]
+    with pytest.raises(ValidationError):
+        agenda.move(ctx.coordinator, a, "up")  # already first
+    agenda.move(ctx.coordinator, b, "indent")
+    assert titles(meeting) == [("1", "A"), ("1.1", "C"), ("1.2", "B")]
+    agenda.move(ctx.coordinator, c, "outdent")
+    assert titles(meeting) == [("1", "A"), ("1.1", "B"), ("2", "C")]
+    # Times follow: A lasts as long as its sub-item B.
+    starts = [s.starts_at for s in meetings.agenda(meeting).flat()]
+    assert starts == [time(13, 0), time(13, 0), time(13, 20)]
+    with pytest.raises(Forbidden):
+        agenda.move(ctx.helsinki, c, "up")
+
+
+def test_reorder_sets_the_whole_order_or_nothing(ctx, meeting):
+    a, b, c = _three(ctx, meeting)
+    agenda.reorder(ctx.coordinator, meeting, [(c.id, None), (a.id, None), (b.id, a.id)])
+    assert titles(meeting) == [("1", "C"), ("2", "A"), ("2.1", "B")]
+    for bad in (
+        [(c.id, None), (a.id, None)],  # one missing
+        [(b.id, a.id), (a.id, None), (c.id, None)],  # child before parent
+        [(a.id, None), (b.id, a.id), (c.id, b.id)],  # two levels deep
+    ):
+        with pytest.raises(ValidationError):
+            agenda.reorder(ctx.coordinator, meeting, bad)
+    assert titles(meeting) == [("1", "C"), ("2", "A"), ("2.1", "B")]
+
+
+# --- Publishing -----------------------------------------------------------------------------
+
+
+def test_publishing_notifies_officers_freezes_the_annex_and_versions_later_changes(
+    ctx, meeting, make_record
+):
+    from portal.models import Project
+
+    project = make_record("project", "turku", "network", title="Tourism to Turku")
+    make_record("project", "turku", "city", title="Private plan")
+    _a, b, _c = _three(ctx, meeting)
+    with pytest.raises(Forbidden):
+        meetings.publish(ctx.helsinki, meeting, annex={})
+    meetings.publish(ctx.coordinator, meeting, annex=annex.build(meeting))
+    db.session.commit()
+    assert meeting.status == "published" and meeting.published_by_id == ctx.coordinator.id
+    # Every active officer is told; viewers and coordinators are not.
+    told = {n.user_id for n in db.session.scalars(select(Notification))}
+    assert told == {ctx.helsinki.id, ctx.espoo.id}
+    records = [
+        r["title"]
+        for theme in meeting.annex["themes"]
+        for group in theme["cities"]
+        for r in group["records"]
+    ]
+    assert records == ["Tourism to Turku"]  # the private plan is not in it
+    db.session.get(Project, project).title = "Renamed later"
+    db.session.commit()
+    assert meeting.annex["themes"][0]["cities"][0]["records"][0]["title"] == "Tourism to Turku"
+
+    agenda.edit_item(
+        ctx.coordinator,
+        b,
+        item_values(title="B", duration_minutes=25),
+        expected_version=b.version,
+    )
+    agenda.add_item(ctx.coordinator, meeting, item_values(title="D", duration_minutes=5))
+    db.session.commit()
+    assert [v.number for v in meeting.versions] == [1, 2, 3]
+    assert meeting.versions[1].changes == ["Duration of 2 B: 20 → 25 min"]
+    assert meeting.versions[2].changes == ["Added: 4 D"]
+
+
+# --- Minutes and action items ---------------------------------------------------------------
+
+
+def test_minutes_refuse_a_stale_save_and_lock_when_approved(ctx, meeting):
+    (a, *_rest) = _three(ctx, meeting)
+    with pytest.raises(Forbidden):  # not before the agenda is published
+        minutes.save_minutes(ctx.coordinator, a, decision="x", notes="", expected_version=0)
+    meetings.publish(ctx.coordinator, meeting, annex={})
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        minutes.save_minutes(ctx.helsinki, a, decision="x", notes="", expected_version=0)
+    assert minutes.save_minutes(
+        ctx.coordinator, a, decision="Agreed.", notes="", expected_version=0
+    )
+    db.session.commit()
+    with pytest.raises(minutes.MinutesConflict) as conflict:
+        minutes.save_minutes(ctx.admin, a, decision="Other text", notes="", expected_version=0)
+    assert conflict.value.current.decision == "Agreed."
+    db.session.rollback()
+    minutes.approve(ctx.coordinator, meeting)
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        minutes.save_minutes(
+            ctx.coordinator, a, decision="Too late", notes="", expected_version=a.minutes_version
+        )
+
+
+def test_open_action_items_are_carried_into_the_next_meeting_until_done(ctx):
+    first = meetings.create_meeting(
+        ctx.coordinator,
+        series(),
+        meeting_values(
+            local_today() - timedelta(days=30), proposal_deadline=local_today() - timedelta(days=40)
+        ),
+    )
+    second = meetings.create_meeting(ctx.coordinator, series(), meeting_values())
+    meetings.publish(ctx.coordinator, first, annex={})
+    db.session.commit()
+    item = meetings.agenda(first).slots[4].item  # reports from the cities
+    action = minutes.add_action(
+        ctx.coordinator,
+        item,
+        {
+            "description": "Share the tourism survey",
+            "owner_city": city("helsinki"),
+            "due_on": date(2027, 1, 31),
+        },
+    )
+    minutes.add_action(
+        ctx.coordinator, item, {"description": "Espoo's part", "owner_city": city("espoo")}
+    )
+    db.session.commit()
+    assert [a.description for a in minutes.matters_arising(second)] == [
+        "Share the tourism survey",
+        "Espoo's part",
+    ]
+    assert minutes.matters_arising(first) == []  # not in its own meeting
+    assert [a.description for a in minutes.open_actions_for_city(city("helsinki").id)] == [
+        "Share the tourism survey"
+    ]
+    with pytest.raises(Forbidden):  # another city's officer
+        minutes.set_action_status(ctx.espoo, action, "done", expected_version=action.version)
+    with pytest.raises(Forbidden):  # a viewer of the owner city
+        minutes.set_action_status(ctx.viewer, action, "done", expected_version=action.version)
+    minutes.set_action_status(ctx.helsinki, action, "done", expected_version=action.version)
+    db.session.commit()
+    assert [a.description for a in minutes.matters_arising(second)] == ["Espoo's part"]
+    assert minutes.open_actions_for_city(city("helsinki").id) == []
+    assert db.session.get(ActionItem, action.id).done_at is not None
