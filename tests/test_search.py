@@ -255,3 +255,11 @@ def test_meetings_are_found_and_a_draft_agenda_is_not(app, client_as):
         meetings.publish(actor, db.session.get(Meeting, meeting_id), annex={})
         db.session.commit()
     assert titles(viewer, "sculpture") == ["Autumn meeting in Lahti"]
+
+
+def test_one_and_two_letter_words_match_whole_words(client_as, make_organisation):
+    make_organisation("Li Ning Sports Company", place=None, kind="company")
+    make_organisation("Lianyungang Port Authority", place=None, kind="company")
+    client, _ = client_as("viewer", "oulu")
+    assert titles(client, "li") == ["Li Ning Sports Company"]
+    assert titles(client, "lia") == ["Lianyungang Port Authority"]

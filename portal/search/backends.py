@@ -9,6 +9,9 @@ from sqlalchemy.engine import Connection
 from portal.search.text import query_terms
 
 SQLITE_FTS = "search_fts"
+# Words of one or two letters match whole words only: as prefixes ("of", "li") they would
+# match a good part of the index and find little the user meant.
+PREFIX_FROM = 3
 
 
 def create_structures(connection: Connection) -> None:
@@ -85,7 +88,9 @@ def match_condition(dialect: str, query: str):
     if not latin and not chinese:
         return None
     if dialect == "sqlite":
-        parts = [f'"{t}"*' for t in latin] + [f'"{c}"' for c in chinese]
+        parts = [f'"{t}"*' if len(t) >= PREFIX_FROM else f'"{t}"' for t in latin] + [
+            f'"{c}"' for c in chinese
+        ]
         expression = " AND ".join(parts)
         if joined:
             expression = f'({expression}) OR "{joined}"*'
@@ -93,7 +98,7 @@ def match_condition(dialect: str, query: str):
             "search_documents.id IN "
             "(SELECT rowid FROM search_fts WHERE search_fts MATCH :fts_query)"
         ).bindparams(fts_query=expression)
-    parts = [f"{t}:*" for t in latin] + list(chinese)
+    parts = [f"{t}:*" if len(t) >= PREFIX_FROM else t for t in latin] + list(chinese)
     expression = " & ".join(parts)
     if joined:
         expression = f"({expression}) | {joined}:*"
