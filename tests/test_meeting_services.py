@@ -508,3 +508,33 @@ def test_open_action_items_are_carried_into_the_next_meeting_until_done(ctx):
     assert [a.description for a in minutes.matters_arising(second)] == ["Espoo's part"]
     assert minutes.open_actions_for_city(city("helsinki").id) == []
     assert db.session.get(ActionItem, action.id).done_at is not None
+
+
+def test_a_citys_item_taken_off_the_agenda_goes_back_to_the_city_with_the_reason(ctx, meeting):
+    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    agenda.decide(ctx.coordinator, item, "accept")
+    own = agenda.add_item(ctx.coordinator, meeting, item_values(title="Coordinator's own"))
+    db.session.commit()
+    agenda.remove_item(ctx.coordinator, item, reason="Moved to the spring meeting.")
+    agenda.remove_item(ctx.coordinator, own)
+    db.session.commit()
+    assert item.status == "rejected" and item.reason == "Moved to the spring meeting."
+    assert db.session.get(AgendaItem, own.id) is None  # the coordinators' own item is gone
+    assert titles(meeting) == []
+    told = db.session.scalars(
+        select(Notification.message).where(Notification.user_id == ctx.helsinki.id)
+    ).all()
+    assert told[-1] == (
+        "Your proposal “Winter sports cooperation with Beijing” for C21 China network meeting "
+        "was taken off the agenda. Reason: Moved to the spring meeting."
+    )
+
+
+def test_no_decisions_once_the_minutes_are_approved(ctx, meeting):
+    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    agenda.add_item(ctx.coordinator, meeting, item_values(title="Other"))
+    meetings.publish(ctx.coordinator, meeting, annex={})
+    minutes.approve(ctx.coordinator, meeting)
+    db.session.commit()
+    with pytest.raises(ValidationError):
+        agenda.decide(ctx.coordinator, item, "accept")

@@ -204,6 +204,7 @@ def decide(actor, item: AgendaItem, decision: str, *, reason: str = "", defer_to
     series (where it becomes a proposal again), or reject it. Deferring and rejecting need a
     reason, which the proposing city sees."""
     require_manage(actor)
+    _require_open(item.meeting)
     reason = (reason or "").strip()
     if item.status != "proposed":
         raise ValidationError({"": str(_l("This proposal has already been decided."))})
@@ -274,6 +275,7 @@ def _tell_city(item: AgendaItem, decision: str) -> None:
         "accept": _l("accepted"),
         "defer": _l("deferred"),
         "reject": _l("rejected"),
+        "remove": _l("taken off the agenda"),
     }[decision]
     message = str(
         _l(
@@ -329,18 +331,16 @@ def remove_item(actor, item: AgendaItem, *, reason: str = "") -> None:
     require_manage(actor)
     meeting = item.meeting
     _require_open(meeting)
-    for child in _children(meeting, item.id):
+    reason = (reason or "").strip() or str(_l("Taken off the agenda."))
+    for child in [*_children(meeting, item.id), item]:
         child.parent_id = None
         if child.city_id is None:
             db.session.delete(child)
         else:
+            # A city's item goes back to the city as rejected, and the city is told why.
             child.status = "rejected"
-    if item.city_id is not None:
-        item.status = "rejected"
-        item.reason = (reason or "").strip() or str(_l("Taken off the agenda."))
-        item.parent_id = None
-    else:
-        db.session.delete(item)
+            child.reason = reason
+            _tell_city(child, "remove")
     audit.record(actor, "agenda.remove", obj=meeting, detail=item.title)
     record_agenda_change(actor, meeting)
 
