@@ -1,8 +1,9 @@
-"""Figures that are the same for every user, computed once per state of the data.
+"""Values computed once per state of the data: the overview's network-wide figures, the
+hits of a search.
 
-The key is the search index's state token (portal.search.index.touch): every create, edit,
-archive or merge of a record changes it in the same transaction, in every worker's view, so
-a cached figure is never older than the records it counts."""
+The key includes the search index's state token (portal.search.index.touch): every create,
+edit, archive or merge of a record changes it in the same transaction, in every worker's
+view, so a kept value is never older than the records it was computed from."""
 
 from __future__ import annotations
 
@@ -17,25 +18,59 @@ from portal.extensions import db
 from portal.search.index import current_token
 
 T = TypeVar("T")
-SIZE = 32
-_lock = threading.Lock()
 
 
-def per_data_state(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+class _Store:
+    """Least recently used values, bounded by their total weight (1 each by default)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key: Hashable, value: object, weight: int) -> None:
+        if weight > self.limit // 4:  # one huge value would push out everything else
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = (value, weight)
+            self._held += weight
+            while self._held > self.limit:
+                _, (_, old) = self._entries.popitem(last=False)
+                self._held -= old
+
+
+def per_data_state(
+    name: str,
+    key: Hashable,
+    compute: Callable[[], T],
+    *,
+    limit: int = 32,
+    weight: Callable[[T], int] | None = None,
+) -> T:
     """``compute()``, or what it gave for the same ``name`` and ``key`` while the records
-    were as they are now. Only for values that hold no user's view (no visibility rule)."""
+    were as they are now. A value that depends on who asks must have that in ``key``.
+    ``limit`` bounds the total ``weight`` of the values kept under ``name``."""
+    # The token is read before computing: a change committed in between makes the value
+    # newer than its key, never older.
     token = current_token(db.session)
     if token is None:
         return compute()
-    cache: OrderedDict = current_app.extensions.setdefault("per_data_state", OrderedDict())
-    full_key = (name, key, token)
-    with _lock:
-        if full_key in cache:
-            cache.move_to_end(full_key)
-            return cache[full_key]
-    value = compute()
-    with _lock:
-        cache[full_key] = value
-        while len(cache) > SIZE:
-            cache.popitem(last=False)
+    stores: dict[str, _Store] = current_app.extensions.setdefault("per_data_state", {})
+    store = stores.get(name) or stores.setdefault(name, _Store(limit))
+    full_key = (key, token)
+    value = store.get(full_key)
+    if value is None:
+        value = compute()
+        store.put(full_key, value, weight(value) if weight else 1)
     return value

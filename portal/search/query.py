@@ -4,21 +4,20 @@ counts over the same visible set, one page at a time. A fixed number of statemen
 from __future__ import annotations
 
 import math
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal.caching import per_data_state
 from portal.extensions import db
 from portal.models.reference import ChinesePlace, City, Theme
 from portal.models.search import SearchDocument, search_document_themes
 from portal.search.backends import match_condition
-from portal.search.index import current_token
 from portal.security.permissions import visibility_scope, visible_filter
 
 KIND_ORDER = [
@@ -175,52 +174,19 @@ def _hits(actor, match) -> _HitSet:
     return _HitSet(sorted(hits.values(), key=lambda h: (rank.get(h.kind, 99), h.title, h.id)))
 
 
-class _HitCache:
-    """The hits of recent searches, per process, keyed by the index's state token, the
-    visibility scope and the query: paging through results or choosing facets reuses the
-    one pass over the index. Bounded by the number of hits held; least recently used go."""
-
-    LIMIT = 200_000
-
-    def __init__(self) -> None:
-        self._entries: OrderedDict[tuple, _HitSet] = OrderedDict()
-        self._held = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> _HitSet | None:
-        with self._lock:
-            hits = self._entries.get(key)
-            if hits is not None:
-                self._entries.move_to_end(key)
-            return hits
-
-    def put(self, key: tuple, hits: _HitSet) -> None:
-        if len(hits) > self.LIMIT // 4:
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = hits
-            self._held += len(hits)
-            while self._held > self.LIMIT:
-                _, old = self._entries.popitem(last=False)
-                self._held -= len(old)
-
-
 def _cached_hits(actor, query: str, match) -> _HitSet:
+    """The hits, kept per visibility scope and query while the index is unchanged: paging
+    through results or choosing facets reuses the one pass over the index."""
     scope = visibility_scope(actor)
-    # Read the token before the hits: a change committed in between makes the entry newer
-    # than its key, never older.
-    token = current_token(db.session) if scope is not None else None
-    if token is None:
+    if scope is None:
         return _hits(actor, match)
-    cache = current_app.extensions.setdefault("search_hits", _HitCache())
-    key = (token, scope, query)
-    hits = cache.get(key)
-    if hits is None:
-        hits = _hits(actor, match)
-        cache.put(key, hits)
-    return hits
+    return per_data_state(
+        "search-hits",
+        (scope, query),
+        lambda: _hits(actor, match),
+        limit=200_000,
+        weight=len,
+    )
 
 
 def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int = 20):

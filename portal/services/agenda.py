@@ -21,8 +21,8 @@ from portal.models.meetings import ITEM_KINDS, AgendaItem, AgendaLink, Meeting
 from portal.models.mixins import Visibility
 from portal.models.projects import Project
 from portal.security.permissions import READ, can, visible_filter
-from portal.services import audit, notifications
-from portal.services.errors import Forbidden, StaleEdit, ValidationError
+from portal.services import audit, notifications, records
+from portal.services.errors import Forbidden, ValidationError
 from portal.services.meetings import record_agenda_change, require_manage
 from portal.timeutil import utcnow
 
@@ -160,10 +160,10 @@ def edit_proposal(actor, item: AgendaItem, values: dict, *, expected_version) ->
     """The proposing city edits its proposal until the coordinator has decided on it."""
     if not can(actor, "proposal.edit", item):
         raise Forbidden("proposal.edit", item)
-    _check_version(item, expected_version)
+    records.check_version(item, expected_version)
     cleaned = _clean_item(values)
     links = _clean_links(actor, item.city_id, values.get("links"))
-    changes = _apply(item, cleaned)
+    changes = records.apply_changes(item, cleaned)
     link_change = _set_links(item, links)
     if link_change:
         changes["links"] = link_change
@@ -178,20 +178,6 @@ def withdraw(actor, item: AgendaItem) -> None:
         raise Forbidden("proposal.edit", item)
     item.status = "withdrawn"
     audit.record(actor, "agenda.withdraw", obj=item)
-
-
-def _check_version(item: AgendaItem, expected_version) -> None:
-    if expected_version is None or int(expected_version) != item.version:
-        raise StaleEdit(item)
-
-
-def _apply(item: AgendaItem, cleaned: dict) -> dict:
-    changes = {}
-    for name, value in cleaned.items():
-        if getattr(item, name) != value:
-            changes[name] = [getattr(item, name), value]
-            setattr(item, name, value)
-    return changes
 
 
 # --- Decisions and the agenda by the coordinators ------------------------------------------
@@ -317,8 +303,8 @@ def edit_item(actor, item: AgendaItem, values: dict, *, expected_version) -> dic
     """A coordinator edits an item on the agenda (title, kind, duration, presenter ...)."""
     require_manage(actor)
     _require_open(item.meeting)
-    _check_version(item, expected_version)
-    changes = _apply(item, _clean_item(values))
+    records.check_version(item, expected_version)
+    changes = records.apply_changes(item, _clean_item(values))
     if changes:
         audit.record(actor, "agenda.edit", obj=item, changes=changes)
         record_agenda_change(actor, item.meeting)

@@ -28,6 +28,7 @@ from portal.services import audit, organisations, records
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
+from portal.services.uploads import read_upload
 from portal.textfold import search_text
 
 FIELDS = (
@@ -146,14 +147,12 @@ def attach_document(actor, agreement: Agreement, stream, filename: str) -> None:
     agreement's city. Raises ValidationError for a file that is too large, empty or not a
     PDF by its content."""
     records.require_write(actor, agreement)
-    limit = current_app.config["DOCUMENT_MAX_BYTES"]
-    data = stream.read(limit + 1)
-    if not data:
-        raise ValidationError({"document": str(_l("Choose a PDF file."))})
-    if len(data) > limit:
-        raise ValidationError(
-            {"document": str(_l("The file is larger than %(mb)s MB.", mb=_megabytes(limit)))}
-        )
+    data = read_upload(
+        stream,
+        current_app.config["DOCUMENT_MAX_BYTES"],
+        field="document",
+        empty_message=_l("Choose a PDF file."),
+    )
     if not looks_like_pdf(data[:1024], data[-2048:]):
         raise ValidationError(
             {"document": str(_l("The file is not a PDF document. Save or print it as PDF."))}
@@ -171,10 +170,6 @@ def attach_document(actor, agreement: Agreement, stream, filename: str) -> None:
         obj=agreement,
         changes={"document": [old and "(earlier file)", agreement.document_name]},
     )
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.3g}"
 
 
 def document_path(agreement: Agreement) -> Path | None:

@@ -18,6 +18,7 @@ from portal.security.permissions import can
 from portal.services import audit
 from portal.services.agreements import looks_like_pdf
 from portal.services.errors import Forbidden, ValidationError
+from portal.services.uploads import read_upload
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word, Excel, PowerPoint before 2007
 OOXML = {
@@ -94,13 +95,12 @@ def attach(actor, item: AgendaItem, stream, filename: str) -> AgendaAttachment:
     one that is not a PDF or office document by its content; nothing is stored then."""
     if not can_attach(actor, item):
         raise Forbidden("attachment.add", item)
-    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
-    data = stream.read(limit + 1)
-    if not data:
-        raise ValidationError({"file": str(_l("Choose a file to attach."))})
-    if len(data) > limit:
-        mb = f"{limit / (1024 * 1024):.3g}"
-        raise ValidationError({"file": str(_l("The file is larger than %(mb)s MB.", mb=mb))})
+    data = read_upload(
+        stream,
+        current_app.config["ATTACHMENT_MAX_BYTES"],
+        field="file",
+        empty_message=_l("Choose a file to attach."),
+    )
     name = (Path(filename or "").name or "paper")[:200]
     found = sniff(data, name)
     if found is None:

@@ -16,8 +16,8 @@ from portal.models.accounts import Role, User
 from portal.models.meetings import AgendaItem, AgendaVersion, Meeting, MeetingSeries
 from portal.models.reference import City
 from portal.security.permissions import can
-from portal.services import audit, notifications
-from portal.services.errors import Forbidden, StaleEdit, ValidationError
+from portal.services import audit, notifications, records
+from portal.services.errors import Forbidden, ValidationError
 from portal.services.schedule import Schedule, plan
 from portal.timeutil import utcnow
 
@@ -178,8 +178,7 @@ def _copy_agenda(source: Meeting, target: Meeting) -> None:
 def update_meeting(actor, meeting: Meeting, values: dict, *, expected_version: int | None):
     """A coordinator edits the meeting's details; a concurrent edit is refused."""
     require_manage(actor)
-    if expected_version is None or int(expected_version) != meeting.version:
-        raise StaleEdit(meeting)
+    records.check_version(meeting, expected_version)
     changes = _apply(meeting, _clean_meeting(values))
     if changes:
         audit.record(actor, "meeting.update", obj=meeting, changes=changes)

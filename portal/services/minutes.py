@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models.meetings import ACTION_STATUSES, ActionItem, AgendaItem, Meeting
 from portal.models.reference import City
 from portal.security.permissions import can
-from portal.services import audit
+from portal.services import audit, records
 from portal.services.errors import Forbidden, StaleEdit, ValidationError
 from portal.services.meetings import require_manage
 from portal.timeutil import utcnow
@@ -99,8 +99,7 @@ def set_action_status(actor, action: ActionItem, status: str, *, expected_versio
         raise Forbidden("action.update", action)
     if status not in ACTION_STATUSES:
         raise ValidationError({"status": str(_l("Choose open, in progress or done."))})
-    if expected_version is None or int(expected_version) != action.version:
-        raise StaleEdit(action)
+    records.check_version(action, expected_version)
     if action.status == status:
         return
     audit.record(
