@@ -9,12 +9,13 @@ from flask import Flask, has_request_context, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal import database
 from portal.config import build_config
 from portal.database import configure_engine, write_intent
 from portal.extensions import babel, csrf, db, login_manager, migrate
+from portal.request_info import client_address
 from portal.security import headers
 from portal.security.sessions import load_session_user
-from portal.services.audit import client_address
 
 # The only pages anyone may open without logging in (DESIGN.md section 1).
 PUBLIC_ENDPOINTS = frozenset(
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_request_hooks(app)
+    database.init_app(app, db)
     headers.init_app(app)
     from portal.errors import register_error_handlers
 

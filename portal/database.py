@@ -1,4 +1,5 @@
-"""Database engine set-up: SQLite pragmas and write transactions that do not deadlock.
+"""Database engine set-up: SQLite pragmas, write transactions that do not deadlock, and the
+request's side writes.
 
 SQLite allows one writer at a time. A transaction that starts by reading and only later
 writes cannot wait for the lock once another connection has committed in between: it fails
@@ -6,14 +7,25 @@ at once with "database is locked" whatever the busy timeout. So a request that m
 (any POST) begins its transaction with ``BEGIN IMMEDIATE``, which takes the write lock up
 front and waits for it (``busy_timeout``); reading requests begin a plain deferred
 transaction and never block, thanks to WAL. PostgreSQL needs none of this.
+
+One writer per request (DESIGN.md section 5): the few writes a request makes on the side
+(marking its session as seen, auditing a denial) never open a second connection that would
+wait for the request's own lock. They are queued with :func:`after_request_write` and run
+when the request's own work is over, in one short write transaction of their own.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from contextvars import ContextVar
 
+from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -42,9 +54,47 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def write_connection(engine: Engine):
-    """A separate connection whose transaction is a write transaction from its start.
+SideWrite = Callable[[], None]
 
-    For the few writes a reading request makes on the side (marking a session as seen).
-    """
-    return engine.connect().execution_options(portal_write=True)
+
+def after_request_write(write: SideWrite) -> None:
+    """Run ``write`` (which adds to or changes ``db.session``) once the request's own
+    transaction is over, in a write transaction of its own; outside a request, at once in
+    the caller's session (the caller commits)."""
+    if not has_request_context():
+        write()
+        return
+    pending: list[SideWrite] | None = g.get("_side_writes")
+    if pending is None:
+        pending = g._side_writes = []
+    pending.append(write)
+
+
+def run_side_writes(db) -> None:
+    """Run the queued side writes of the request. The request's own transaction is ended
+    first: whatever the view did not commit is discarded, as it would be at teardown."""
+    pending: list[SideWrite] = g.pop("_side_writes", None) or []
+    if not pending:
+        return
+    session = db.session
+    session.rollback()
+    token = write_intent.set(True)
+    try:
+        for write in pending:
+            write()
+        session.commit()
+    except OperationalError:
+        # The database is gone or stayed locked past the busy timeout. The response the user
+        # is getting is still right; the side write (a session's last activity, an audit
+        # event of a denial) is reported to the operator instead.
+        session.rollback()
+        log.exception("side write failed after the request")
+    finally:
+        write_intent.reset(token)
+
+
+def init_app(app: Flask, db) -> None:
+    @app.after_request
+    def _side_writes(response):
+        run_side_writes(db)
+        return response

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
-from portal.services.audit import record_denial
+from portal.security.denials import record_denial
 from portal.services.errors import Forbidden
 
 log = logging.getLogger(__name__)

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import http.cookiejar
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -21,6 +10,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, LoginAttempt
 from portal.timeutil import utcnow
 from tests.conftest import PASSWORD
+from tests.live import Browser, gunicorn
 
 
 def attempt(client, email, password="wrong password!", ip="10.0.0.1"):
@@ -108,64 +98,21 @@ def test_a_forged_device_cookie_does_not_help(app, make_user):
 # --- Across worker processes ----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _csrf_post(opener, base, path, data):
-    page = opener.open(base + path).read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
-    try:
-        return opener.open(base + path, body).status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def test_throttle_holds_across_gunicorn_workers(app, _schema, make_user):
     """Four worker processes share nothing but the database; the eleventh attempt is still
     refused whichever worker answers it."""
     user = make_user()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PORTAL_ENV": "testing",
-        "PORTAL_DATABASE_URL": _schema,
-        "PORTAL_SECRET_KEY": "gunicorn-test-key",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "--workers", "4", "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        statuses = []
-        for _ in range(11):
-            # A fresh connection each time, so that the requests spread over the workers.
-            opener = urllib.request.build_opener(
-                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-            )
-            statuses.append(
-                _csrf_post(opener, base, "/login", {"email": user.email, "password": "nope nope"})
-            )
-        assert statuses[:10] == [200] * 10
-        assert statuses[10] == 429
-        with app.app_context():
-            assert db.session.query(LoginAttempt).filter_by(email=user.email).count() == 10
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with gunicorn(_schema, workers=4) as base:
+        # A fresh browser (and connection) each time, so that the requests spread over the
+        # workers.
+        statuses = [
+            Browser(base).post("/login", {"email": user.email, "password": "nope nope"})[0]
+            for _ in range(11)
+        ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+    with app.app_context():
+        assert db.session.query(LoginAttempt).filter_by(email=user.email).count() == 10
 
 
 def test_successful_login_clears_the_accounts_slate(client, make_user):

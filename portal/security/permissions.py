@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from flask import abort
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from portal.models.accounts import Role, User
 from portal.models.mixins import Visibility
 from portal.models.reference import City
+from portal.security.denials import deny
 
 # --- The role table ---------------------------------------------------------------------
 #
@@ -257,11 +257,3 @@ def require(user: User, action: str, target: Any = None) -> None:
     hidden = target is not None and hasattr(target, "visibility") and not can(user, READ, target)
     object_type = getattr(target, "__tablename__", type(target).__name__ if target else "")
     deny(user, action, object_type, getattr(target, "id", None), status=404 if hidden else 403)
-
-
-def deny(user: User, action: str, object_type: str, object_id: int | None, *, status: int):
-    """Record an authorization denial in the audit log, then abort with ``status``."""
-    from portal.services.audit import record_denial
-
-    record_denial(user, action, object_type, object_id, status)
-    abort(status)

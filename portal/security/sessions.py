@@ -16,7 +16,7 @@ from flask import current_app, session
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from portal.database import write_connection
+from portal.database import after_request_write
 from portal.extensions import db
 from portal.models.accounts import User, UserSession
 from portal.timeutil import utcnow
@@ -93,9 +93,12 @@ def load_session_user(user_id: str) -> User | None:
     expired = now - user_session.last_seen_at > idle or now - user_session.created_at > lifetime
     if expired or now - user_session.last_seen_at > TOUCH_EVERY:
         values = {"ended_at": now} if expired else {"last_seen_at": now}
-        # On the side, so a reading request stays a read-only transaction (see database.py).
-        with write_connection(db.engine) as connection, connection.begin():
-            connection.execute(
-                update(UserSession).where(UserSession.id == user_session.id).values(**values)
+        session_id = user_session.id
+        # After the request, never on a second connection beside the request's own (which
+        # may hold SQLite's write lock): see portal.database.
+        after_request_write(
+            lambda: db.session.execute(
+                update(UserSession).where(UserSession.id == session_id).values(**values)
             )
+        )
     return None if expired else user

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,10 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models.audit import AuditEvent
-
-# The client address of the current request, set by the request layer so that services
-# can record it without reading the request themselves.
-client_address: ContextVar[str] = ContextVar("client_address", default="")
+from portal.request_info import client_address
 
 # Fields whose values never go into the audit log, only the fact that they changed.
 SECRET_FIELDS = frozenset({"password", "password_hash"})
@@ -68,26 +64,6 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
-
-
-def record_denial(user: Any, action: str, object_type: str, object_id: Any, status: int) -> None:
-    """Audit an authorization denial. The request's own changes are discarded first, and the
-    event is committed at once because the request ends in an error response."""
-    db.session.rollback()
-    logged_in = bool(getattr(user, "is_authenticated", False))
-    db.session.add(
-        AuditEvent(
-            actor_id=user.id if logged_in else None,
-            actor_email=user.email if logged_in else "",
-            city_id=user.city_id if logged_in else None,
-            ip=client_address.get(),
-            action="access.denied",
-            object_type=object_type or "",
-            object_id=object_id if isinstance(object_id, int) else None,
-            detail=f"{action} -> {status}",
-        )
-    )
-    db.session.commit()
 
 
 @dataclass(frozen=True)
