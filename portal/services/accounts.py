@@ -295,11 +295,14 @@ def log_in(
         audit.record(None, "login.throttled", actor_email=email)
         return LoginOutcome(throttled=True)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None:
+    # Every failure costs one full hash verification, so that the time a refusal takes
+    # does not tell an unknown, an invited (no password yet) or a deactivated account from
+    # a wrong password.
+    if user is None or not user.password_hash:
         burn_time(password)
-        ok, reason = False, "unknown account"
+        ok, reason = False, "unknown account" if user is None else "no password set"
     elif not verify_password(user.password_hash, password):
-        ok, reason = False, "wrong password" if user.password_hash else "no password set"
+        ok, reason = False, "wrong password"
     elif not user.active:
         ok, reason = False, "account deactivated"
     else:
