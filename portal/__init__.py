@@ -8,11 +8,13 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
-from portal import database
+from portal import database, input_safety, request_log
 from portal.config import build_config
 from portal.database import configure_engine, write_intent
 from portal.extensions import babel, csrf, db, login_manager, migrate
+from portal.input_safety import without_control_characters
 from portal.request_info import client_address
 from portal.security import headers
 from portal.security.sessions import load_session_user
@@ -23,12 +25,16 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.login",
         "auth.set_password",
         "events.feed",  # calendar clients cannot log in: the secret token is the key
+        "health.healthz",  # load balancers and monitoring cannot log in; it holds no data
         "pages.accessibility",
         "pages.privacy",
         "static",
     }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# POSTs that read for a while before they write, and say when they start writing
+# (portal.database.begin_write): the rest take SQLite's write lock from their start.
+READS_FIRST = frozenset({"auth.login"})
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -61,9 +67,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.search import index as search_index
 
     search_index.install(Session)
+    input_safety.install(Session)
+    # Ids in URLs are database integers: a larger number is simply not found (404), never
+    # an overflow in the database driver.
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
     _register_blueprints(app)
+    request_log.init_app(app)  # first, so that its clock starts before any other hook
     _register_request_hooks(app)
+    input_safety.init_app(app)
     database.init_app(app, db)
     headers.init_app(app)
     from portal.errors import register_error_handlers
@@ -78,6 +90,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", input_safety.INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.agreements import bp as agreements_bp
@@ -86,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.contacts import bp as contacts_bp
     from portal.events import bp as events_bp
     from portal.expertise import bp as expertise_bp
+    from portal.health import bp as health_bp
     from portal.interactions import bp as interactions_bp
     from portal.meetings import bp as meetings_bp
     from portal.organisations import bp as organisations_bp
@@ -111,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         places_bp,
         overview_bp,
         meetings_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -118,8 +138,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _request_context():
-        write_intent.set(request.method not in SAFE_METHODS)
-        client_address.set((request.remote_addr or "")[:45])
+        write_intent.set(
+            request.method not in SAFE_METHODS and request.endpoint not in READS_FIRST
+        )
+        client_address.set(without_control_characters(request.remote_addr or "")[:45])
 
     @app.before_request
     def _require_login():

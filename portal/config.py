@@ -87,6 +87,16 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PORTAL_BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         # Agenda attachments: PDF and office documents up to this size.
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+        # Zip-based documents (Word, Excel, OpenDocument) are unpacked once, into nothing,
+        # before they are kept: at most this much in all, and no part packed more tightly
+        # than this ratio (a zip bomb is refused in bounded memory).
+        "UPLOAD_MAX_UNZIPPED_BYTES": _env_int("UPLOAD_MAX_UNZIPPED_MB", 256) * 1024 * 1024,
+        "UPLOAD_MAX_ZIP_RATIO": _env_int("UPLOAD_MAX_ZIP_RATIO", 100),
+        # Where pg_dump and pg_restore are, for backups of a PostgreSQL database (default: the
+        # PATH, then /usr/lib/postgresql/*/bin).
+        "PG_BIN": _env("PG_BIN"),
+        # One JSON line per request on standard error (see portal/request_log.py).
+        "REQUEST_LOG": _env("REQUEST_LOG", "0" if env == "testing" else "1") == "1",
         "TESTING": env == "testing",
         "DEBUG": False,
     }

@@ -2,18 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, RadioField, SelectChoice, SelectMultipleField
+from wtforms import (
+    Field,
+    FieldList,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+)
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from portal.input_safety import (
+    CONTROL_MESSAGE,
+    NUMBER_MESSAGE,
+    has_control_characters,
+    integer_in_range,
+)
 from portal.services.errors import ValidationError
 
 
-class VersionedForm(FlaskForm):
+class PortalForm(FlaskForm):
+    """The base of every form: besides its own validators, no field may carry a control
+    character (a NUL byte breaks PostgreSQL, and nobody means to type one) and no number may
+    be beyond what the database stores; each gets a message by its field."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in _leaf_fields(self):
+            raw = [v for v in (field.raw_data or []) if isinstance(v, str)]
+            if any(has_control_characters(v) for v in raw):
+                field.errors = [*_plain_errors(field), str(CONTROL_MESSAGE)]
+                valid = False
+            elif isinstance(field, IntegerField) and not integer_in_range(field.data):
+                field.errors = [*_plain_errors(field), str(NUMBER_MESSAGE)]
+                valid = False
+        return valid
+
+
+def _leaf_fields(form) -> Iterator[Field]:
+    for field in form:
+        if isinstance(field, FormField):
+            yield from _leaf_fields(field.form)
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    yield from _leaf_fields(entry.form)
+                else:
+                    yield entry
+        else:
+            yield field
+
+
+def _plain_errors(field: Field) -> list:
+    return list(field.errors) if isinstance(field.errors, list | tuple) else []
+
+
+class VersionedForm(PortalForm):
     """A form that edits a record with a version column: the version the user saw travels
     in a hidden field so that a stale save can be refused."""
 

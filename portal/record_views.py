@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.forms import attach_errors, choices, stale_differences
+from portal.input_safety import parse_id
 from portal.models.accounts import Role
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
@@ -29,11 +30,8 @@ def filter_from_request() -> RecordFilter:
         if args.get("theme")
         else None
     )
-    organisation = (
-        db.session.get(Organisation, int(args["organisation"]))
-        if args.get("organisation", "").isdigit()
-        else None
-    )
+    organisation_id = parse_id(args.get("organisation"))
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     city = (
         db.session.scalar(select(City).where(City.slug == args["city"]))
         if args.get("city")
@@ -55,7 +53,8 @@ def filter_from_request() -> RecordFilter:
 
 def page_number() -> int:
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    number = parse_id(value)
+    return number if number and number < 100_000 else 1
 
 
 def city_for_new_record(form_city_slug: str | None = None) -> City:

@@ -369,3 +369,37 @@ def test_a_changed_published_agenda_says_what_changed(app, client_as):
     page = _text(viewer.get(f"/meetings/{meeting}"))
     assert "This agenda has changed since it was published" in page
     assert "Version 2" in page and "Added: 6 Panda diplomacy" in page
+
+
+def test_a_record_made_private_after_publication_leaves_the_annex_for_other_cities(
+    app, client_as, make_record
+):
+    """The annex is frozen at publication, but "private" stays reversible: another city's
+    readers no longer see the title or the link (page, printable page, PDF); the owning
+    city still does."""
+    from pypdf import PdfReader
+
+    from portal.models import Project
+
+    coordinator, _ = client_as("coordinator", None)
+    helsinki, _ = client_as("officer", "helsinki")
+    turku, _ = client_as("viewer", "turku")
+    project = make_record("project", "helsinki", "network", title="Secret panda diplomacy")
+    make_record("project", "espoo", "network", title="Shanghai design week")
+    _new_meeting(coordinator, local_today() + timedelta(days=20))
+    meeting = _meeting_id(app)
+    assert coordinator.post(f"/meetings/{meeting}/publish").status_code == 302
+    assert "Secret panda diplomacy" in _text(turku.get(f"/meetings/{meeting}"))
+
+    with app.app_context():
+        db.session.get(Project, project).visibility = "city"
+        db.session.commit()
+
+    for path in (f"/meetings/{meeting}", f"/meetings/{meeting}/print"):
+        page = turku.get(path).get_data(as_text=True)
+        assert "Secret panda diplomacy" not in page and f"/projects/{project}" not in page
+        assert "Shanghai design week" in page  # the rest of the annex stays
+        assert "Secret panda diplomacy" in helsinki.get(path).get_data(as_text=True)
+    pdf = turku.get(f"/meetings/{meeting}/agenda.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Shanghai design week" in text and "Secret panda diplomacy" not in text

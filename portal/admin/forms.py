@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import VersionedForm
+from portal.forms import PortalForm, VersionedForm
 from portal.i18n import LANGUAGE_NAMES
 from portal.models.accounts import Role
 
@@ -42,7 +41,7 @@ class UserFields:
         self.city.choices = _choices([("", _l("No city"))] + [(c.slug, c.name_fi) for c in cities])
 
 
-class NewUserForm(UserFields, FlaskForm):
+class NewUserForm(UserFields, PortalForm):
     pass
 
 
@@ -50,5 +49,5 @@ class EditUserForm(UserFields, VersionedForm):
     pass
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """An empty form: the CSRF token behind a button that changes state."""

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,11 +13,11 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from portal.forms import MultiCheckboxField, VersionedForm, choices, visibility_field
+from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
 from portal.labels import AGREEMENT_KIND_LABELS, AGREEMENT_STATUS_LABELS, PROGRESS_LABELS
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(PortalForm):
     city = SelectField(_l("City"), choices=[])  # for admins only
     kind = SelectField(_l("Kind"), choices=choices(AGREEMENT_KIND_LABELS.items()))
     title = StringField(_l("Title"))

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo
 
+from portal.forms import PortalForm
 from portal.security.passwords import MIN_LENGTH
 
 PASSWORD_HINT = _l(
@@ -12,7 +12,7 @@ PASSWORD_HINT = _l(
 )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = StringField(
         _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))]
     )
@@ -33,11 +33,11 @@ class NewPasswordMixin:
     )
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, PortalForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
 
 
-class SetPasswordForm(NewPasswordMixin, FlaskForm):
+class SetPasswordForm(NewPasswordMixin, PortalForm):
     pass

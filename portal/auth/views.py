@@ -10,6 +10,7 @@ from portal.auth import bp
 from portal.auth.forms import PASSWORD_HINT, ChangePasswordForm, LoginForm, SetPasswordForm
 from portal.extensions import db
 from portal.forms import attach_errors, safe_next
+from portal.request_info import client_address
 from portal.security.sessions import SESSION_TOKEN_KEY
 from portal.security.throttle import (
     DEVICE_COOKIE,
@@ -56,7 +57,7 @@ def login():
         outcome = accounts.log_in(
             form.email.data,
             form.password.data,
-            ip=request.remote_addr or "",
+            ip=client_address.get(),
             user_agent=request.user_agent.string,
             device_cookie=request.cookies.get(DEVICE_COOKIE),
         )
@@ -103,7 +104,7 @@ def change_password():
                 user,
                 form.current_password.data,
                 form.new_password.data,
-                ip=request.remote_addr or "",
+                ip=client_address.get(),
                 user_agent=request.user_agent.string,
             )
         except ValidationError as error:

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from portal.forms import MultiCheckboxField, VersionedForm, choices, visibility_field
+from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
 
 LEGAL_BASIS_LABELS = {
     "public_task": _l("Public task (the city's international co-operation)"),
@@ -22,7 +21,7 @@ LEGAL_BASIS_LABELS = {
 }
 
 
-class ContactForm(FlaskForm):
+class ContactForm(PortalForm):
     city = SelectField(_l("City"), choices=[])  # for admins only, who belong to no city
     family_name = StringField(_l("Family name"))
     given_name = StringField(_l("Given name"))

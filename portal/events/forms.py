@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from portal.forms import MultiCheckboxField, VersionedForm, choices, visibility_field
+from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
 from portal.labels import EVENT_KIND_LABELS
 
 TIMEZONE_LABELS = {
@@ -20,7 +19,7 @@ TIMEZONE_LABELS = {
 }
 
 
-class EventForm(FlaskForm):
+class EventForm(PortalForm):
     city = SelectField(_l("City"), choices=[])  # for admins only
     kind = SelectField(_l("Kind"), choices=choices(EVENT_KIND_LABELS.items()))
     title = StringField(_l("Name of the event"))
@@ -48,5 +47,5 @@ class EditEventForm(EventForm, VersionedForm):
     pass
 
 
-class FeedForm(FlaskForm):
+class FeedForm(PortalForm):
     """The CSRF token behind the feed buttons."""

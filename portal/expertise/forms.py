@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 
-from portal.forms import VISIBILITY_CHOICES, MultiCheckboxField, VersionedForm, choices
+from portal.forms import VISIBILITY_CHOICES, MultiCheckboxField, PortalForm, VersionedForm, choices
 
 
-class OfferForm(FlaskForm):
+class OfferForm(PortalForm):
     city = SelectField(_l("City"), choices=[])  # for admins only
     theme = SelectField(_l("Theme"), choices=[])
     title = StringField(_l("What your city can share"))

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from portal.forms import MultiCheckboxField, VersionedForm, choices, visibility_field
+from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
 from portal.labels import INTERACTION_KIND_LABELS
 
 
-class InteractionForm(FlaskForm):
+class InteractionForm(PortalForm):
     city = SelectField(_l("City"), choices=[])  # for admins only, who belong to no city
     occurred_on = DateField(_l("Date"), validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=choices(INTERACTION_KIND_LABELS.items()))

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.forms import choices
+from portal.input_safety import parse_id
 from portal.interactions import bp
 from portal.interactions.forms import EditInteractionForm, InteractionForm
 from portal.models.contacts import Interaction
@@ -102,7 +103,7 @@ def new():
     city = city_for_new_record(request.form.get("city"))
     initial = {}
     contact_id = request.args.get("contact", "")
-    if contact_id.isdigit():
+    if parse_id(contact_id) is not None:
         # Logged from a contact's page: that person is ticked already.
         initial["contacts"] = [contact_id]
     form = InteractionForm(data=initial)

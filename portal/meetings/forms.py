@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -12,11 +11,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
-from portal.forms import MultiCheckboxField, VersionedForm, choices
+from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices
 from portal.labels import ACTION_STATUS_LABELS, ITEM_KIND_LABELS
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(PortalForm):
     title = StringField(_l("Title"))
     held_on = DateField(_l("Date"), validators=[Optional()])
     starts_at = TimeField(_l("Starts at (Helsinki time)"), validators=[Optional()])
@@ -47,7 +46,7 @@ class EditMeetingForm(MeetingForm, VersionedForm):
     pass
 
 
-class ItemForm(FlaskForm):
+class ItemForm(PortalForm):
     title = StringField(_l("Title"))
     description = TextAreaField(_l("Description"))
     kind = RadioField(
@@ -62,7 +61,7 @@ class EditItemForm(ItemForm, VersionedForm):
     pass
 
 
-class DecideForm(FlaskForm):
+class DecideForm(PortalForm):
     decision = RadioField(
         _l("Decision"),
         choices=choices(
@@ -78,13 +77,13 @@ class DecideForm(FlaskForm):
     defer_to = SelectField(_l("Later meeting"), choices=[])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(PortalForm):
     decision = TextAreaField(_l("Decision"))
     notes = TextAreaField(_l("Notes"))
     minutes_version = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     description = TextAreaField(_l("Action"))
     owner_city = SelectField(_l("Owner city"), choices=[])
     due_on = DateField(_l("Due date"), validators=[Optional()])

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.forms import attach_errors, choices
+from portal.input_safety import parse_id
 from portal.meetings import bp
 from portal.meetings.forms import (
     ActionForm,
@@ -270,6 +271,7 @@ def _detail_context(meeting: Meeting) -> dict:
         "decide_form": decide_form,
         "add_form": ItemForm(prefix="add"),
         "status_form": ActionStatusForm(),
+        "annex": annex.for_reader(actor, meeting.annex),
         "annex_url": annex.url_for_entry,
         "link_endpoints": LINK_ENDPOINTS,
         "can_attach": lambda item: attachments.can_attach(actor, item),
@@ -395,7 +397,7 @@ def _links(form) -> list[tuple[str, int]]:
     out = []
     for value in form.links.data or []:
         kind, _sep, record_id = value.partition(":")
-        if record_id.isdigit():
+        if parse_id(record_id) is not None:
             out.append((kind, int(record_id)))
     return out
 
@@ -514,7 +516,7 @@ def decide(item_id: int):
     item = _item(item_id)
     form = DecideForm()
     target = request.form.get("defer_to", "")
-    defer_to = db.session.get(Meeting, int(target)) if target.isdigit() else None
+    defer_to = db.session.get(Meeting, parse_id(target)) if parse_id(target) else None
     labels = {"accept": _("accepted"), "defer": _("deferred"), "reject": _("rejected")}
     return _run(
         lambda: agenda.decide(
@@ -540,7 +542,7 @@ def add_item(meeting_id: int):
     form = ItemForm(prefix="add")
     del form.links
     parent_id = request.form.get("parent", "")
-    parent = db.session.get(AgendaItem, int(parent_id)) if parent_id.isdigit() else None
+    parent = db.session.get(AgendaItem, parse_id(parent_id)) if parse_id(parent_id) else None
     return _run(
         lambda: agenda.add_item(
             current_user,
@@ -580,7 +582,7 @@ def reorder(meeting_id: int):
     order: list[tuple[int, int | None]] = []
     for part in request.form.get("order", "").split(","):
         item_id, _sep, parent = part.partition(":")
-        if not item_id.isdigit() or (parent and not parent.isdigit()):
+        if parse_id(item_id) is None or (parent and parse_id(parent) is None):
             abort(400)
         order.append((int(item_id), int(parent) if parent else None))
     return _run(
@@ -639,7 +641,7 @@ def item_minutes(item_id: int):
                 item,
                 decision=form.decision.data,
                 notes=form.notes.data,
-                expected_version=int(version) if (version or "").isdigit() else None,
+                expected_version=parse_id(version),
             )
         except minutes.MinutesConflict:
             db.session.rollback()

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, URLField
 
-from portal.forms import VersionedForm, choices
+from portal.forms import PortalForm, VersionedForm, choices
 from portal.labels import ORGANISATION_KIND_LABELS
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(PortalForm):
     name_en = StringField(_l("Name in English"))
     name_zh = StringField(_l("Name in Chinese characters"))
     pinyin = StringField(_l("Name in pinyin"))
@@ -22,6 +21,6 @@ class EditOrganisationForm(OrganisationForm, VersionedForm):
     pass
 
 
-class MergeForm(FlaskForm):
+class MergeForm(PortalForm):
     survivor = RadioField(_l("Keep this organisation"), choices=[])
     survivor_name = StringField(_l("Or another organisation, by name"))

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -10,11 +9,11 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
-from portal.forms import MultiCheckboxField, VersionedForm, choices, visibility_field
+from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
 from portal.labels import FUNDING_SOURCE_LABELS, PROJECT_STATUS_LABELS
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(PortalForm):
     city = SelectField(_l("Lead city"), choices=[])  # for admins only
     title = StringField(_l("Name of the project"))
     description = TextAreaField(_l("Description"))
@@ -41,6 +40,6 @@ class EditProjectForm(ProjectForm, VersionedForm):
     pass
 
 
-class ProjectUpdateForm(FlaskForm):
+class ProjectUpdateForm(PortalForm):
     happened_on = DateField(_l("Date"), validators=[Optional()])
     text = TextAreaField(_l("What happened"))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.caching import per_data_state
 from portal.extensions import db
+from portal.input_safety import parse_id
 from portal.models.reference import ChinesePlace, City, Theme
 from portal.models.search import SearchDocument, search_document_themes
 from portal.search.backends import match_condition
@@ -134,7 +135,7 @@ def _tests(filters: Filters, themes, cities, places) -> dict[str, object]:
         ids = {p.id for p in places.values() if place.id in (p.id, p.parent_id)} if place else set()
         tests["place"] = lambda h, v=ids: h.place_id in v
     if filters.year:
-        year = int(filters.year) if filters.year.isdigit() else -1
+        year = parse_id(filters.year) or -1
         tests["year"] = lambda h, v=year: h.year == v
     if filters.status:
         tests["status"] = lambda h, v=filters.status: h.status == v

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.database import after_request_write
 from portal.extensions import db
+from portal.input_safety import parse_id, without_control_characters
 from portal.models.accounts import User, UserSession
 from portal.timeutil import utcnow
 
@@ -38,8 +39,8 @@ def start_session(user: User, *, ip: str, user_agent: str) -> str:
         UserSession(
             token_hash=token_hash(token),
             user_id=user.id,
-            ip=ip[:45],
-            user_agent=user_agent[:300],
+            ip=without_control_characters(ip)[:45],
+            user_agent=without_control_characters(user_agent)[:300],
         )
     )
     db.session.flush()
@@ -69,7 +70,7 @@ def end_all_sessions(user: User) -> int:
 def load_session_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the user of the current cookie if its session is valid."""
     token = session.get(SESSION_TOKEN_KEY)
-    if not token or not user_id.isdigit():
+    if not token or parse_id(user_id) is None:
         return None
     row = db.session.execute(
         select(UserSession, User)

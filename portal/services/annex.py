@@ -20,6 +20,7 @@ from portal.models.expertise import ExpertiseOffer
 from portal.models.meetings import Meeting
 from portal.models.mixins import Visibility
 from portal.models.projects import Project
+from portal.security.permissions import visible_filter
 from portal.services.meetings import previous_meeting
 
 KINDS = (
@@ -78,6 +79,36 @@ def build(meeting: Meeting) -> dict:
             for theme in sorted(grouped)
         ],
     }
+
+
+def for_reader(actor, annex: dict | None) -> dict | None:
+    """The stored annex as ``actor`` may read it now: an entry whose record was made private
+    (or erased) since publication is left out for readers who may no longer see it, while the
+    frozen text stays for those who may. One statement per record kind."""
+    if not annex:
+        return annex
+    wanted: dict[str, set[int]] = {}
+    for theme in annex.get("themes", []):
+        for group in theme["cities"]:
+            for entry in group["records"]:
+                wanted.setdefault(entry["kind"], set()).add(entry["id"])
+    visible: set[tuple[str, int]] = set()
+    for kind, model, _endpoint, _arg in KINDS:
+        if wanted.get(kind):
+            ids = db.session.scalars(
+                select(model.id).where(model.id.in_(wanted[kind]), visible_filter(actor, model))
+            )
+            visible.update((kind, record_id) for record_id in ids)
+    themes = []
+    for theme in annex.get("themes", []):
+        cities = []
+        for group in theme["cities"]:
+            records = [e for e in group["records"] if (e["kind"], e["id"]) in visible]
+            if records:
+                cities.append({**group, "records": records})
+        if cities:
+            themes.append({**theme, "cities": cities})
+    return {**annex, "themes": themes}
 
 
 def url_for_entry(entry: dict) -> str:

@@ -4,9 +4,9 @@ instance's upload folder and served only through a view that checks the reader."
 
 from __future__ import annotations
 
-import io
 import secrets
 import zipfile
+import zlib
 from pathlib import Path
 
 from flask import current_app
@@ -18,7 +18,7 @@ from portal.security.permissions import can
 from portal.services import audit
 from portal.services.agreements import looks_like_pdf
 from portal.services.errors import Forbidden, ValidationError
-from portal.services.uploads import read_upload
+from portal.services.uploads import check_zip, read_upload
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word, Excel, PowerPoint before 2007
 OOXML = {
@@ -53,7 +53,7 @@ NOT_A_DOCUMENT = _l("Attach a PDF or an office document (Word, Excel, PowerPoint
 def sniff(data: bytes, filename: str) -> tuple[str, str] | None:
     """(extension, media type) of a PDF or office document by its content, else None. The
     old binary Office formats share one signature, so for them the name's extension says
-    which (any other extension is refused)."""
+    which (any other extension is refused). A zip bomb raises ValidationError."""
     if looks_like_pdf(data[:1024], data[-2048:]):
         return "pdf", "application/pdf"
     if data.startswith(OLE_MAGIC):
@@ -61,17 +61,18 @@ def sniff(data: bytes, filename: str) -> tuple[str, str] | None:
         return (ext, OLE_TYPES[ext]) if ext in OLE_TYPES else None
     if data.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with check_zip(data, field="file") as archive:
                 names = set(archive.namelist())
                 if "[Content_Types].xml" in names:
                     for part, found in OOXML.items():
                         if part in names:
                             return found
                 if "mimetype" in names:
-                    kind = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                    with archive.open("mimetype") as part:
+                        kind = part.read(100).decode("ascii", "replace").strip()
                     if kind in ODF:
                         return ODF[kind], kind
-        except (zipfile.BadZipFile, KeyError, OSError):
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
             return None
     return None
 
