@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install db translations clean bench
+.PHONY: run serve test lint format install db translations clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ db: install
 run: db
 	$(FLASK) demo --if-no-accounts
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The portal as it runs in production: gunicorn (gunicorn.conf.py: two processes a core,
+# four threads each), production settings, the request log on standard error. The secret key
+# is PORTAL_SECRET_KEY, or the one `make db` keeps in instance/secret_key.
+serve: db
+	PORTAL_ENV=$${PORTAL_ENV:-production} \
+	PORTAL_SECRET_KEY="$${PORTAL_SECRET_KEY:-$$(cat instance/secret_key)}" \
+	PORTAL_BIND=$(HOST):$(PORT) \
+	$(BIN)/gunicorn --config gunicorn.conf.py 'portal:create_app()'
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -21,6 +23,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(reference_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _fail(message: str) -> None:
@@ -145,3 +149,45 @@ def rebuild_search():
     counts = index.rebuild(db.session)
     db.session.commit()
     click.echo("Search index rebuilt: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@click.command("backup", help="Back up the database and the uploaded files into DIRECTORY.")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(directory: Path):
+    from portal.backup import BackupError, make_backup
+
+    try:
+        manifest = make_backup(directory)
+    except (BackupError, subprocess.CalledProcessError) as error:
+        _fail(_backup_problem(error))
+    rows = sum(manifest["tables"].values())
+    click.echo(
+        f"Backed up {rows} rows in {len(manifest['tables'])} tables and "
+        f"{len(manifest['files'])} files into {directory} (see {directory}/manifest.json)."
+    )
+
+
+@click.command("restore", help="Restore a backup made by `backup` from DIRECTORY.")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a database that already holds data.")
+@with_appcontext
+def restore_command(directory: Path, replace: bool):
+    from portal.backup import BackupError, restore_backup
+
+    try:
+        report = restore_backup(directory, replace=replace)
+    except (BackupError, subprocess.CalledProcessError) as error:
+        _fail(_backup_problem(error))
+    click.echo(
+        f"Restored {report.rows} rows in {report.tables} tables and {report.files} files; "
+        f"the search index holds {report.documents} documents again. If this version of the "
+        "portal is newer than the backup, run `flask --app portal db upgrade` now."
+    )
+
+
+def _backup_problem(error: Exception) -> str:
+    if isinstance(error, subprocess.CalledProcessError):
+        detail = (error.stderr or b"").decode(errors="replace").strip()
+        return f"{error.cmd[0]} failed: {detail or error.returncode}"
+    return str(error)

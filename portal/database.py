@@ -24,6 +24,7 @@ from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import scoped_session
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,24 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(connection):
         immediate = connection.get_execution_options().get("portal_write") or write_intent.get()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session) -> None:
+    """From here on the caller writes. For a request that reads first and may take its time
+    before it writes (a login verifies a password hash for a good part of a second), so that
+    SQLite's write lock is held only for the write itself: the read transaction is ended and
+    the next statement begins with ``BEGIN IMMEDIATE``. Objects loaded before are expired and
+    reload inside the write transaction, so what the caller decides after this call is
+    decided on the latest data. A no-op for requests that write from the start, and on
+    PostgreSQL."""
+    if write_intent.get():
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_write() after changes: they would be lost")
+    plain = session() if isinstance(session, scoped_session) else session
+    if plain.in_transaction() and plain.get_bind().dialect.name == "sqlite":
+        session.rollback()  # nothing but reads to end
+    write_intent.set(True)
 
 
 SideWrite = Callable[[], None]

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -61,6 +64,22 @@ def database_url(tmp_path_factory) -> str:
         reset_postgres(url)
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture
+def scratch_url(database_url, tmp_path):
+    """An empty database of the same kind as the suite's (dropped afterwards)."""
+    if not is_postgres(database_url):
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"c21_scratch_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 UPLOADS = tempfile.mkdtemp(prefix="c21-test-uploads-")
@@ -115,6 +134,9 @@ def _clean(app: Flask) -> None:
                 if table.name not in REFERENCE_TABLES:
                     conn.execute(table.delete())
             backends.clear(conn)
+    # And the uploaded files: each test starts with an empty upload folder too.
+    for entry in Path(UPLOADS).iterdir():
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
 @pytest.fixture

@@ -331,6 +331,7 @@ ROUTES: list[Route] = [
     # Public pages
     Route("pages.accessibility", "GET", lambda w, s: "/accessibility", PUBLIC_200),
     Route("pages.privacy", "GET", lambda w, s: "/privacy", PUBLIC_200),
+    Route("health.healthz", "GET", lambda w, s: "/healthz", PUBLIC_200),
     Route("static", "GET", lambda w, s: "/static/css/portal.css", PUBLIC_200),
     Route("auth.login", "GET", lambda w, s: "/login", {**_all(302), "anonymous": 200}),
     # An empty POST: the form answers with its error messages (200), or the role is refused.

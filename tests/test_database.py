@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select, text
 
 from portal.extensions import db
 from portal.models import AuditEvent, City
 from portal.search.backends import is_backend_object
 from portal.services import audit
-from tests.conftest import is_postgres, make_app
+from tests.conftest import PASSWORD, is_postgres, make_app
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app, database_url):
@@ -102,22 +100,6 @@ def test_concurrent_service_writes_in_threads(app):
         assert db.session.query(AuditEvent).filter_by(action="test.write").count() == 60
 
 
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    """An empty database of the same kind as the suite's."""
-    if not is_postgres(database_url):
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    name = f"c21_scratch_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _schema_differences(app):
     with app.app_context(), db.engine.connect() as conn:
         from portal.search.backends import is_backend_object
@@ -153,3 +135,34 @@ def test_migrations_build_the_schema_of_the_models_and_go_down_and_up(scratch_ur
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_login_holds_no_write_lock_while_it_checks_the_password(
+    app, client, make_user, database_url, monkeypatch
+):
+    """The password check takes a good part of a second with production hashing: other
+    people's saves must not wait for it (the login writes only after it)."""
+    from portal.services import accounts as accounts_service
+
+    user = make_user()
+    other_writes: list[str] = []
+    real_verify = accounts_service.verify_password
+
+    def verify_while_someone_saves(password_hash, password):
+        with app.app_context():
+            engine = db.engine
+        with engine.connect().execution_options(portal_write=True) as conn:
+            if not is_postgres(database_url):
+                conn.exec_driver_sql("PRAGMA busy_timeout = 200")  # would time out if locked
+                conn.commit()
+            with conn.begin():
+                conn.execute(
+                    AuditEvent.__table__.insert().values(action="test.during_login", detail="")
+                )
+            other_writes.append("saved")
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(accounts_service, "verify_password", verify_while_someone_saves)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert other_writes == ["saved"]

@@ -198,3 +198,36 @@ def test_pages_issue_a_fixed_number_of_statements(client, login, make_user, coun
     for n in range(60):
         make_user("officer" if n % 2 else "viewer", ["helsinki", "espoo", "oulu"][n % 3])
     assert statements() == few
+
+
+def test_healthz_answers_for_the_database_without_a_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["database"] == "ok"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_says_when_the_database_is_gone(app_factory, tmp_path):
+    broken = app_factory(database_url=f"sqlite:///{tmp_path}/missing/dir/portal.db")
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "unreachable"}
+
+
+def test_every_request_leaves_one_log_line_without_personal_data(app_factory, client_as, caplog):
+    import json
+    import logging
+
+    logged = app_factory(REQUEST_LOG=True)
+    client = logged.test_client()
+    logger = logging.getLogger("portal.requests")
+    logger.addHandler(caplog.handler)  # the app's own handler does not propagate
+    try:
+        client.get("/search?q=Wang+Li")
+        client.get("/contacts/12345")
+    finally:
+        logger.removeHandler(caplog.handler)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "portal.requests"]
+    assert [line["route"] for line in lines] == ["/search", "/contacts/<int:contact_id>"]
+    assert all(line["status"] == 302 and line["ms"] >= 0 for line in lines)  # to the login
+    assert "Wang" not in caplog.text and "12345" not in caplog.text

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.database import begin_write
 from portal.extensions import db
 from portal.models.accounts import PasswordSetToken, Role, User
 from portal.models.reference import City
@@ -298,15 +299,20 @@ def log_in(
     # Every failure costs one full hash verification, so that the time a refusal takes
     # does not tell an unknown, an invited (no password yet) or a deactivated account from
     # a wrong password.
-    if user is None or not user.password_hash:
+    verified_hash = user.password_hash if user is not None else None
+    if user is None or not verified_hash:
         burn_time(password)
         ok, reason = False, "unknown account" if user is None else "no password set"
-    elif not verify_password(user.password_hash, password):
+    elif not verify_password(verified_hash, password):
         ok, reason = False, "wrong password"
-    elif not user.active:
-        ok, reason = False, "account deactivated"
     else:
         ok, reason = True, ""
+    # The slow part is over: from here on this transaction writes (the user is read again).
+    begin_write(db.session)
+    if ok and user.password_hash != verified_hash:
+        ok, reason = False, "password changed meanwhile"
+    elif ok and not user.active:
+        ok, reason = False, "account deactivated"
     throttle.record_attempt(email, ip, device, success=ok)
     if not ok:
         audit.record(
