@@ -138,9 +138,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _request_context():
-        write_intent.set(
-            request.method not in SAFE_METHODS and request.endpoint not in READS_FIRST
-        )
+        write_intent.set(request.method not in SAFE_METHODS and request.endpoint not in READS_FIRST)
         client_address.set(without_control_characters(request.remote_addr or "")[:45])
 
     @app.before_request

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask import Flask, g, request, url_for
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 from portal import labels
@@ -16,6 +16,15 @@ from portal.security.permissions import can
 
 
 def init_app(app: Flask) -> None:
+    # Flask-Babel looks the request's translations up anew for every string (a handful of
+    # context look-ups each, a hundred strings a page): look them up once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         can=can,
         # For macros imported without context too.
@@ -36,6 +45,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["from_iso"] = lambda s: date.fromisoformat(s) if s else None
     app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.filters["thousands"] = lambda n: f"{n:,}".replace(",", "\u00a0")
+
+
+def _translations():
+    translations = g.get("_portal_translations")
+    if translations is None:
+        translations = g._portal_translations = get_translations()
+    return translations
 
 
 def _weekday_names() -> list[str]:

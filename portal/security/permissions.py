@@ -209,7 +209,11 @@ def visible_filter(user: User, model: type) -> ColumnElement[bool]:
         return shared
     conditions = [model.city_id == user.city_id, shared]
     if hasattr(model, "partner_cities"):
-        conditions.append(model.partner_cities.any(City.id == user.city_id))
+        # The ids the link table pairs with the user's city (its city index), rather than
+        # an EXISTS that SQLite would run once for every row of the model.
+        link = model.partner_cities.property.secondary
+        own = next(c for c in link.c if c.references(model.__table__.c.id))
+        conditions.append(model.id.in_(select(own).where(link.c.city_id == user.city_id)))
     return or_(*conditions)
 
 

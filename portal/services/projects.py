@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.models.mixins import Visibility
-from portal.models.projects import FUNDING_SOURCES, PROJECT_STATUSES, Project, ProjectUpdate
+from portal.models.projects import (
+    FUNDING_SOURCES,
+    PROJECT_STATUSES,
+    Project,
+    ProjectUpdate,
+    project_partner_cities,
+)
 from portal.models.reference import City
 from portal.security.permissions import CONTRIBUTE, can, select_visible
 from portal.services import audit, organisations, records
@@ -181,7 +187,14 @@ def active_projects(actor, city_id: int | None) -> list[Project]:
             _eager(select_visible(actor, Project))
             .where(
                 Project.status == "active",
-                or_(Project.city_id == city_id, Project.partner_cities.any(City.id == city_id)),
+                or_(
+                    Project.city_id == city_id,
+                    Project.id.in_(
+                        select(project_partner_cities.c.project_id).where(
+                            project_partner_cities.c.city_id == city_id
+                        )
+                    ),
+                ),
             )
             .order_by(Project.title)
         ).unique()

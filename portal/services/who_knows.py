@@ -51,17 +51,30 @@ class CityRecords:
         return sum(self.hidden.values())
 
 
+def _linked(model, organisation_condition):
+    """``model.id IN (the ids its link table pairs with the matching organisations)``.
+
+    Not ``model.organisations.any(...)``: SQLite plans that as a correlated subquery run
+    for every row of the model (every interaction of the network per request); this form
+    starts from the link table's organisation index."""
+    link = model.organisations.property.secondary
+    own_column = next(c for c in link.c if c.references(model.__table__.c.id))
+    organisation_column = next(c for c in link.c if c.references(Organisation.__table__.c.id))
+    matching = select(Organisation.id).where(organisation_condition)
+    return model.id.in_(select(own_column).where(organisation_column.in_(matching)))
+
+
 def _at_organisations(model, org_ids):
     if model is Contact:
         return Contact.organisation_id.in_(org_ids)
-    return model.organisations.any(Organisation.id.in_(org_ids))
+    return _linked(model, Organisation.id.in_(org_ids))
 
 
 def _at_place(model, place_ids):
     in_place = Organisation.place_id.in_(place_ids)
     if model is Contact:
-        return Contact.organisation.has(in_place)
-    condition = model.organisations.any(in_place)
+        return Contact.organisation_id.in_(select(Organisation.id).where(in_place))
+    condition = _linked(model, in_place)
     if model is Event:
         condition = or_(condition, Event.place_china_id.in_(place_ids))
     if model is Agreement:
