@@ -178,11 +178,18 @@ def city_id(slug: str) -> int:
     return db.session.scalar(select(City.id).where(City.slug == slug))
 
 
-@pytest.fixture
-def make_user(app):
-    counter = iter(range(1, 10_000))
+class Factories:
+    """Users and records straight into the database of ``app`` (committed), for the tests'
+    set-up. The fixtures below hand out its methods; the permission matrix builds its world
+    with one of its own."""
 
-    def _make(
+    def __init__(self, app: Flask):
+        self.app = app
+        self._users = iter(range(1, 1_000_000))
+        self._names = iter(range(1, 1_000_000))
+
+    def user(
+        self,
         role: str = "officer",
         city: str | None = "helsinki",
         *,
@@ -191,10 +198,10 @@ def make_user(app):
         password: str | None = PASSWORD,
         active: bool = True,
     ) -> UserRef:
-        n = next(counter)
+        n = next(self._users)
         if role == "admin":
             city = None
-        with app.app_context():
+        with self.app.app_context():
             city_obj = db.session.scalar(select(City).where(City.slug == city)) if city else None
             user = accounts.create_user(
                 None,
@@ -209,16 +216,170 @@ def make_user(app):
             db.session.commit()
             return UserRef(user.id, user.email, user.role, city, user.city_id, password or "")
 
-    return _make
+    def organisation(
+        self,
+        name_en="Beijing Municipal Bureau of Sports",
+        name_zh="",
+        pinyin="",
+        kind="government",
+        place="beijing",
+    ) -> int:
+        from portal.models import ChinesePlace, Organisation
+        from portal.services.organisations import _set_keys
 
+        with self.app.app_context():
+            org = Organisation(
+                name_en=name_en,
+                name_zh=name_zh,
+                pinyin=pinyin,
+                kind=kind,
+                place_id=db.session.scalar(
+                    select(ChinesePlace.id).where(ChinesePlace.slug == place)
+                )
+                if place
+                else None,
+            )
+            _set_keys(org)
+            db.session.add(org)
+            db.session.commit()
+            return org.id
 
-@pytest.fixture
-def login(app):
-    """Log a test client in as a user without going through the login form (and its
-    throttle): open a server-side session and put it in the client's cookie."""
+    def contact(
+        self,
+        city="helsinki",
+        visibility="city",
+        *,
+        family_name=None,
+        given_name="Li",
+        name_zh="",
+        organisation: int | None = None,
+        themes=(),
+        archived=False,
+    ) -> int:
+        from portal.models import Contact, Theme
+        from portal.services.contacts import _index
+        from portal.timeutil import utcnow
 
-    def _login(client, user: UserRef):
-        with app.app_context():
+        with self.app.app_context():
+            contact = Contact(
+                city_id=city_id(city),
+                visibility=visibility,
+                family_name=family_name or f"Wang{next(self._names)}",
+                given_name=given_name,
+                name_zh=name_zh,
+                organisation_id=organisation,
+                themes=list(db.session.scalars(select(Theme).where(Theme.slug.in_(themes)))),
+                archived_at=utcnow() if archived else None,
+            )
+            db.session.add(contact)
+            db.session.flush()
+            _index(contact)
+            db.session.commit()
+            return contact.id
+
+    def interaction(
+        self,
+        city="helsinki",
+        visibility="city",
+        *,
+        title="Meeting in Beijing",
+        contacts=(),
+        organisations=(),
+        occurred_on=None,
+        follow_up_on=None,
+        themes=(),
+    ) -> int:
+        from datetime import date
+
+        from portal.models import Contact, Interaction, Organisation, Theme
+        from portal.services.interactions import _index
+
+        with self.app.app_context():
+            interaction = Interaction(
+                city_id=city_id(city),
+                visibility=visibility,
+                title=title,
+                kind="meeting",
+                occurred_on=occurred_on or date(2019, 10, 11),
+                follow_up_on=follow_up_on,
+                contacts=[db.session.get(Contact, c) for c in contacts],
+                organisations=[db.session.get(Organisation, o) for o in organisations],
+                themes=list(db.session.scalars(select(Theme).where(Theme.slug.in_(themes)))),
+            )
+            db.session.add(interaction)
+            db.session.flush()
+            _index(interaction)
+            db.session.commit()
+            return interaction.id
+
+    def record(
+        self,
+        kind: str,
+        city="helsinki",
+        visibility="city",
+        *,
+        title=None,
+        partners=(),
+        document=False,
+        **fields,
+    ) -> int:
+        """Any city-owned record of issue 4: record("project", "espoo", partners=["helsinki"])."""
+        from datetime import date
+
+        from portal.models import Agreement, Event, ExpertiseOffer, Project, Theme
+
+        with self.app.app_context():
+            common = {"city_id": city_id(city), "visibility": visibility}
+            if kind == "project":
+                record = Project(
+                    title=title or "Winter sports coaching exchange",
+                    status="active",
+                    partner_cities=list(
+                        db.session.scalars(select(City).where(City.slug.in_(partners)))
+                    ),
+                    **common,
+                    **fields,
+                )
+            elif kind == "event":
+                fields.setdefault("starts_on", date(2027, 2, 10))
+                fields.setdefault("ends_on", fields["starts_on"])
+                record = Event(
+                    kind="festival", title=title or "Chinese New Year festival", **common, **fields
+                )
+            elif kind == "agreement":
+                record = Agreement(
+                    kind="action_plan",
+                    status="in_force",
+                    title=title or "Action plan 2019-2023",
+                    signed_on=date(2019, 10, 11),
+                    **common,
+                    **fields,
+                )
+            elif kind == "offer":
+                record = ExpertiseOffer(
+                    title=title or "Organising a Chinese New Year festival",
+                    theme_id=db.session.scalar(select(Theme.id).where(Theme.slug == "culture")),
+                    **common,
+                    **fields,
+                )
+            else:
+                raise ValueError(kind)
+            db.session.add(record)
+            db.session.flush()
+            if document:
+                from portal.services.agreements import documents_folder
+
+                record.document_key = f"test-{record.id}.pdf"
+                record.document_name = "signed.pdf"
+                record.document_size = len(MINIMAL_PDF)
+                (documents_folder() / record.document_key).write_bytes(MINIMAL_PDF)
+            db.session.commit()
+            return record.id
+
+    def log_in(self, client, user: UserRef):
+        """Log a test client in as a user without going through the login form (and its
+        throttle): open a server-side session and put it in the client's cookie."""
+        with self.app.app_context():
             token = start_session(db.session.get(User, user.id), ip="127.0.0.1", user_agent="t")
             db.session.commit()
         with client.session_transaction() as session:
@@ -228,7 +389,40 @@ def login(app):
             session.permanent = True
         return client
 
-    return _login
+
+@pytest.fixture
+def factories(app) -> Factories:
+    return Factories(app)
+
+
+@pytest.fixture
+def make_user(factories):
+    return factories.user
+
+
+@pytest.fixture
+def login(factories):
+    return factories.log_in
+
+
+@pytest.fixture
+def make_organisation(factories):
+    return factories.organisation
+
+
+@pytest.fixture
+def make_contact(factories):
+    return factories.contact
+
+
+@pytest.fixture
+def make_interaction(factories):
+    return factories.interaction
+
+
+@pytest.fixture
+def make_record(factories):
+    return factories.record
 
 
 @pytest.fixture
@@ -279,192 +473,9 @@ def is_postgres(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
-# --- Record factories ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_organisation(app):
-    def _make(
-        name_en="Beijing Municipal Bureau of Sports",
-        name_zh="",
-        pinyin="",
-        kind="government",
-        place="beijing",
-    ) -> int:
-        from portal.models import ChinesePlace, Organisation
-        from portal.services.organisations import _set_keys
-
-        with app.app_context():
-            org = Organisation(
-                name_en=name_en,
-                name_zh=name_zh,
-                pinyin=pinyin,
-                kind=kind,
-                place_id=db.session.scalar(
-                    select(ChinesePlace.id).where(ChinesePlace.slug == place)
-                )
-                if place
-                else None,
-            )
-            _set_keys(org)
-            db.session.add(org)
-            db.session.commit()
-            return org.id
-
-    return _make
-
-
-@pytest.fixture
-def make_contact(app):
-    counter = iter(range(1, 100_000))
-
-    def _make(
-        city="helsinki",
-        visibility="city",
-        *,
-        family_name=None,
-        given_name="Li",
-        name_zh="",
-        organisation: int | None = None,
-        themes=(),
-        archived=False,
-    ) -> int:
-        from portal.models import Contact, Theme
-        from portal.services.contacts import _index
-        from portal.timeutil import utcnow
-
-        with app.app_context():
-            contact = Contact(
-                city_id=city_id(city),
-                visibility=visibility,
-                family_name=family_name or f"Wang{next(counter)}",
-                given_name=given_name,
-                name_zh=name_zh,
-                organisation_id=organisation,
-                themes=list(db.session.scalars(select(Theme).where(Theme.slug.in_(themes)))),
-                archived_at=utcnow() if archived else None,
-            )
-            db.session.add(contact)
-            db.session.flush()
-            _index(contact)
-            db.session.commit()
-            return contact.id
-
-    return _make
-
-
-@pytest.fixture
-def make_interaction(app):
-    def _make(
-        city="helsinki",
-        visibility="city",
-        *,
-        title="Meeting in Beijing",
-        contacts=(),
-        organisations=(),
-        occurred_on=None,
-        follow_up_on=None,
-        themes=(),
-    ) -> int:
-        from datetime import date
-
-        from portal.models import Contact, Interaction, Organisation, Theme
-        from portal.services.interactions import _index
-
-        with app.app_context():
-            interaction = Interaction(
-                city_id=city_id(city),
-                visibility=visibility,
-                title=title,
-                kind="meeting",
-                occurred_on=occurred_on or date(2019, 10, 11),
-                follow_up_on=follow_up_on,
-                contacts=[db.session.get(Contact, c) for c in contacts],
-                organisations=[db.session.get(Organisation, o) for o in organisations],
-                themes=list(db.session.scalars(select(Theme).where(Theme.slug.in_(themes)))),
-            )
-            db.session.add(interaction)
-            db.session.flush()
-            _index(interaction)
-            db.session.commit()
-            return interaction.id
-
-    return _make
-
-
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-@pytest.fixture
-def make_record(app):
-    """Any city-owned record of issue 4, straight into the database:
-    make_record("project", "espoo", "city", partners=["helsinki"])."""
-
-    def _make(
-        kind: str,
-        city="helsinki",
-        visibility="city",
-        *,
-        title=None,
-        partners=(),
-        document=False,
-        **fields,
-    ) -> int:
-        from datetime import date
-
-        from portal.models import Agreement, City, Event, ExpertiseOffer, Project, Theme
-
-        with app.app_context():
-            common = {"city_id": city_id(city), "visibility": visibility}
-            if kind == "project":
-                record = Project(
-                    title=title or "Winter sports coaching exchange",
-                    status="active",
-                    partner_cities=list(
-                        db.session.scalars(select(City).where(City.slug.in_(partners)))
-                    ),
-                    **common,
-                    **fields,
-                )
-            elif kind == "event":
-                fields.setdefault("starts_on", date(2027, 2, 10))
-                fields.setdefault("ends_on", fields["starts_on"])
-                record = Event(
-                    kind="festival", title=title or "Chinese New Year festival", **common, **fields
-                )
-            elif kind == "agreement":
-                record = Agreement(
-                    kind="action_plan",
-                    status="in_force",
-                    title=title or "Action plan 2019-2023",
-                    signed_on=date(2019, 10, 11),
-                    **common,
-                    **fields,
-                )
-            elif kind == "offer":
-                record = ExpertiseOffer(
-                    title=title or "Organising a Chinese New Year festival",
-                    theme_id=db.session.scalar(select(Theme.id).where(Theme.slug == "culture")),
-                    **common,
-                    **fields,
-                )
-            else:
-                raise ValueError(kind)
-            db.session.add(record)
-            db.session.flush()
-            if document:
-                from portal.services.agreements import documents_folder
-
-                record.document_key = f"test-{record.id}.pdf"
-                record.document_name = "signed.pdf"
-                record.document_size = len(MINIMAL_PDF)
-                (documents_folder() / record.document_key).write_bytes(MINIMAL_PDF)
-            db.session.commit()
-            return record.id
-
-    return _make

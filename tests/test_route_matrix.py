@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEvent, User
 from portal.services import accounts
-from tests.matrix import LOGIN, ROLE_CITY, ROUTES, cases
+from tests.conftest import Factories, _clean
+from tests.matrix import LOGIN, ROLE_CITY, ROUTES, Route, cases
 
 
 @dataclass
@@ -35,36 +36,49 @@ class World:
     attachment: dict[str, int]
 
 
-@pytest.fixture
-def world(app, make_user, make_organisation, make_contact, make_interaction, make_record) -> World:
-    own = make_user("viewer", "helsinki")
-    other = make_user("viewer", "espoo")
-    with app.app_context():
+@pytest.fixture(scope="module")
+def matrix_app(_session_app):
+    """The app for the whole module: the world is built once, and each case runs in a
+    transaction rolled back after it (see ``case``)."""
+    yield _session_app
+    _clean(_session_app)
+
+
+@pytest.fixture(scope="module")
+def make(matrix_app) -> Factories:
+    return Factories(matrix_app)
+
+
+@pytest.fixture(scope="module")
+def world(matrix_app, make) -> World:
+    own = make.user("viewer", "helsinki")
+    other = make.user("viewer", "espoo")
+    with matrix_app.app_context():
         token = accounts.issue_password_link(None, db.session.get(User, other.id))
         db.session.commit()
-    org = make_organisation("Beijing Municipal Bureau of Sports", "北京市体育局")
+    org = make.organisation("Beijing Municipal Bureau of Sports", "北京市体育局")
     contacts, interactions = {}, {}
     projects, events, agreements, offers = {}, {}, {}, {}
     for scope, city in (("own", "helsinki"), ("other", "espoo")):
         for visibility in ("city", "network"):
-            contacts[(scope, visibility)] = make_contact(city, visibility, organisation=org)
-            interactions[(scope, visibility)] = make_interaction(city, visibility)
-            projects[(scope, visibility)] = make_record("project", city, visibility)
-            events[(scope, visibility)] = make_record("event", city, visibility)
-            agreements[(scope, visibility)] = make_record(
+            contacts[(scope, visibility)] = make.contact(city, visibility, organisation=org)
+            interactions[(scope, visibility)] = make.interaction(city, visibility)
+            projects[(scope, visibility)] = make.record("project", city, visibility)
+            events[(scope, visibility)] = make.record("event", city, visibility)
+            agreements[(scope, visibility)] = make.record(
                 "agreement", city, visibility, document=True
             )
-            offers[(scope, visibility)] = make_record("offer", city, visibility)
+            offers[(scope, visibility)] = make.record("offer", city, visibility)
     for visibility in ("city", "network"):
-        projects[("partner", visibility)] = make_record(
+        projects[("partner", visibility)] = make.record(
             "project", "espoo", visibility, partners=["helsinki"]
         )
-    with app.app_context():
+    with matrix_app.app_context():
         from portal.services import events as event_service
 
         feed_token = event_service.issue_calendar_token(db.session.get(User, own.id))
         db.session.commit()
-    meeting, proposal, item, action, attachment = _meetings(app, make_user)
+    meeting, proposal, item, action, attachment = _meetings(matrix_app, make.user)
     return World(
         attachment=attachment,
         meeting=meeting,
@@ -82,6 +96,28 @@ def world(app, make_user, make_organisation, make_contact, make_interaction, mak
         offer=offers,
         feed_token=feed_token,
     )
+
+
+@pytest.fixture
+def case(matrix_app, world):
+    """One case in a transaction of its own, rolled back afterwards: every request's commits
+    become savepoints on one connection, so the world is the same for the next case."""
+    with matrix_app.app_context():
+        db.session.remove()
+        engine = db.engine
+        connection = engine.connect()
+        outer = connection.begin()
+        db.engines[None] = connection
+        db.session.configure(join_transaction_mode="create_savepoint")
+    try:
+        yield world
+    finally:
+        with matrix_app.app_context():
+            db.session.remove()
+            db.session.configure(join_transaction_mode="conditional_savepoint")
+            db.engines[None] = engine
+            outer.rollback()
+            connection.close()
 
 
 def _meetings(app, make_user):
@@ -147,34 +183,59 @@ def _meetings(app, make_user):
         )
 
 
+# Tables a refused request may write to: the denial's audit event, the session's activity.
+MAY_CHANGE_WHEN_REFUSED = {"audit_events", "user_sessions", "login_attempts"}
+
+
+def _state() -> dict[str, tuple]:
+    """Rows, versions and archive marks of every table a request might change."""
+    state = {}
+    for table in db.metadata.sorted_tables:
+        if table.name in MAY_CHANGE_WHEN_REFUSED:
+            continue
+        columns = [func.count()]
+        if "version" in table.c:
+            columns.append(func.coalesce(func.sum(table.c.version), 0))
+        if "archived_at" in table.c:
+            columns.append(func.count(table.c.archived_at))
+        state[table.name] = tuple(db.session.execute(select(*columns).select_from(table)).one())
+    return state
+
+
 @pytest.mark.parametrize(
     "route,role,scope,visibility",
     list(cases()),
-    ids=lambda v: getattr(v, "endpoint", v),
+    ids=lambda v: f"{v.method} {v.endpoint}" if isinstance(v, Route) else v,
 )
-def test_route_answers_as_the_matrix_says(
-    app, client, login, make_user, world, route, role, scope, visibility
-):
+def test_route_answers_as_the_matrix_says(matrix_app, make, case, route, role, scope, visibility):
+    client = matrix_app.test_client()
     if role != "anonymous":
         actor_role = "coordinator" if role == "city_coordinator" else role
-        login(client, make_user(actor_role, ROLE_CITY[role]))
-    path = route.path(world, scope, visibility) if visibility != "-" else route.path(world, scope)
+        make.log_in(client, make.user(actor_role, ROLE_CITY[role]))
+    path = route.path(case, scope, visibility) if visibility != "-" else route.path(case, scope)
+    expected = route.expected(role, scope, visibility)
+    refused = expected in (LOGIN, 403, 404) and route.method == "POST"
+    if refused:
+        with matrix_app.app_context():
+            before = _state()
     response = client.open(path, method=route.method, data=route.data)
     response.close()
-    expected = route.expected(role, scope, visibility)
     if expected == LOGIN:
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login")
     else:
         assert response.status_code == expected, (route.endpoint, role, scope, visibility)
-    if expected == 403:
-        with app.app_context():
+    with matrix_app.app_context():
+        if expected == 403:
             assert db.session.scalar(
                 select(AuditEvent).where(AuditEvent.action == "access.denied")
             ), "a denial must leave an audit event"
+        if refused:
+            assert _state() == before, "a refused write must change nothing"
 
 
-def test_every_route_is_in_the_matrix(app):
+def test_every_route_is_in_the_matrix(matrix_app):
+    app = matrix_app
     covered = {(route.endpoint, route.method) for route in ROUTES}
     missing = []
     for rule in app.url_map.iter_rules():
@@ -184,10 +245,11 @@ def test_every_route_is_in_the_matrix(app):
     assert not missing, "routes missing from tests/matrix.py: " + ", ".join(missing)
 
 
-def test_actions_refuse_get(app, client, login, make_user, world):
+def test_actions_refuse_get(matrix_app, make, case):
     """A route that changes state takes POST only: a GET (a link, a prefetch, an image tag
     on another site) is refused with 405 and changes nothing."""
-    login(client, make_user("admin", None))
+    app, client, world = matrix_app, matrix_app.test_client(), case
+    make.log_in(client, make.user("admin", None))
     post_only = [
         r for r in app.url_map.iter_rules() if "POST" in r.methods and "GET" not in r.methods
     ]
