@@ -10,6 +10,18 @@ INTERACTION_KIND_LABELS = {
     "event": _l("Event"),
 }
 
+LEGAL_BASIS_LABELS = {
+    "public_task": _l("Public task (the city's international co-operation)"),
+    "legitimate_interest": _l("Legitimate interest"),
+    "consent": _l("Consent of the person"),
+    "contract": _l("Contract"),
+}
+
+TIMEZONE_LABELS = {
+    "Europe/Helsinki": _l("Finnish time"),
+    "Asia/Shanghai": _l("China Standard Time"),
+}
+
 ORGANISATION_KIND_LABELS = {
     "government": _l("Government body"),
     "company": _l("Company"),
@@ -71,15 +83,9 @@ PROGRESS_LABELS = {
     "dropped": _l("Dropped"),
 }
 
-KIND_LABELS = {
-    "organisation": _l("Organisations"),
-    "contact": _l("Contacts"),
-    "interaction": _l("Interactions"),
-    "project": _l("Projects"),
-    "event": _l("Events"),
-    "agreement": _l("Agreements"),
-    "expertise": _l("Expertise offers"),
-    "meeting": _l("Meetings"),
+# Statuses of projects, agreements and meetings, for the search facet (the record kinds'
+# own names are in portal.kinds).
+STATUS_LABELS = {
     **{f"status:{k}": v for k, v in PROJECT_STATUS_LABELS.items()},
     **{f"status:{k}": v for k, v in AGREEMENT_STATUS_LABELS.items()},
 }
@@ -90,7 +96,7 @@ MEETING_STATUS_LABELS = {
     "held": _l("Held"),
     "approved": _l("Minutes approved"),
 }
-KIND_LABELS.update({f"status:{k}": v for k, v in MEETING_STATUS_LABELS.items()})
+STATUS_LABELS.update({f"status:{k}": v for k, v in MEETING_STATUS_LABELS.items()})
 
 ITEM_KIND_LABELS = {
     "information": _l("Information"),
@@ -110,11 +116,4 @@ ACTION_STATUS_LABELS = {
     "open": _l("Open"),
     "in_progress": _l("In progress"),
     "done": _l("Done"),
-}
-
-LINK_KIND_LABELS = {
-    "project": _l("Project"),
-    "event": _l("Event"),
-    "agreement": _l("Agreement"),
-    "expertise": _l("Expertise offer"),
 }

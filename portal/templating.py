@@ -8,7 +8,7 @@ from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
-from portal import labels
+from portal import kinds, labels
 from portal.i18n import LANGUAGE_NAMES, available_locales
 from portal.labels import INTERACTION_KIND_LABELS, ORGANISATION_KIND_LABELS
 from portal.search.highlight import highlight
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         language_names=LANGUAGE_NAMES,
         url_with=_url_with,
         labels=labels,
+        kinds=kinds,
         interaction_kind_labels=INTERACTION_KIND_LABELS,
         organisation_kind_labels=ORGANISATION_KIND_LABELS,
     )

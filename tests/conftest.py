@@ -256,8 +256,8 @@ class Factories:
         themes=(),
         archived=False,
     ) -> int:
+        from portal.kinds import CONTACT
         from portal.models import Contact, Theme
-        from portal.services.contacts import _index
         from portal.timeutil import utcnow
 
         with self.app.app_context():
@@ -273,7 +273,7 @@ class Factories:
             )
             db.session.add(contact)
             db.session.flush()
-            _index(contact)
+            CONTACT.index(contact)
             db.session.commit()
             return contact.id
 
@@ -291,8 +291,8 @@ class Factories:
     ) -> int:
         from datetime import date
 
+        from portal.kinds import INTERACTION
         from portal.models import Contact, Interaction, Organisation, Theme
-        from portal.services.interactions import _index
 
         with self.app.app_context():
             interaction = Interaction(
@@ -308,7 +308,7 @@ class Factories:
             )
             db.session.add(interaction)
             db.session.flush()
-            _index(interaction)
+            INTERACTION.index(interaction)
             db.session.commit()
             return interaction.id
 

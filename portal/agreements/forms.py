@@ -14,27 +14,30 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
+from portal.kinds import AGREEMENT
 from portal.labels import AGREEMENT_KIND_LABELS, AGREEMENT_STATUS_LABELS, PROGRESS_LABELS
 
 
 class AgreementForm(PortalForm):
     city = SelectField(_l("City"), choices=[])  # for admins only
-    kind = SelectField(_l("Kind"), choices=choices(AGREEMENT_KIND_LABELS.items()))
-    title = StringField(_l("Title"))
-    summary = TextAreaField(_l("Summary"))
-    counterpart_place = SelectField(_l("Counterpart place in China"), choices=[])
-    organisations = MultiCheckboxField(_l("Counterpart organisations"), choices=[])
-    organisation_name = StringField(_l("Add a counterpart organisation"))
+    kind = SelectField(AGREEMENT.label("kind"), choices=choices(AGREEMENT_KIND_LABELS.items()))
+    title = StringField(AGREEMENT.label("title"))
+    summary = TextAreaField(AGREEMENT.label("summary"))
+    counterpart_place = SelectField(AGREEMENT.label("counterpart_place"), choices=[])
+    organisations = MultiCheckboxField(AGREEMENT.label("organisations"), choices=[])
+    organisation_name = StringField(AGREEMENT.label("organisation_name"))
     create_organisation = BooleanField(_l("Add it to the registry if it is not there yet"))
-    signed_on = DateField(_l("Signed on"), validators=[Optional()])
-    signed_at = StringField(_l("Signed at (place)"))
-    valid_from = DateField(_l("Valid from"), validators=[Optional()])
-    valid_until = DateField(_l("Valid until"), validators=[Optional()])
-    review_on = DateField(_l("Review due on"), validators=[Optional()])
-    evaluation_on = DateField(_l("Evaluation due on"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=choices(AGREEMENT_STATUS_LABELS.items()))
-    project = SelectField(_l("Project"), choices=[])
-    themes = MultiCheckboxField(_l("Themes"), choices=[])
+    signed_on = DateField(AGREEMENT.label("signed_on"), validators=[Optional()])
+    signed_at = StringField(AGREEMENT.label("signed_at"))
+    valid_from = DateField(AGREEMENT.label("valid_from"), validators=[Optional()])
+    valid_until = DateField(AGREEMENT.label("valid_until"), validators=[Optional()])
+    review_on = DateField(AGREEMENT.label("review_on"), validators=[Optional()])
+    evaluation_on = DateField(AGREEMENT.label("evaluation_on"), validators=[Optional()])
+    status = SelectField(
+        AGREEMENT.label("status"), choices=choices(AGREEMENT_STATUS_LABELS.items())
+    )
+    project = SelectField(AGREEMENT.label("project"), choices=[])
+    themes = MultiCheckboxField(AGREEMENT.label("themes"), choices=[])
     document = FileField(_l("The signed document (PDF, at most 10 MB)"))
     visibility = visibility_field(_l("agreement"))
 

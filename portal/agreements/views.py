@@ -12,6 +12,7 @@ from portal.agreements import bp
 from portal.agreements.forms import AgreementForm, EditAgreementForm, PlanForm
 from portal.extensions import db
 from portal.forms import attach_errors, choices
+from portal.kinds import AGREEMENT
 from portal.models.agreements import Agreement
 from portal.record_views import (
     add_archive_routes,
@@ -19,7 +20,6 @@ from portal.record_views import (
     city_for_new_record,
     filter_from_request,
     page_number,
-    picked,
     save_edit,
     save_new,
 )
@@ -50,55 +50,6 @@ def _prepare(form: AgreementForm, city_id: int, record=None, *, choosing_city=Fa
         "places": {str(p.id): p for p in places},
         "projects": {str(p.id): p for p in city_projects},
         "organisations": {str(o.id): o for o in linked_orgs},
-    }
-
-
-def _values(form: AgreementForm, lookup: dict) -> dict:
-    return {
-        "kind": form.kind.data,
-        "title": form.title.data,
-        "summary": form.summary.data,
-        "counterpart_place": lookup["places"].get(form.counterpart_place.data or ""),
-        "signed_on": form.signed_on.data,
-        "signed_at": form.signed_at.data,
-        "valid_from": form.valid_from.data,
-        "valid_until": form.valid_until.data,
-        "review_on": form.review_on.data,
-        "evaluation_on": form.evaluation_on.data,
-        "status": form.status.data,
-        "project": lookup["projects"].get(form.project.data or ""),
-        "organisations": picked(lookup, "organisations", form.organisations.data),
-        "themes": picked(lookup, "themes", form.themes.data),
-        "visibility": form.visibility.data,
-        "organisation_name": form.organisation_name.data,
-        "create_organisation": form.create_organisation.data,
-    }
-
-
-def _current(a: Agreement) -> dict:
-    return {
-        "title": a.title,
-        "summary": a.summary,
-        "signed_on": a.signed_on,
-        "signed_at": a.signed_at,
-        "valid_from": a.valid_from,
-        "valid_until": a.valid_until,
-        "review_on": a.review_on,
-        "evaluation_on": a.evaluation_on,
-        "status": a.status,
-        "visibility": a.visibility,
-    }
-
-
-def _initial(a: Agreement) -> dict:
-    return {
-        **_current(a),
-        "kind": a.kind,
-        "counterpart_place": str(a.counterpart_place_id or ""),
-        "project": str(a.project_id or ""),
-        "organisations": [str(o.id) for o in a.organisations],
-        "themes": [str(t.id) for t in a.themes],
-        "version": a.version,
     }
 
 
@@ -143,9 +94,10 @@ def new():
     city = city_for_new_record(request.form.get("city"))
     form = AgreementForm()
     lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+    values = lambda: AGREEMENT.form_values(form, lookup)  # noqa: E731
 
     def create():
-        agreement = agreements.create_agreement(current_user, city, _values(form, lookup))
+        agreement = agreements.create_agreement(current_user, city, values())
         _attach_upload(form, agreement)
         return agreement
 
@@ -194,12 +146,16 @@ def document(agreement_id: int):
 def edit(agreement_id: int):
     agreement = load_visible(current_user, Agreement, agreement_id)
     require(current_user, WRITE, agreement)
-    form = EditAgreementForm(data=_initial(agreement))
+    form = EditAgreementForm(data=AGREEMENT.initial(agreement))
     lookup = _prepare(form, agreement.city_id, agreement)
+    values = lambda: AGREEMENT.form_values(form, lookup)  # noqa: E731
 
     def update(version):
         agreements.update_agreement(
-            current_user, agreement, expected_version=version, values=_values(form, lookup)
+            current_user,
+            agreement,
+            expected_version=version,
+            values=values(),
         )
         _attach_upload(form, agreement)
 
@@ -207,7 +163,7 @@ def edit(agreement_id: int):
         form,
         update=update,
         reload=lambda: load_visible(current_user, Agreement, agreement_id),
-        current=_current,
+        current=AGREEMENT.current,
         what=_("agreement"),
         template="agreements/form.html",
         detail=_detail_url,

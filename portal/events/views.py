@@ -13,6 +13,7 @@ from portal.events import bp
 from portal.events.forms import EditEventForm, EventForm, FeedForm
 from portal.extensions import db
 from portal.forms import choices
+from portal.kinds import EVENT
 from portal.models.events import Event
 from portal.record_views import (
     add_archive_routes,
@@ -20,7 +21,6 @@ from portal.record_views import (
     city_for_new_record,
     filter_from_request,
     page_number,
-    picked,
     save_edit,
     save_new,
 )
@@ -53,61 +53,6 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
         "projects": {str(p.id): p for p in city_projects},
         "contacts": {str(c.id): c for c in people},
         "organisations": {str(o.id): o for o in linked_orgs},
-    }
-
-
-def _values(form: EventForm, lookup: dict) -> dict:
-    return {
-        "kind": form.kind.data,
-        "title": form.title.data,
-        "description": form.description.data,
-        "starts_on": form.starts_on.data,
-        "ends_on": form.ends_on.data,
-        "start_time": form.start_time.data,
-        "end_time": form.end_time.data,
-        "timezone": form.timezone.data,
-        "place_city": lookup["cities"].get(form.place_city.data or ""),
-        "place_china": lookup["places"].get(form.place_china.data or ""),
-        "place_text": form.place_text.data,
-        "expected_attendance": form.expected_attendance.data,
-        "actual_attendance": form.actual_attendance.data,
-        "project": lookup["projects"].get(form.project.data or ""),
-        "contacts": picked(lookup, "contacts", form.contacts.data),
-        "organisations": picked(lookup, "organisations", form.organisations.data),
-        "themes": picked(lookup, "themes", form.themes.data),
-        "visibility": form.visibility.data,
-        "organisation_name": form.organisation_name.data,
-        "create_organisation": form.create_organisation.data,
-    }
-
-
-def _current(e: Event) -> dict:
-    return {
-        "title": e.title,
-        "description": e.description,
-        "starts_on": e.starts_on,
-        "ends_on": e.ends_on,
-        "start_time": e.start_time,
-        "end_time": e.end_time,
-        "place_text": e.place_text,
-        "expected_attendance": e.expected_attendance,
-        "actual_attendance": e.actual_attendance,
-        "visibility": e.visibility,
-    }
-
-
-def _initial(e: Event) -> dict:
-    return {
-        **_current(e),
-        "kind": e.kind,
-        "timezone": e.timezone,
-        "place_city": str(e.place_city_id or ""),
-        "place_china": str(e.place_china_id or ""),
-        "project": str(e.project_id or ""),
-        "contacts": [str(c.id) for c in e.contacts],
-        "organisations": [str(o.id) for o in e.organisations],
-        "themes": [str(t.id) for t in e.themes],
-        "version": e.version,
     }
 
 
@@ -155,9 +100,10 @@ def new():
     city = city_for_new_record(request.form.get("city"))
     form = EventForm()
     lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+    values = lambda: EVENT.form_values(form, lookup)  # noqa: E731
     return save_new(
         form,
-        create=lambda: events.create_event(current_user, city, _values(form, lookup)),
+        create=lambda: events.create_event(current_user, city, values()),
         template="events/form.html",
         detail=_detail_url,
         event=None,
@@ -199,15 +145,16 @@ def _external_url(event: Event) -> str:
 def edit(event_id: int):
     event = load_visible(current_user, Event, event_id)
     require(current_user, WRITE, event)
-    form = EditEventForm(data=_initial(event))
+    form = EditEventForm(data=EVENT.initial(event))
     lookup = _prepare(form, event.city_id, event)
+    values = lambda: EVENT.form_values(form, lookup)  # noqa: E731
     return save_edit(
         form,
         update=lambda version: events.update_event(
-            current_user, event, expected_version=version, values=_values(form, lookup)
+            current_user, event, expected_version=version, values=values()
         ),
         reload=lambda: load_visible(current_user, Event, event_id),
-        current=_current,
+        current=EVENT.current,
         what=_("event"),
         template="events/form.html",
         detail=_detail_url,

@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.expertise import bp
 from portal.expertise.forms import EditOfferForm, OfferForm
 from portal.forms import choices
+from portal.kinds import EXPERTISE
 from portal.models.expertise import ExpertiseOffer
 from portal.record_views import (
     add_archive_routes,
@@ -17,7 +18,6 @@ from portal.record_views import (
     city_for_new_record,
     filter_from_request,
     page_number,
-    picked,
     save_edit,
     save_new,
 )
@@ -49,35 +49,6 @@ def _prepare(form: OfferForm, city_id: int, *, choosing_city=False) -> dict:
     }
 
 
-def _values(form: OfferForm, lookup: dict) -> dict:
-    return {
-        "theme": lookup["themes"].get(form.theme.data or ""),
-        "title": form.title.data,
-        "description": form.description.data,
-        "contact_user": lookup["people"].get(form.contact_user.data or ""),
-        "projects": picked(lookup, "projects", form.projects.data),
-        "events": picked(lookup, "events", form.events.data),
-        "agreements": picked(lookup, "agreements", form.agreements.data),
-        "visibility": form.visibility.data,
-    }
-
-
-def _current(o: ExpertiseOffer) -> dict:
-    return {"title": o.title, "description": o.description, "visibility": o.visibility}
-
-
-def _initial(o: ExpertiseOffer) -> dict:
-    return {
-        **_current(o),
-        "theme": str(o.theme_id),
-        "contact_user": str(o.contact_user_id or ""),
-        "projects": [str(p.id) for p in o.projects],
-        "events": [str(e.id) for e in o.events],
-        "agreements": [str(a.id) for a in o.agreements],
-        "version": o.version,
-    }
-
-
 def _detail_url(offer) -> str:
     return url_for("expertise.detail", offer_id=offer.id)
 
@@ -99,11 +70,12 @@ def new():
     city = city_for_new_record(request.form.get("city"))
     form = OfferForm()
     lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+    values = lambda: EXPERTISE.form_values(form, lookup)  # noqa: E731
     if request.method == "GET" and current_user.city_id == city.id:
         form.contact_user.data = str(current_user.id)
     return save_new(
         form,
-        create=lambda: expertise.create_offer(current_user, city, _values(form, lookup)),
+        create=lambda: expertise.create_offer(current_user, city, values()),
         template="expertise/form.html",
         detail=_detail_url,
         offer=None,
@@ -132,15 +104,19 @@ def detail(offer_id: int):
 def edit(offer_id: int):
     offer = load_visible(current_user, ExpertiseOffer, offer_id)
     require(current_user, WRITE, offer)
-    form = EditOfferForm(data=_initial(offer))
+    form = EditOfferForm(data=EXPERTISE.initial(offer))
     lookup = _prepare(form, offer.city_id)
+    values = lambda: EXPERTISE.form_values(form, lookup)  # noqa: E731
     return save_edit(
         form,
         update=lambda version: expertise.update_offer(
-            current_user, offer, expected_version=version, values=_values(form, lookup)
+            current_user,
+            offer,
+            expected_version=version,
+            values=values(),
         ),
         reload=lambda: load_visible(current_user, ExpertiseOffer, offer_id),
-        current=_current,
+        current=EXPERTISE.current,
         what=_("offer"),
         template="expertise/form.html",
         detail=_detail_url,

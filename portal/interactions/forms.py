@@ -3,22 +3,23 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import Optional
 
 from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
+from portal.kinds import INTERACTION
 from portal.labels import INTERACTION_KIND_LABELS
 
 
 class InteractionForm(PortalForm):
     city = SelectField(_l("City"), choices=[])  # for admins only, who belong to no city
-    occurred_on = DateField(_l("Date"), validators=[Optional()])
-    kind = SelectField(_l("Kind"), choices=choices(INTERACTION_KIND_LABELS.items()))
-    title = StringField(_l("Title"))
-    summary = TextAreaField(_l("Summary"))
-    contacts = MultiCheckboxField(_l("Contacts who took part"), choices=[])
-    organisations = MultiCheckboxField(_l("Organisations"), choices=[])
-    organisation_name = StringField(_l("Add an organisation"))
+    occurred_on = DateField(INTERACTION.label("occurred_on"), validators=[Optional()])
+    kind = SelectField(INTERACTION.label("kind"), choices=choices(INTERACTION_KIND_LABELS.items()))
+    title = StringField(INTERACTION.label("title"))
+    summary = TextAreaField(INTERACTION.label("summary"))
+    contacts = MultiCheckboxField(INTERACTION.label("contacts"), choices=[])
+    organisations = MultiCheckboxField(INTERACTION.label("organisations"), choices=[])
+    organisation_name = StringField(INTERACTION.label("organisation_name"))
     create_organisation = BooleanField(_l("Add it to the registry if it is not there yet"))
-    themes = MultiCheckboxField(_l("Themes"), choices=[])
-    follow_up_on = DateField(_l("Follow up by"), validators=[Optional()])
-    follow_up_done = BooleanField(_l("The follow-up is done"))
+    themes = MultiCheckboxField(INTERACTION.label("themes"), choices=[])
+    follow_up_on = DateField(INTERACTION.label("follow_up_on"), validators=[Optional()])
+    follow_up_done = BooleanField(INTERACTION.label("follow_up_done"))
     visibility = visibility_field(_l("interaction"))
 
 

@@ -11,6 +11,7 @@ from portal.forms import choices
 from portal.input_safety import parse_id
 from portal.interactions import bp
 from portal.interactions.forms import EditInteractionForm, InteractionForm
+from portal.kinds import INTERACTION
 from portal.models.contacts import Interaction
 from portal.record_views import (
     add_archive_routes,
@@ -18,7 +19,6 @@ from portal.record_views import (
     city_for_new_record,
     filter_from_request,
     page_number,
-    picked,
     save_edit,
     save_new,
 )
@@ -45,39 +45,6 @@ def _prepare(
         "themes": {str(t.id): t for t in themes},
         "contacts": {str(c.id): c for c in people},
         "organisations": {str(o.id): o for o in linked_orgs},
-    }
-
-
-def _values(form: InteractionForm, lookup: dict) -> dict:
-    return {
-        "occurred_on": form.occurred_on.data,
-        "kind": form.kind.data,
-        "title": form.title.data,
-        "summary": form.summary.data,
-        "follow_up_on": form.follow_up_on.data,
-        "follow_up_done": form.follow_up_done.data,
-        "visibility": form.visibility.data,
-        "contacts": picked(lookup, "contacts", form.contacts.data),
-        "organisations": picked(lookup, "organisations", form.organisations.data),
-        "themes": picked(lookup, "themes", form.themes.data),
-        "organisation_name": form.organisation_name.data,
-        "create_organisation": form.create_organisation.data,
-    }
-
-
-def _initial(i: Interaction) -> dict:
-    return {
-        "occurred_on": i.occurred_on,
-        "kind": i.kind,
-        "title": i.title,
-        "summary": i.summary,
-        "follow_up_on": i.follow_up_on,
-        "follow_up_done": i.follow_up_done,
-        "visibility": i.visibility,
-        "contacts": [str(c.id) for c in i.contacts],
-        "organisations": [str(o.id) for o in i.organisations],
-        "themes": [str(t.id) for t in i.themes],
-        "version": i.version,
     }
 
 
@@ -108,9 +75,10 @@ def new():
         initial["contacts"] = [contact_id]
     form = InteractionForm(data=initial)
     lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+    values = lambda: INTERACTION.form_values(form, lookup)  # noqa: E731
     return save_new(
         form,
-        create=lambda: interactions.create_interaction(current_user, city, _values(form, lookup)),
+        create=lambda: interactions.create_interaction(current_user, city, values()),
         template="interactions/form.html",
         detail=_detail_url,
         interaction=None,
@@ -130,29 +98,23 @@ def detail(interaction_id: int):
     )
 
 
-def _current(i: Interaction) -> dict:
-    return {
-        "title": i.title,
-        "summary": i.summary,
-        "occurred_on": i.occurred_on,
-        "follow_up_on": i.follow_up_on,
-        "visibility": i.visibility,
-    }
-
-
 @bp.route("/<int:interaction_id>/edit", methods=["GET", "POST"])
 def edit(interaction_id: int):
     interaction = load_visible(current_user, Interaction, interaction_id)
     require(current_user, WRITE, interaction)
-    form = EditInteractionForm(data=_initial(interaction))
+    form = EditInteractionForm(data=INTERACTION.initial(interaction))
     lookup = _prepare(form, interaction.city_id, interaction.organisations)
+    values = lambda: INTERACTION.form_values(form, lookup)  # noqa: E731
     return save_edit(
         form,
         update=lambda version: interactions.update_interaction(
-            current_user, interaction, expected_version=version, values=_values(form, lookup)
+            current_user,
+            interaction,
+            expected_version=version,
+            values=values(),
         ),
         reload=lambda: load_visible(current_user, Interaction, interaction_id),
-        current=_current,
+        current=INTERACTION.current,
         what=_("interaction"),
         template="interactions/form.html",
         detail=_detail_url,

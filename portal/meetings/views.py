@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import kinds
 from portal.extensions import db
 from portal.forms import attach_errors, choices
 from portal.input_safety import parse_id
@@ -54,13 +55,6 @@ from portal.services import (
 from portal.services.errors import StaleEdit, ValidationError
 from portal.services.reference import SERIES_SLUG
 from portal.timeutil import local_today
-
-LINK_ENDPOINTS = {
-    "project": ("projects.detail", "project_id"),
-    "event": ("events.detail", "event_id"),
-    "agreement": ("agreements.detail", "agreement_id"),
-    "expertise": ("expertise.detail", "offer_id"),
-}
 
 # --- Loading ------------------------------------------------------------------------------
 
@@ -272,8 +266,6 @@ def _detail_context(meeting: Meeting) -> dict:
         "add_form": ItemForm(prefix="add"),
         "status_form": ActionStatusForm(),
         "annex": annex.for_reader(actor, meeting.annex),
-        "annex_url": annex.url_for_entry,
-        "link_endpoints": LINK_ENDPOINTS,
         "can_attach": lambda item: attachments.can_attach(actor, item),
         "printing": False,
     }
@@ -383,11 +375,9 @@ def approve(meeting_id: int):
 
 
 def _link_choices(form, city_id) -> None:
-    from portal.labels import LINK_KIND_LABELS
-
     linkable = agenda.linkable_records(current_user, city_id)
     form.links.choices = choices(
-        (f"{kind}:{record.id}", f"{LINK_KIND_LABELS[kind]}: {record.title}")
+        (f"{kind}:{record.id}", f"{kinds.name(kind)}: {record.title}")
         for kind, records in linkable.items()
         for record in records
     )

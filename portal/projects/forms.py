@@ -10,29 +10,30 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional
 
 from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
+from portal.kinds import PROJECT
 from portal.labels import FUNDING_SOURCE_LABELS, PROJECT_STATUS_LABELS
 
 
 class ProjectForm(PortalForm):
     city = SelectField(_l("Lead city"), choices=[])  # for admins only
-    title = StringField(_l("Name of the project"))
-    description = TextAreaField(_l("Description"))
-    status = SelectField(_l("Status"), choices=choices(PROJECT_STATUS_LABELS.items()))
-    starts_on = DateField(_l("Starts"), validators=[Optional()])
-    ends_on = DateField(_l("Ends"), validators=[Optional()])
-    partner_cities = MultiCheckboxField(_l("Partner cities in the C21 network"), choices=[])
-    organisations = MultiCheckboxField(_l("Chinese partner organisations"), choices=[])
-    organisation_name = StringField(_l("Add a Chinese partner organisation"))
+    title = StringField(PROJECT.label("title"))
+    description = TextAreaField(PROJECT.label("description"))
+    status = SelectField(PROJECT.label("status"), choices=choices(PROJECT_STATUS_LABELS.items()))
+    starts_on = DateField(PROJECT.label("starts_on"), validators=[Optional()])
+    ends_on = DateField(PROJECT.label("ends_on"), validators=[Optional()])
+    partner_cities = MultiCheckboxField(PROJECT.label("partner_cities"), choices=[])
+    organisations = MultiCheckboxField(PROJECT.label("organisations"), choices=[])
+    organisation_name = StringField(PROJECT.label("organisation_name"))
     create_organisation = BooleanField(_l("Add it to the registry if it is not there yet"))
-    themes = MultiCheckboxField(_l("Themes"), choices=[])
+    themes = MultiCheckboxField(PROJECT.label("themes"), choices=[])
     budget_eur = IntegerField(
-        _l("Budget in euros"),
+        PROJECT.label("budget_eur"),
         validators=[Optional(), NumberRange(min=0, message=_l("The budget cannot be negative."))],
     )
     funding_sources = MultiCheckboxField(
-        _l("Funding sources"), choices=choices(FUNDING_SOURCE_LABELS.items())
+        PROJECT.label("funding_sources"), choices=choices(FUNDING_SOURCE_LABELS.items())
     )
-    outcomes = TextAreaField(_l("Outcomes"))
+    outcomes = TextAreaField(PROJECT.label("outcomes"))
     visibility = visibility_field(_l("project"))
 
 

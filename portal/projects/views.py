@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.forms import attach_errors, choices
+from portal.kinds import PROJECT
 from portal.models.projects import Project
 from portal.projects import bp
 from portal.projects.forms import EditProjectForm, ProjectForm, ProjectUpdateForm
@@ -18,7 +19,6 @@ from portal.record_views import (
     city_for_new_record,
     filter_from_request,
     page_number,
-    picked,
     save_edit,
     save_new,
 )
@@ -46,49 +46,6 @@ def _prepare(form: ProjectForm, lead_city_id: int, linked_orgs=(), *, choosing_c
     }
 
 
-def _values(form: ProjectForm, lookup: dict) -> dict:
-    return {
-        "title": form.title.data,
-        "description": form.description.data,
-        "status": form.status.data,
-        "starts_on": form.starts_on.data,
-        "ends_on": form.ends_on.data,
-        "budget_eur": form.budget_eur.data,
-        "funding_sources": form.funding_sources.data,
-        "outcomes": form.outcomes.data,
-        "visibility": form.visibility.data,
-        "themes": picked(lookup, "themes", form.themes.data),
-        "partner_cities": picked(lookup, "cities", form.partner_cities.data),
-        "organisations": picked(lookup, "organisations", form.organisations.data),
-        "organisation_name": form.organisation_name.data,
-        "create_organisation": form.create_organisation.data,
-    }
-
-
-def _current(p: Project) -> dict:
-    return {
-        "title": p.title,
-        "description": p.description,
-        "status": p.status,
-        "starts_on": p.starts_on,
-        "ends_on": p.ends_on,
-        "budget_eur": p.budget_eur,
-        "outcomes": p.outcomes,
-        "visibility": p.visibility,
-    }
-
-
-def _initial(p: Project) -> dict:
-    return {
-        **_current(p),
-        "funding_sources": list(p.funding_sources or []),
-        "themes": [str(t.id) for t in p.themes],
-        "partner_cities": [str(c.id) for c in p.partner_cities],
-        "organisations": [str(o.id) for o in p.organisations],
-        "version": p.version,
-    }
-
-
 def _detail_url(project) -> str:
     return url_for("projects.detail", project_id=project.id)
 
@@ -111,9 +68,10 @@ def new():
     city = city_for_new_record(request.form.get("city"))
     form = ProjectForm()
     lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
+    values = lambda: PROJECT.form_values(form, lookup)  # noqa: E731
     return save_new(
         form,
-        create=lambda: projects.create_project(current_user, city, _values(form, lookup)),
+        create=lambda: projects.create_project(current_user, city, values()),
         template="projects/form.html",
         detail=_detail_url,
         project=None,
@@ -165,15 +123,19 @@ def add_update(project_id: int):
 def edit(project_id: int):
     project = load_visible(current_user, Project, project_id)
     require(current_user, WRITE, project)
-    form = EditProjectForm(data=_initial(project))
+    form = EditProjectForm(data=PROJECT.initial(project))
     lookup = _prepare(form, project.city_id, project.organisations)
+    values = lambda: PROJECT.form_values(form, lookup)  # noqa: E731
     return save_edit(
         form,
         update=lambda version: projects.update_project(
-            current_user, project, expected_version=version, values=_values(form, lookup)
+            current_user,
+            project,
+            expected_version=version,
+            values=values(),
         ),
         reload=lambda: load_visible(current_user, Project, project_id),
-        current=_current,
+        current=PROJECT.current,
         what=_("project"),
         template="projects/form.html",
         detail=_detail_url,

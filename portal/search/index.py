@@ -8,18 +8,12 @@ call ``reindex`` themselves; ``rebuild`` starts over from the records."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 
 from sqlalchemy import delete, event, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from portal.models.agreements import Agreement
-from portal.models.contacts import Contact, Interaction
-from portal.models.events import Event
-from portal.models.expertise import ExpertiseOffer
+from portal import kinds
 from portal.models.meetings import AgendaItem, Meeting
-from portal.models.organisations import Organisation
-from portal.models.projects import Project
 from portal.models.search import (
     SearchDocument,
     SearchIndexState,
@@ -27,208 +21,16 @@ from portal.models.search import (
     search_document_themes,
 )
 from portal.search import backends
-from portal.search.text import index_text
+from portal.search.documents import Doc
 
-KINDS = {
-    Organisation: "organisation",
-    Contact: "contact",
-    Interaction: "interaction",
-    Project: "project",
-    Event: "event",
-    Agreement: "agreement",
-    ExpertiseOffer: "expertise",
-    Meeting: "meeting",
-}
-MODELS = {kind: model for model, kind in KINDS.items()}
-
-
-@dataclass
-class Doc:
-    kind: str
-    record_id: int
-    city_id: int | None
-    visibility: str
-    archived: bool
-    title: str
-    body: str
-    title_zh: str = ""
-    summary: str = ""
-    year: int | None = None
-    status: str = ""
-    place_id: int | None = None
-    theme_ids: list[int] = field(default_factory=list)
-    partner_ids: list[int] = field(default_factory=list)
-
-
-def _short(text: str | None, n: int = 300) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _first_place(organisations) -> int | None:
-    return next((o.place_id for o in organisations if o.place_id), None)
+# The searchable kinds of the registry, by model.
+KINDS = {k.model: k.key for k in kinds.searchable()}
+MODELS = {key: model for model, key in KINDS.items()}
 
 
 def document_for(record) -> Doc:
-    """What the index holds for a record."""
-    kind = KINDS[type(record)]
-    if isinstance(record, Organisation):
-        return Doc(
-            kind,
-            record.id,
-            None,
-            "network",
-            not record.live,
-            record.name_en,
-            index_text([record.name_en, record.name_zh, record.pinyin], [record.notes]),
-            title_zh=record.name_zh,
-            summary=_short(record.pinyin),
-            place_id=record.place_id,
-        )
-    if isinstance(record, Meeting):
-        # Every user sees a meeting's details; its agenda is searchable once published.
-        items = (
-            [i for i in record.items if i.status == "accepted"] if record.status != "draft" else []
-        )
-        host = record.host_city
-        return Doc(
-            kind,
-            record.id,
-            record.host_city_id,
-            "network",
-            False,
-            record.title,
-            index_text(
-                [record.title, record.venue, host.name_fi if host else ""],
-                [t for i in items for t in (i.title, i.description, i.decision)],
-            ),
-            summary=_short(
-                ", ".join(p for p in (record.held_on.strftime("%d.%m.%Y"), record.venue) if p)
-            ),
-            year=record.held_on.year,
-            status=record.status,
-        )
-    common = dict(
-        city_id=record.city_id,
-        visibility=record.visibility,
-        archived=record.archived_at is not None,
-        theme_ids=[t.id for t in record.themes if t is not None],
-    )
-    if isinstance(record, Contact):
-        org = record.organisation
-        return Doc(
-            kind,
-            record.id,
-            title=record.display_name,
-            title_zh=record.name_zh,
-            summary=_short(", ".join(p for p in (record.title, org.name_en if org else "") if p)),
-            body=index_text(
-                [
-                    record.display_name,
-                    record.name_zh,
-                    record.pinyin,
-                    org.name_en if org else "",
-                    org.name_zh if org else "",
-                ],
-                [record.title, record.email, record.wechat, record.languages, record.notes],
-            ),
-            year=record.created_at.year if record.created_at else None,
-            place_id=org.place_id if org else None,
-            **common,
-        )
-    if isinstance(record, Interaction):
-        return Doc(
-            kind,
-            record.id,
-            title=record.title,
-            summary=_short(record.summary),
-            body=index_text(
-                [
-                    record.title,
-                    *(o.name_en for o in record.organisations),
-                    *(o.name_zh for o in record.organisations),
-                ],
-                [record.summary],
-            ),
-            year=record.occurred_on.year,
-            place_id=_first_place(record.organisations),
-            **common,
-        )
-    if isinstance(record, Project):
-        return Doc(
-            kind,
-            record.id,
-            title=record.title,
-            summary=_short(record.description),
-            body=index_text(
-                [
-                    record.title,
-                    *(o.name_en for o in record.organisations),
-                    *(o.name_zh for o in record.organisations),
-                ],
-                [record.description, record.outcomes],
-            ),
-            year=record.starts_on.year if record.starts_on else None,
-            status=record.status,
-            place_id=_first_place(record.organisations),
-            partner_ids=[c.id for c in record.partner_cities],
-            **common,
-        )
-    if isinstance(record, Event):
-        return Doc(
-            kind,
-            record.id,
-            title=record.title,
-            summary=_short(record.description),
-            body=index_text(
-                [
-                    record.title,
-                    record.place_text,
-                    *(o.name_en for o in record.organisations),
-                    record.place_china.name_en if record.place_china else "",
-                    record.place_china.name_zh if record.place_china else "",
-                ],
-                [record.description],
-            ),
-            year=record.starts_on.year,
-            place_id=record.place_china_id or _first_place(record.organisations),
-            **common,
-        )
-    if isinstance(record, Agreement):
-        place = record.counterpart_place
-        return Doc(
-            kind,
-            record.id,
-            title=record.title,
-            summary=_short(record.summary),
-            body=index_text(
-                [
-                    record.title,
-                    place.name_en if place else "",
-                    place.name_zh if place else "",
-                    *(o.name_en for o in record.organisations),
-                ],
-                [record.summary, *(t.title for t in record.plan_themes)],
-            ),
-            year=record.signed_on.year if record.signed_on else None,
-            status=record.status,
-            place_id=record.counterpart_place_id or _first_place(record.organisations),
-            **common,
-        )
-    if isinstance(record, ExpertiseOffer):
-        return Doc(
-            kind,
-            record.id,
-            title=record.title,
-            summary=_short(record.description),
-            body=index_text(
-                [record.title, record.theme.name_en if record.theme else ""],
-                [record.description],
-            ),
-            year=record.created_at.year if record.created_at else None,
-            **common,
-        )
-    raise TypeError(kind)
+    """What the index holds for a record (the registry names the function per kind)."""
+    return kinds.of(record).document(record)
 
 
 def _write(connection, doc: Doc) -> None:
@@ -333,30 +135,6 @@ def reindex(session: Session, model, condition) -> int:
     return len(records)
 
 
-# What document_for reads of each kind, loaded in bulk for a rebuild.
-EAGER = {
-    Organisation: [],
-    Contact: [selectinload(Contact.organisation), selectinload(Contact.themes)],
-    Interaction: [selectinload(Interaction.organisations), selectinload(Interaction.themes)],
-    Project: [
-        selectinload(Project.organisations),
-        selectinload(Project.themes),
-        selectinload(Project.partner_cities),
-    ],
-    Event: [
-        selectinload(Event.organisations),
-        selectinload(Event.themes),
-        selectinload(Event.place_china),
-    ],
-    Agreement: [
-        selectinload(Agreement.organisations),
-        selectinload(Agreement.themes),
-        selectinload(Agreement.counterpart_place),
-        selectinload(Agreement.plan_themes),
-    ],
-    ExpertiseOffer: [selectinload(ExpertiseOffer.theme)],
-    Meeting: [selectinload(Meeting.items), selectinload(Meeting.host_city)],
-}
 CHUNK = 2000
 
 
@@ -422,7 +200,7 @@ def rebuild(session: Session) -> dict[str, int]:
                     .where(model.id > last_id)
                     .order_by(model.id)
                     .limit(CHUNK)
-                    .options(*EAGER[model])
+                    .options(*kinds.of(model).eager)
                 )
                 .unique()
                 .all()

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal import kinds as registry
 from portal.caching import per_data_state
 from portal.extensions import db
 from portal.input_safety import parse_id
@@ -21,26 +21,8 @@ from portal.models.search import SearchDocument, search_document_themes
 from portal.search.backends import match_condition
 from portal.security.permissions import visibility_scope, visible_filter
 
-KIND_ORDER = [
-    "organisation",
-    "contact",
-    "interaction",
-    "project",
-    "event",
-    "agreement",
-    "expertise",
-    "meeting",
-]
-DETAIL = {
-    "organisation": ("organisations.detail", "org_id"),
-    "contact": ("contacts.detail", "contact_id"),
-    "interaction": ("interactions.detail", "interaction_id"),
-    "project": ("projects.detail", "project_id"),
-    "event": ("events.detail", "event_id"),
-    "agreement": ("agreements.detail", "agreement_id"),
-    "expertise": ("expertise.detail", "offer_id"),
-    "meeting": ("meetings.detail", "meeting_id"),
-}
+# The order search shows its groups in: the registry's.
+KIND_ORDER = [k.key for k in registry.searchable()]
 FACETS = ("kind", "theme", "city", "place", "year", "status")
 
 
@@ -87,8 +69,7 @@ class SearchResult:
 
 
 def url_of(document: SearchDocument) -> str:
-    endpoint, arg = DETAIL[document.kind]
-    return url_for(endpoint, **{arg: document.record_id})
+    return registry.KINDS[document.kind].url(document.record_id)
 
 
 def _lookups():
@@ -262,7 +243,7 @@ def _count(pool: list[_Hit], name: str) -> Counter:
 
 
 def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[FacetOption]]:
-    from portal.labels import KIND_LABELS
+    from portal.labels import STATUS_LABELS
 
     theme_by_id = {t.id: t for t in themes.values()}
     city_by_id = {c.id: c for c in cities.values()}
@@ -270,7 +251,7 @@ def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[
     facets: dict[str, list[FacetOption]] = {}
     kinds = counts["kind"]
     facets["kind"] = [
-        FacetOption(k, str(KIND_LABELS[k]), kinds[k], filters.kind == k)
+        FacetOption(k, str(registry.plural(k)), kinds[k], filters.kind == k)
         for k in KIND_ORDER
         if k in kinds
     ]
@@ -311,7 +292,7 @@ def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[
     ]
     by_status = counts["status"]
     facets["status"] = [
-        FacetOption(s, str(KIND_LABELS.get(f"status:{s}", s)), n, filters.status == s)
+        FacetOption(s, str(STATUS_LABELS.get(f"status:{s}", s)), n, filters.status == s)
         for s, n in sorted(by_status.items())
         if s
     ]

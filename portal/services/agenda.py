@@ -13,25 +13,18 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal import kinds
 from portal.extensions import db
-from portal.models.agreements import Agreement
-from portal.models.events import Event
-from portal.models.expertise import ExpertiseOffer
 from portal.models.meetings import ITEM_KINDS, AgendaItem, AgendaLink, Meeting
 from portal.models.mixins import Visibility
-from portal.models.projects import Project
 from portal.security.permissions import READ, can, visible_filter
 from portal.services import audit, notifications, records
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.meetings import record_agenda_change, require_manage
 from portal.timeutil import utcnow
 
-LINK_MODELS = {
-    "project": Project,
-    "event": Event,
-    "agreement": Agreement,
-    "expertise": ExpertiseOffer,
-}
+# What a proposal may link: the shared directory's kinds of the registry.
+LINK_MODELS = {k.key: k.model for k in kinds.shared_directory()}
 ITEM_FIELDS = ("title", "description", "kind", "duration_minutes", "presenter")
 MAX_MINUTES = 8 * 60
 

@@ -14,9 +14,8 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
+from portal.kinds import AGREEMENT
 from portal.models.agreements import (
-    AGREEMENT_KINDS,
-    AGREEMENT_STATUSES,
     PROGRESS_STATUSES,
     ActionPlanTheme,
     Agreement,
@@ -29,66 +28,23 @@ from portal.services.errors import Forbidden, ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 from portal.services.uploads import read_upload
-from portal.textfold import search_text
-
-FIELDS = (
-    "kind",
-    "title",
-    "summary",
-    "counterpart_place",
-    "signed_on",
-    "signed_at",
-    "valid_from",
-    "valid_until",
-    "review_on",
-    "evaluation_on",
-    "status",
-    "project",
-    "organisations",
-    "themes",
-    "visibility",
-)
 
 
 def _clean(actor, values: dict) -> dict:
     errors: dict[str, str] = {}
-    cleaned = {k: values.get(k) for k in FIELDS}
-    for field in ("title", "summary", "signed_at"):
-        cleaned[field] = (cleaned[field] or "").strip()
+    cleaned = AGREEMENT.clean_text(values, errors)
     if not cleaned["title"]:
         errors["title"] = str(_l("Give the agreement a title."))
-    elif len(cleaned["title"]) > 300:
-        errors["title"] = str(_l("Use at most %(n)d characters.", n=300))
-    if cleaned["kind"] not in AGREEMENT_KINDS:
-        errors["kind"] = str(_l("Choose the kind of agreement."))
-    if cleaned["status"] not in AGREEMENT_STATUSES:
-        errors["status"] = str(_l("Choose the status."))
-    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
-        errors["visibility"] = str(_l("Choose who sees this agreement."))
     start, end = cleaned["valid_from"], cleaned["valid_until"]
     if start and end and end < start:
         errors["valid_until"] = str(_l("The end of validity cannot be before its start."))
     if cleaned["status"] == "in_force" and cleaned["signed_on"] is None:
         errors["signed_on"] = str(_l("An agreement in force has a signing date."))
     link = organisations.OrganisationLink(actor, values, errors)
-    cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
     cleaned["organisations"] = link.linked(cleaned["organisations"])
     return cleaned
-
-
-def _index(agreement: Agreement) -> None:
-    place = agreement.counterpart_place
-    agreement.search_text = search_text(
-        agreement.title,
-        agreement.summary,
-        agreement.signed_at,
-        place.name_en if place else "",
-        place.name_zh if place else "",
-        *(o.name_en for o in agreement.organisations),
-        *(t.title for t in agreement.plan_themes),
-    )
 
 
 def create_agreement(actor, city: City, values: dict) -> Agreement:
@@ -96,32 +52,25 @@ def create_agreement(actor, city: City, values: dict) -> Agreement:
     Forbidden."""
     if not can(actor, "city.create_records", city):
         raise Forbidden("city.create_records", city)
-    return records.create_record(
-        actor, city, Agreement, _clean(actor, values), index=_index, action_prefix="agreement"
-    )
+    return records.create_record(actor, city, AGREEMENT, _clean(actor, values))
 
 
 def update_agreement(actor, agreement: Agreement, *, expected_version, values: dict) -> dict:
     """Change an agreement. Writers of its city. Raises StaleEdit, ValidationError,
     Forbidden."""
     return records.update_record(
-        actor,
-        agreement,
-        expected_version=expected_version,
-        clean=lambda: _clean(actor, values),
-        index=_index,
-        action_prefix="agreement",
+        actor, agreement, expected_version=expected_version, clean=lambda: _clean(actor, values)
     )
 
 
 def archive_agreement(actor, agreement: Agreement) -> None:
     """Archive an agreement. Writers of its city."""
-    records.archive(actor, agreement, action_prefix="agreement")
+    records.archive(actor, agreement)
 
 
 def restore_agreement(actor, agreement: Agreement) -> None:
     """Restore an archived agreement. Writers of its city."""
-    records.restore(actor, agreement, action_prefix="agreement")
+    records.restore(actor, agreement)
 
 
 # --- The signed document --------------------------------------------------------------------
@@ -230,7 +179,7 @@ def save_plan_themes(actor, agreement: Agreement, *, expected_version, rows) -> 
     after = [f"{t.number}. {t.title} ({t.progress})" for t in agreement.plan_themes]
     # The themes are part of the agreement: editing them is a new version of it.
     agreement.version += 1
-    _index(agreement)
+    AGREEMENT.index(agreement)
     db.session.flush()
     if before != after:
         audit.record(actor, "agreement.plan", obj=agreement, changes={"themes": [before, after]})

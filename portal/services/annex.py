@@ -13,22 +13,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import kinds
 from portal.extensions import db
-from portal.models.agreements import Agreement
-from portal.models.events import Event
 from portal.models.expertise import ExpertiseOffer
 from portal.models.meetings import Meeting
 from portal.models.mixins import Visibility
-from portal.models.projects import Project
 from portal.security.permissions import visible_filter
 from portal.services.meetings import previous_meeting
 
-KINDS = (
-    ("project", Project, "projects.detail", "project_id"),
-    ("event", Event, "events.detail", "event_id"),
-    ("agreement", Agreement, "agreements.detail", "agreement_id"),
-    ("expertise", ExpertiseOffer, "expertise.detail", "offer_id"),
-)
 # Without a previous meeting, the update covers this long before the meeting.
 FIRST_PERIOD = timedelta(days=180)
 
@@ -40,7 +32,8 @@ def build(meeting: Meeting) -> dict:
     since_day = before.held_on if before is not None else meeting.held_on - FIRST_PERIOD
     since = datetime(since_day.year, since_day.month, since_day.day, tzinfo=UTC)
     grouped: dict[str, dict[str, list[dict]]] = {}
-    for kind, model, _endpoint, _arg in KINDS:
+    for registered in kinds.shared_directory():
+        kind, model = registered.key, registered.model
         options = [selectinload(model.city)]
         if model is not ExpertiseOffer:
             options.append(selectinload(model.themes))
@@ -93,7 +86,8 @@ def for_reader(actor, annex: dict | None) -> dict | None:
             for entry in group["records"]:
                 wanted.setdefault(entry["kind"], set()).add(entry["id"])
     visible: set[tuple[str, int]] = set()
-    for kind, model, _endpoint, _arg in KINDS:
+    for registered in kinds.shared_directory():
+        kind, model = registered.key, registered.model
         if wanted.get(kind):
             ids = db.session.scalars(
                 select(model.id).where(model.id.in_(wanted[kind]), visible_filter(actor, model))
@@ -109,12 +103,3 @@ def for_reader(actor, annex: dict | None) -> dict | None:
         if cities:
             themes.append({**theme, "cities": cities})
     return {**annex, "themes": themes}
-
-
-def url_for_entry(entry: dict) -> str:
-    from flask import url_for
-
-    for kind, _model, endpoint, arg in KINDS:
-        if kind == entry["kind"]:
-            return url_for(endpoint, **{arg: entry["id"]})
-    return ""

@@ -51,27 +51,16 @@ def officer_counts() -> dict[int, int]:
 
 def record_counts(city: City) -> dict[str, int]:
     """How many live records of each kind the city has (its own, private and shared)."""
-    from portal.models.agreements import Agreement
-    from portal.models.contacts import Contact, Interaction
-    from portal.models.events import Event
-    from portal.models.expertise import ExpertiseOffer
-    from portal.models.projects import Project
+    from portal import kinds
 
-    counts = {}
-    for name, model in (
-        ("contacts", Contact),
-        ("interactions", Interaction),
-        ("projects", Project),
-        ("events", Event),
-        ("agreements", Agreement),
-        ("expertise", ExpertiseOffer),
-    ):
-        counts[name] = db.session.scalar(
+    return {
+        kind.blueprint: db.session.scalar(
             select(func.count())
-            .select_from(model)
-            .where(model.city_id == city.id, model.archived_at.is_(None))
+            .select_from(kind.model)
+            .where(kind.model.city_id == city.id, kind.model.archived_at.is_(None))
         )
-    return counts
+        for kind in kinds.city_owned()
+    }
 
 
 def profile_records(actor, city: City, *, today) -> dict[str, list]:

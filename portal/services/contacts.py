@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.models.contacts import LEGAL_BASES, Contact, Interaction, interaction_contacts
-from portal.models.mixins import Visibility
+from portal.kinds import CONTACT
+from portal.models.contacts import Contact, Interaction, interaction_contacts
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
 from portal.security.permissions import can, select_visible
@@ -20,46 +20,15 @@ from portal.services import organisations, records
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
-from portal.textfold import search_text
 
-FIELDS = (
-    "family_name",
-    "given_name",
-    "family_name_first",
-    "name_zh",
-    "pinyin",
-    "title",
-    "organisation",
-    "email",
-    "phone",
-    "wechat",
-    "languages",
-    "notes",
-    "source",
-    "legal_basis",
-    "last_verified_on",
-    "visibility",
-    "themes",
-)
 # International form: a plus, the country code, then 6 to 14 more digits, with optional
 # spaces, dashes or brackets between them (E.164 allows 15 digits in all).
 _PHONE = re.compile(r"^\+[1-9](?:[\s\-()]*\d){6,14}$")
-_MAX = {
-    "family_name": 120,
-    "given_name": 120,
-    "name_zh": 60,
-    "pinyin": 120,
-    "title": 200,
-    "wechat": 60,
-    "languages": 200,
-    "source": 300,
-    "phone": 40,
-}
 
 
 def _clean(actor, values: dict, current: Organisation | None = None) -> dict:
     errors: dict[str, str] = {}
-    cleaned = {k: values.get(k) for k in FIELDS}
+    cleaned = CONTACT.clean_text(values, errors)
     organisation, problem = organisations.resolve_for_link(
         actor,
         values.get("organisation_name", ""),
@@ -69,23 +38,6 @@ def _clean(actor, values: dict, current: Organisation | None = None) -> dict:
     cleaned["organisation"] = organisation
     if problem and problem != "create":
         errors["organisation_name"] = problem
-    for field in (
-        "family_name",
-        "given_name",
-        "name_zh",
-        "pinyin",
-        "title",
-        "email",
-        "phone",
-        "wechat",
-        "languages",
-        "notes",
-        "source",
-    ):
-        cleaned[field] = (cleaned[field] or "").strip()
-    for field, limit in _MAX.items():
-        if len(cleaned[field]) > limit:
-            errors[field] = str(_l("Use at most %(n)d characters.", n=limit))
     if not cleaned["family_name"] and not cleaned["name_zh"]:
         errors["family_name"] = str(_l("Enter the family name, or the name in Chinese characters."))
     if cleaned["email"]:
@@ -99,15 +51,10 @@ def _clean(actor, values: dict, current: Organisation | None = None) -> dict:
         errors["phone"] = str(
             _l("Enter the number in international form, such as +86 10 1234 5678.")
         )
-    if cleaned["legal_basis"] not in LEGAL_BASES:
-        errors["legal_basis"] = str(_l("Choose the legal basis."))
-    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
-        errors["visibility"] = str(_l("Choose who sees this contact."))
     verified = cleaned["last_verified_on"]
     if verified is not None and verified > date.today():
         errors["last_verified_on"] = str(_l("The date cannot be in the future."))
     cleaned["family_name_first"] = bool(cleaned["family_name_first"])
-    cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
     if problem == "create":
@@ -116,22 +63,6 @@ def _clean(actor, values: dict, current: Organisation | None = None) -> dict:
             actor, {"name_en": values["organisation_name"].strip(), "kind": "other"}
         )
     return cleaned
-
-
-def _index(contact: Contact) -> None:
-    org = contact.organisation
-    contact.search_text = search_text(
-        contact.family_name,
-        contact.given_name,
-        contact.name_zh,
-        contact.pinyin,
-        contact.title,
-        contact.email,
-        contact.wechat,
-        contact.languages,
-        org.name_en if org else "",
-        org.name_zh if org else "",
-    )
 
 
 def create_contact(actor, city: City, values: dict) -> Contact:
@@ -143,9 +74,7 @@ def create_contact(actor, city: City, values: dict) -> Contact:
     """
     if not can(actor, "city.create_records", city):
         raise Forbidden("city.create_records", city)
-    return records.create_record(
-        actor, city, Contact, _clean(actor, values), index=_index, action_prefix="contact"
-    )
+    return records.create_record(actor, city, CONTACT, _clean(actor, values))
 
 
 def update_contact(actor, contact: Contact, *, expected_version, values: dict) -> dict:
@@ -159,19 +88,17 @@ def update_contact(actor, contact: Contact, *, expected_version, values: dict) -
         contact,
         expected_version=expected_version,
         clean=lambda: _clean(actor, values, contact.organisation),
-        index=_index,
-        action_prefix="contact",
     )
 
 
 def archive_contact(actor, contact: Contact) -> None:
     """Archive a contact (it leaves lists and search). Writers of its city."""
-    records.archive(actor, contact, action_prefix="contact")
+    records.archive(actor, contact)
 
 
 def restore_contact(actor, contact: Contact) -> None:
     """Restore an archived contact. Writers of its city."""
-    records.restore(actor, contact, action_prefix="contact")
+    records.restore(actor, contact)
 
 
 def list_contacts(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:

@@ -15,8 +15,9 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
+from portal.kinds import EVENT
 from portal.models.accounts import CalendarToken, User
-from portal.models.events import EVENT_KINDS, Event
+from portal.models.events import Event
 from portal.models.mixins import Visibility
 from portal.models.reference import City
 from portal.security.permissions import READ, can, select_visible
@@ -24,47 +25,16 @@ from portal.services import audit, organisations, records
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
-from portal.textfold import search_text
 from portal.timeutil import utcnow
 
 TIMEZONES = ("Europe/Helsinki", "Asia/Shanghai")
-FIELDS = (
-    "kind",
-    "title",
-    "description",
-    "starts_on",
-    "ends_on",
-    "start_time",
-    "end_time",
-    "timezone",
-    "place_city",
-    "place_china",
-    "place_text",
-    "expected_attendance",
-    "actual_attendance",
-    "project",
-    "organisations",
-    "contacts",
-    "themes",
-    "visibility",
-)
 
 
 def _clean(actor, values: dict) -> dict:
     errors: dict[str, str] = {}
-    cleaned = {k: values.get(k) for k in FIELDS}
-    for field in ("title", "description", "place_text"):
-        cleaned[field] = (cleaned[field] or "").strip()
+    cleaned = EVENT.clean_text(values, errors)
     if not cleaned["title"]:
         errors["title"] = str(_l("Give the event a name."))
-    elif len(cleaned["title"]) > 200:
-        errors["title"] = str(_l("Use at most %(n)d characters.", n=200))
-    if cleaned["kind"] not in EVENT_KINDS:
-        errors["kind"] = str(_l("Choose the kind of event."))
-    if cleaned["timezone"] not in TIMEZONES:
-        errors["timezone"] = str(_l("Choose the time zone."))
-    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
-        errors["visibility"] = str(_l("Choose who sees this event."))
     start, end = cleaned["starts_on"], cleaned["ends_on"] or cleaned["starts_on"]
     cleaned["ends_on"] = end
     if start is None:
@@ -86,27 +56,13 @@ def _clean(actor, values: dict) -> dict:
     for field in ("expected_attendance", "actual_attendance"):
         if cleaned[field] is not None and cleaned[field] < 0:
             errors[field] = str(_l("Enter a number of people, zero or more."))
-    contacts = list(cleaned["contacts"] or [])
-    if any(not can(actor, READ, c) for c in contacts):
+    if any(not can(actor, READ, c) for c in cleaned["contacts"]):
         errors["contacts"] = str(_l("Choose contacts from the list."))
-    cleaned["contacts"] = contacts
     link = organisations.OrganisationLink(actor, values, errors)
-    cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
     cleaned["organisations"] = link.linked(cleaned["organisations"])
     return cleaned
-
-
-def _index(event: Event) -> None:
-    event.search_text = search_text(
-        event.title,
-        event.description,
-        event.place_text,
-        event.place_city.name_fi if event.place_city else "",
-        event.place_china.name_en if event.place_china else "",
-        *(o.name_en for o in event.organisations),
-    )
 
 
 def create_event(actor, city: City, values: dict) -> Event:
@@ -114,31 +70,24 @@ def create_event(actor, city: City, values: dict) -> Event:
     Forbidden."""
     if not can(actor, "city.create_records", city):
         raise Forbidden("city.create_records", city)
-    return records.create_record(
-        actor, city, Event, _clean(actor, values), index=_index, action_prefix="event"
-    )
+    return records.create_record(actor, city, EVENT, _clean(actor, values))
 
 
 def update_event(actor, event: Event, *, expected_version, values: dict) -> dict:
     """Change an event. Writers of its city. Raises StaleEdit, ValidationError, Forbidden."""
     return records.update_record(
-        actor,
-        event,
-        expected_version=expected_version,
-        clean=lambda: _clean(actor, values),
-        index=_index,
-        action_prefix="event",
+        actor, event, expected_version=expected_version, clean=lambda: _clean(actor, values)
     )
 
 
 def archive_event(actor, event: Event) -> None:
     """Archive an event. Writers of its city."""
-    records.archive(actor, event, action_prefix="event")
+    records.archive(actor, event)
 
 
 def restore_event(actor, event: Event) -> None:
     """Restore an archived event. Writers of its city."""
-    records.restore(actor, event, action_prefix="event")
+    records.restore(actor, event)
 
 
 def _eager(stmt):

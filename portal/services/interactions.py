@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.models.contacts import INTERACTION_KINDS, Interaction, interaction_organisations
-from portal.models.mixins import Visibility
+from portal.kinds import INTERACTION
+from portal.models.contacts import Interaction, interaction_organisations
 from portal.models.organisations import Organisation
 from portal.models.reference import City
 from portal.security.permissions import READ, can, select_visible
@@ -17,48 +17,24 @@ from portal.services import organisations, records
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
-from portal.textfold import search_text
-
-FIELDS = (
-    "occurred_on",
-    "kind",
-    "title",
-    "summary",
-    "follow_up_on",
-    "follow_up_done",
-    "visibility",
-    "contacts",
-    "organisations",
-    "themes",
-)
 
 
 def _clean(actor, values: dict) -> dict:
     errors: dict[str, str] = {}
-    cleaned = {k: values.get(k) for k in FIELDS}
+    cleaned = INTERACTION.clean_text(values, errors)
     link = organisations.OrganisationLink(actor, values, errors)
-    cleaned["title"] = (cleaned["title"] or "").strip()
-    cleaned["summary"] = (cleaned["summary"] or "").strip()
     if not cleaned["title"]:
         errors["title"] = str(_l("Give the interaction a short title."))
-    elif len(cleaned["title"]) > 200:
-        errors["title"] = str(_l("Use at most %(n)d characters.", n=200))
     if cleaned["occurred_on"] is None:
         errors["occurred_on"] = str(_l("Enter the date."))
-    if cleaned["kind"] not in INTERACTION_KINDS:
-        errors["kind"] = str(_l("Choose what kind of interaction it was."))
-    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
-        errors["visibility"] = str(_l("Choose who sees this interaction."))
     follow_up = cleaned["follow_up_on"]
     if follow_up and cleaned["occurred_on"] and follow_up < cleaned["occurred_on"]:
         errors["follow_up_on"] = str(_l("The follow-up cannot be before the interaction."))
     cleaned["follow_up_done"] = bool(cleaned["follow_up_done"]) and follow_up is not None
     # Only people the actor may see can be linked (a form could post any id).
-    contacts = list(cleaned["contacts"] or [])
+    contacts = cleaned["contacts"]
     if any(not can(actor, READ, c) for c in contacts):
         errors["contacts"] = str(_l("Choose contacts from the list."))
-    cleaned["contacts"] = contacts
-    cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
     # The organisations of the people taking part are linked too.
@@ -67,28 +43,12 @@ def _clean(actor, values: dict) -> dict:
     return cleaned
 
 
-def _index(interaction: Interaction) -> None:
-    interaction.search_text = search_text(
-        interaction.title,
-        interaction.summary,
-        *(c.display_name for c in interaction.contacts),
-        *(o.name_en for o in interaction.organisations),
-    )
-
-
 def create_interaction(actor, city: City, values: dict) -> Interaction:
     """Log an interaction for ``city``. Writers of that city. The organisations of the
     chosen contacts are linked too. Raises ValidationError, Forbidden."""
     if not can(actor, "city.create_records", city):
         raise Forbidden("city.create_records", city)
-    return records.create_record(
-        actor,
-        city,
-        Interaction,
-        _clean(actor, values),
-        index=_index,
-        action_prefix="interaction",
-    )
+    return records.create_record(actor, city, INTERACTION, _clean(actor, values))
 
 
 def update_interaction(actor, interaction: Interaction, *, expected_version, values) -> dict:
@@ -103,24 +63,17 @@ def update_interaction(actor, interaction: Interaction, *, expected_version, val
         cleaned["contacts"] += [c for c in hidden if c not in cleaned["contacts"]]
         return cleaned
 
-    return records.update_record(
-        actor,
-        interaction,
-        expected_version=expected_version,
-        clean=clean,
-        index=_index,
-        action_prefix="interaction",
-    )
+    return records.update_record(actor, interaction, expected_version=expected_version, clean=clean)
 
 
 def archive_interaction(actor, interaction: Interaction) -> None:
     """Archive an interaction. Writers of its city."""
-    records.archive(actor, interaction, action_prefix="interaction")
+    records.archive(actor, interaction)
 
 
 def restore_interaction(actor, interaction: Interaction) -> None:
     """Restore an archived interaction. Writers of its city."""
-    records.restore(actor, interaction, action_prefix="interaction")
+    records.restore(actor, interaction)
 
 
 def _eager(stmt):

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.kinds import ORGANISATION
 from portal.models.contacts import Contact, Interaction, interaction_organisations
 from portal.models.organisations import ORGANISATION_KINDS, Organisation
 from portal.models.reference import ChinesePlace
@@ -18,7 +19,7 @@ from portal.services import audit
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.organisation_matching import exact_key, loose_tokens, score
 from portal.services.records import Page, apply_changes, check_version, paginate
-from portal.textfold import like_pattern, search_text
+from portal.textfold import like_pattern
 from portal.timeutil import utcnow
 
 FIELDS = ("name_en", "name_zh", "pinyin", "kind", "place", "parent", "website", "notes")
@@ -63,7 +64,7 @@ def _set_keys(org: Organisation) -> None:
     org.match_en = exact_key(org.name_en)
     org.match_zh = exact_key(org.name_zh)
     org.match_pinyin = exact_key(org.pinyin)
-    org.search_text = search_text(org.name_en, org.name_zh, org.pinyin, exact_key(org.pinyin))
+    ORGANISATION.index(org)
 
 
 def exact_duplicate(name_en: str, name_zh: str, *, exclude_id: int | None = None):

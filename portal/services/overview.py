@@ -9,20 +9,19 @@ from datetime import date
 
 from sqlalchemy import extract, func, select
 
+from portal import kinds as registry
 from portal.extensions import db
-from portal.models.agreements import Agreement, agreement_themes
-from portal.models.events import Event, event_themes
-from portal.models.expertise import ExpertiseOffer
-from portal.models.projects import Project, project_themes
+from portal.models.agreements import Agreement
+from portal.models.events import Event
 from portal.models.reference import City, Theme
 
-KINDS = ("projects", "events", "agreements", "expertise")
+# The shared directory's kinds of the registry, by their list names ("projects", ...):
+# the model, and the themes' link table with its column naming the record (None for a kind
+# with one theme, the expertise offers).
 SHARED = {
-    "projects": (Project, project_themes, project_themes.c.project_id),
-    "events": (Event, event_themes, event_themes.c.event_id),
-    "agreements": (Agreement, agreement_themes, agreement_themes.c.agreement_id),
-    "expertise": (ExpertiseOffer, None, None),
+    k.blueprint: (k.model, *(k.theme_link or (None, None))) for k in registry.shared_directory()
 }
+KINDS = tuple(SHARED)
 
 
 def _shared(model):

@@ -9,10 +9,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.models.mixins import Visibility
+from portal.kinds import PROJECT
 from portal.models.projects import (
     FUNDING_SOURCES,
-    PROJECT_STATUSES,
     Project,
     ProjectUpdate,
     project_partner_cities,
@@ -23,37 +22,13 @@ from portal.services import audit, organisations, records
 from portal.services.errors import Forbidden, ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
-from portal.textfold import search_text
-
-FIELDS = (
-    "title",
-    "description",
-    "status",
-    "starts_on",
-    "ends_on",
-    "budget_eur",
-    "funding_sources",
-    "outcomes",
-    "visibility",
-    "themes",
-    "partner_cities",
-    "organisations",
-)
 
 
 def _clean(actor, values: dict, lead_city_id: int) -> dict:
     errors: dict[str, str] = {}
-    cleaned = {k: values.get(k) for k in FIELDS}
-    for field in ("title", "description", "outcomes"):
-        cleaned[field] = (cleaned[field] or "").strip()
+    cleaned = PROJECT.clean_text(values, errors)
     if not cleaned["title"]:
         errors["title"] = str(_l("Give the project a name."))
-    elif len(cleaned["title"]) > 200:
-        errors["title"] = str(_l("Use at most %(n)d characters.", n=200))
-    if cleaned["status"] not in PROJECT_STATUSES:
-        errors["status"] = str(_l("Choose the status."))
-    if cleaned["visibility"] not in (Visibility.CITY, Visibility.NETWORK):
-        errors["visibility"] = str(_l("Choose who sees this project."))
     if cleaned["starts_on"] and cleaned["ends_on"] and cleaned["ends_on"] < cleaned["starts_on"]:
         errors["ends_on"] = str(_l("The end cannot be before the start."))
     if cleaned["budget_eur"] is not None and cleaned["budget_eur"] < 0:
@@ -62,26 +37,13 @@ def _clean(actor, values: dict, lead_city_id: int) -> dict:
     if any(s not in FUNDING_SOURCES for s in sources):
         errors["funding_sources"] = str(_l("Choose funding sources from the list."))
     cleaned["funding_sources"] = sorted(set(sources))
-    partners = list(cleaned["partner_cities"] or [])
-    if any(c.id == lead_city_id for c in partners):
+    if any(c.id == lead_city_id for c in cleaned["partner_cities"]):
         errors["partner_cities"] = str(_l("The lead city is not its own partner."))
-    cleaned["partner_cities"] = partners
     link = organisations.OrganisationLink(actor, values, errors)
-    cleaned["themes"] = list(cleaned["themes"] or [])
     if errors:
         raise ValidationError(errors)
     cleaned["organisations"] = link.linked(cleaned["organisations"])
     return cleaned
-
-
-def _index(project: Project) -> None:
-    project.search_text = search_text(
-        project.title,
-        project.description,
-        project.outcomes,
-        *(o.name_en for o in project.organisations),
-        *(o.name_zh for o in project.organisations),
-    )
 
 
 def create_project(actor, city: City, values: dict) -> Project:
@@ -90,14 +52,7 @@ def create_project(actor, city: City, values: dict) -> Project:
     ``organisation_name`` to link. Raises ValidationError, Forbidden."""
     if not can(actor, "city.create_records", city):
         raise Forbidden("city.create_records", city)
-    return records.create_record(
-        actor,
-        city,
-        Project,
-        _clean(actor, values, city.id),
-        index=_index,
-        action_prefix="project",
-    )
+    return records.create_record(actor, city, PROJECT, _clean(actor, values, city.id))
 
 
 def update_project(actor, project: Project, *, expected_version, values: dict) -> dict:
@@ -108,19 +63,17 @@ def update_project(actor, project: Project, *, expected_version, values: dict) -
         project,
         expected_version=expected_version,
         clean=lambda: _clean(actor, values, project.city_id),
-        index=_index,
-        action_prefix="project",
     )
 
 
 def archive_project(actor, project: Project) -> None:
     """Archive a project. The lead city's writers."""
-    records.archive(actor, project, action_prefix="project")
+    records.archive(actor, project)
 
 
 def restore_project(actor, project: Project) -> None:
     """Restore an archived project. The lead city's writers."""
-    records.restore(actor, project, action_prefix="project")
+    records.restore(actor, project)
 
 
 def add_update(actor, project: Project, *, happened_on: date | None, text: str) -> ProjectUpdate:

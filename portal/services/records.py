@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from portal import kinds
 from portal.extensions import db
+from portal.kinds import Kind
 from portal.security.permissions import WRITE, can
 from portal.services import audit
 from portal.services.errors import Forbidden, StaleEdit, ValidationError
@@ -65,8 +67,9 @@ def _plain(value) -> Any:
     return str(value)
 
 
-def archive(actor, record, *, action_prefix: str) -> None:
+def archive(actor, record) -> None:
     """Archive a record: it leaves lists and search, and its city can restore it."""
+    action_prefix = kinds.of(record).key
     require_write(actor, record)
     if record.archived_at is not None:
         raise ValidationError({"": "already archived"})
@@ -75,8 +78,9 @@ def archive(actor, record, *, action_prefix: str) -> None:
     audit.record(actor, f"{action_prefix}.archive", obj=record, changes={"archived": [False, True]})
 
 
-def restore(actor, record, *, action_prefix: str) -> None:
+def restore(actor, record) -> None:
     """Bring an archived record back into lists and search."""
+    action_prefix = kinds.of(record).key
     require_write(actor, record)
     if record.archived_at is None:
         raise ValidationError({"": "not archived"})
@@ -125,30 +129,29 @@ def _creation_changes(cleaned: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def create_record(actor, city, model, cleaned: dict[str, Any], *, index, action_prefix: str):
-    """Create a city-owned record from validated fields: check that the actor may create
-    records in ``city``, index it for the list filters, flush, audit. Returns the record."""
+def create_record(actor, city, kind: Kind, cleaned: dict[str, Any]):
+    """Create a city-owned record of ``kind`` from validated fields: check that the actor
+    may create records in ``city``, fill its filter text, flush, audit. Returns the record."""
     if not can(actor, "city.create_records", city):
         raise Forbidden("city.create_records", city)
-    record = model(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
+    record = kind.model(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
     db.session.add(record)
-    index(record)
+    kind.index(record)
     db.session.flush()
-    audit.record(actor, f"{action_prefix}.create", obj=record, changes=_creation_changes(cleaned))
+    audit.record(actor, f"{kind.key}.create", obj=record, changes=_creation_changes(cleaned))
     return record
 
 
-def update_record(
-    actor, record, *, expected_version, clean, index, action_prefix: str
-) -> dict[str, list[Any]]:
+def update_record(actor, record, *, expected_version, clean) -> dict[str, list[Any]]:
     """Save validated changes to a city-owned record: the actor must write it, the version
     must be the one the form was loaded with; ``clean()`` validates and returns the fields.
     Returns what changed (and audits it)."""
+    kind = kinds.of(record)
     require_write(actor, record)
     check_version(record, expected_version)
     changes = apply_changes(record, clean())
     if changes:
-        index(record)
+        kind.index(record)
         db.session.flush()
-        audit.record(actor, f"{action_prefix}.update", obj=record, changes=changes)
+        audit.record(actor, f"{kind.key}.update", obj=record, changes=changes)
     return changes

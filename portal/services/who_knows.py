@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, not_, or_, select
 from sqlalchemy.orm import joinedload
 
+from portal import kinds as registry
 from portal.extensions import db
 from portal.models.accounts import Role, User
 from portal.models.agreements import Agreement
@@ -19,15 +20,9 @@ from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, City
 from portal.security.permissions import visible_filter
 
-# Record kinds in the order shown, with how each points at organisations.
-KINDS = ("contacts", "interactions", "projects", "events", "agreements")
-MODELS = {
-    "contacts": Contact,
-    "interactions": Interaction,
-    "projects": Project,
-    "events": Event,
-    "agreements": Agreement,
-}
+# The registry's kinds that point at organisations, by their list names, in its order.
+MODELS = {k.blueprint: k.model for k in registry.who_knows()}
+KINDS = tuple(MODELS)
 
 
 @dataclass
