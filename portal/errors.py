@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
 from portal.security.denials import record_denial
-from portal.services.errors import Forbidden
+from portal.services.errors import Forbidden, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(NotFound)
+    def _not_found(error: NotFound):
+        return render_template("errors/error.html", code=404), 404
 
     @app.errorhandler(Forbidden)
     def _forbidden(error: Forbidden):

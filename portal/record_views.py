@@ -8,47 +8,21 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.extensions import db
 from portal.forms import attach_errors, choices, stale_differences
 from portal.input_safety import parse_id
 from portal.models.accounts import Role
-from portal.models.organisations import Organisation
-from portal.models.reference import City, Theme
+from portal.models.reference import City
 from portal.security.permissions import WRITE, deny, load_visible, require
+from portal.services import cities
 from portal.services.errors import StaleEdit, ValidationError
-from portal.services.listing import RecordFilter
-from portal.services.organisations import place_by_slug
+from portal.services.listing import RecordFilter, filter_from
 
 
 def filter_from_request() -> RecordFilter:
     """The list filters of the query string, so that a filtered list can be bookmarked."""
-    args = request.args
-    theme = (
-        db.session.scalar(select(Theme).where(Theme.slug == args["theme"]))
-        if args.get("theme")
-        else None
-    )
-    organisation_id = parse_id(args.get("organisation"))
-    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
-    city = (
-        db.session.scalar(select(City).where(City.slug == args["city"]))
-        if args.get("city")
-        else None
-    )
-    return RecordFilter(
-        q=args.get("q", "")[:200],
-        theme=theme,
-        organisation=organisation,
-        place=place_by_slug(args.get("place")),
-        visibility=args.get("visibility", ""),
-        city=city,
-        archived=args.get("archived") == "1",
-        sort=args.get("sort", ""),
-        status=args.get("status", "")[:30],
-        kind=args.get("kind", "")[:30],
-    )
+    return filter_from(request.args)
 
 
 def page_number() -> int:
@@ -63,13 +37,7 @@ def city_for_new_record(form_city_slug: str | None = None) -> City:
     if current_user.city_id is not None:
         city = current_user.city
     elif current_user.role == Role.ADMIN:
-        city = (
-            db.session.scalar(select(City).where(City.slug == form_city_slug))
-            if form_city_slug
-            else None
-        )
-        if city is None:
-            city = db.session.scalar(select(City).order_by(City.population.desc()))
+        city = cities.find_city(form_city_slug) or cities.largest_city()
     else:
         city = None
     if city is None:

@@ -50,7 +50,7 @@ def index():
 @bp.route("/cities/<slug>")
 def profile(slug: str):
     require(current_user, "network.read")
-    city = cities.city_or_404(slug)
+    city = cities.city_by_slug(slug)
     return render_template(
         "cities/profile.html",
         city=city,

@@ -266,7 +266,7 @@ def _detail_context(meeting: Meeting) -> dict:
         "add_form": ItemForm(prefix="add"),
         "status_form": ActionStatusForm(),
         "annex": annex.for_reader(actor, meeting.annex),
-        "can_attach": lambda item: attachments.can_attach(actor, item),
+        "can_attach": lambda item: can(actor, "papers.edit", item),
         "printing": False,
     }
 
@@ -727,7 +727,7 @@ def read_notifications():
 @bp.route("/items/<int:item_id>/attachments", methods=["POST"])
 def attach(item_id: int):
     item = _item(item_id)
-    if not attachments.can_attach(current_user, item):
+    if not can(current_user, "papers.edit", item):
         deny(current_user, "attachment.add", "agenda_items", item.id, status=403)
     upload = request.files.get("file")
     return _run(
@@ -771,7 +771,7 @@ def attachment(attachment_id: int):
 def remove_attachment(attachment_id: int):
     found = _attachment(attachment_id)
     meeting_id, item_id = found.item.meeting_id, found.item_id
-    if not attachments.can_attach(current_user, found.item):
+    if not can(current_user, "papers.edit", found.item):
         deny(current_user, "attachment.remove", "agenda_attachments", found.id, status=403)
     return _run(
         lambda: attachments.remove(current_user, found),

@@ -118,7 +118,7 @@ def new():
 
 @bp.route("/<int:org_id>")
 def detail(org_id: int):
-    org = organisations.organisation_or_404(org_id)
+    org = organisations.organisation_by_id(org_id)
     if org.merged_into_id is not None:
         flash(_("This organisation was merged into the one shown here."), "info")
         return redirect(url_for("organisations.detail", org_id=org.merged_into_id))
@@ -134,7 +134,7 @@ def detail(org_id: int):
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 def edit(org_id: int):
     require(current_user, "organisation.add")
-    org = organisations.organisation_or_404(org_id)
+    org = organisations.organisation_by_id(org_id)
     if org.merged_into_id is not None:
         return redirect(url_for("organisations.edit", org_id=org.merged_into_id))
     form = EditOrganisationForm(
@@ -164,7 +164,7 @@ def edit(org_id: int):
             )
         except StaleEdit:
             db.session.rollback()
-            org = organisations.organisation_or_404(org_id)
+            org = organisations.organisation_by_id(org_id)
             form.refresh_version(org.version)
             stale = True
             errors = [
@@ -199,7 +199,7 @@ def edit(org_id: int):
 @bp.route("/<int:org_id>/merge", methods=["GET", "POST"])
 def merge(org_id: int):
     require(current_user, "organisation.merge")
-    org = organisations.organisation_or_404(org_id)
+    org = organisations.organisation_by_id(org_id)
     if org.merged_into_id is not None:
         return redirect(url_for("organisations.detail", org_id=org.merged_into_id))
     candidates = organisations.likely_duplicates(
@@ -244,7 +244,7 @@ def merge(org_id: int):
 
 def _set_archived(org_id: int, archived: bool):
     require(current_user, "organisation.merge")
-    org = organisations.organisation_or_404(org_id)
+    org = organisations.organisation_by_id(org_id)
     organisations.set_archived(current_user, org, archived)
     db.session.commit()
     flash(

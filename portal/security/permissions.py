@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from portal.models.accounts import Role, User
 from portal.models.mixins import Visibility
 from portal.models.reference import City
 from portal.security.denials import deny
+from portal.services.errors import Forbidden
 
 # --- The role table ---------------------------------------------------------------------
 #
@@ -145,6 +146,8 @@ MEETING_ACTIONS = frozenset(
         "proposal.edit",  # edit or withdraw: the proposing city's officers until decided
         "minutes.edit",  # managers, from publication until the minutes are approved
         "action.update",  # an action item's status: the owner city's officers and managers
+        "papers.edit",  # attach or remove an item's papers: managers, and the proposing
+        # city's officers while they may edit the proposal; never after approval
     }
 )
 
@@ -178,6 +181,10 @@ def _can_meeting(user, action: str, target: Any) -> bool:
         return manages and target.status in ("published", "held")
     if action == "action.update":
         return manages or (proposes and target.owner_city_id == user.city_id)
+    if action == "papers.edit":  # target: the agenda item
+        if target.meeting.status == "approved":
+            return False
+        return manages or can(user, "proposal.edit", target)
     return False
 
 
@@ -251,6 +258,23 @@ def load_visible(user: User, model: type, record_id: int):
     if record is None:
         deny(user, READ, model.__tablename__, record_id, status=404)
     return record
+
+
+def archived_filter(user: User, model: type) -> ColumnElement[bool]:
+    """Which archived rows of ``model`` ``user`` may list: the archive is the owning city's
+    (only its writers restore from it); admins see every city's."""
+    if not _is_live(user):
+        return false()
+    if user.role == Role.ADMIN:
+        return model.archived_at.is_not(None)
+    return and_(model.archived_at.is_not(None), model.city_id == user.city_id)
+
+
+def ensure(user: User | None, action: str, target: Any = None) -> None:
+    """For services: raise Forbidden unless ``can(user, action, target)`` (the view answers
+    403 and the denial is audited)."""
+    if not can(user, action, target):
+        raise Forbidden(action, target)
 
 
 def require(user: User, action: str, target: Any = None) -> None:

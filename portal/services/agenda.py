@@ -17,10 +17,10 @@ from portal import kinds
 from portal.extensions import db
 from portal.models.meetings import ITEM_KINDS, AgendaItem, AgendaLink, Meeting
 from portal.models.mixins import Visibility
-from portal.security.permissions import READ, can, visible_filter
+from portal.security.permissions import READ, can, ensure, visible_filter
 from portal.services import audit, notifications, records
-from portal.services.errors import Forbidden, ValidationError
-from portal.services.meetings import record_agenda_change, require_manage
+from portal.services.errors import ValidationError
+from portal.services.meetings import record_agenda_change
 from portal.timeutil import utcnow
 
 # What a proposal may link: the shared directory's kinds of the registry.
@@ -124,8 +124,7 @@ def visible_links(actor, item: AgendaItem) -> list[ShownLink]:
 
 def propose(actor, meeting: Meeting, values: dict) -> AgendaItem:
     """An officer proposes an item for a meeting, for their own city, before the deadline."""
-    if not can(actor, "agenda.propose", meeting):
-        raise Forbidden("agenda.propose", meeting)
+    ensure(actor, "agenda.propose", meeting)
     cleaned = _clean_item(values)
     links = _clean_links(actor, actor.city_id, values.get("links"))
     item = AgendaItem(
@@ -151,8 +150,7 @@ def propose(actor, meeting: Meeting, values: dict) -> AgendaItem:
 
 def edit_proposal(actor, item: AgendaItem, values: dict, *, expected_version) -> dict:
     """The proposing city edits its proposal until the coordinator has decided on it."""
-    if not can(actor, "proposal.edit", item):
-        raise Forbidden("proposal.edit", item)
+    ensure(actor, "proposal.edit", item)
     records.check_version(item, expected_version)
     cleaned = _clean_item(values)
     links = _clean_links(actor, item.city_id, values.get("links"))
@@ -167,8 +165,7 @@ def edit_proposal(actor, item: AgendaItem, values: dict, *, expected_version) ->
 
 def withdraw(actor, item: AgendaItem) -> None:
     """The proposing city takes its proposal back before the coordinator decides."""
-    if not can(actor, "proposal.edit", item):
-        raise Forbidden("proposal.edit", item)
+    ensure(actor, "proposal.edit", item)
     item.status = "withdrawn"
     audit.record(actor, "agenda.withdraw", obj=item)
 
@@ -182,7 +179,7 @@ def decide(actor, item: AgendaItem, decision: str, *, reason: str = "", defer_to
     """Accept a proposal onto the agenda (at the end), defer it to a later meeting of the
     series (where it becomes a proposal again), or reject it. Deferring and rejecting need a
     reason, which the proposing city sees."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     _require_open(item.meeting)
     reason = (reason or "").strip()
     if item.status != "proposed":
@@ -271,7 +268,7 @@ def _tell_city(item: AgendaItem, decision: str) -> None:
 
 def add_item(actor, meeting: Meeting, values: dict, *, parent: AgendaItem | None = None):
     """A coordinator puts an item on the agenda directly (optionally as a sub-item)."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     _require_open(meeting)
     cleaned = _clean_item(values)
     if parent is not None and (parent.meeting_id != meeting.id or parent.parent_id is not None):
@@ -294,7 +291,7 @@ def add_item(actor, meeting: Meeting, values: dict, *, parent: AgendaItem | None
 
 def edit_item(actor, item: AgendaItem, values: dict, *, expected_version) -> dict:
     """A coordinator edits an item on the agenda (title, kind, duration, presenter ...)."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     _require_open(item.meeting)
     records.check_version(item, expected_version)
     changes = records.apply_changes(item, _clean_item(values))
@@ -307,7 +304,7 @@ def edit_item(actor, item: AgendaItem, values: dict, *, expected_version) -> dic
 def remove_item(actor, item: AgendaItem, *, reason: str = "") -> None:
     """Take an item off the agenda: a city's item goes back to "rejected" with the reason;
     the coordinators' own items (and their sub-items) are deleted."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     meeting = item.meeting
     _require_open(meeting)
     reason = (reason or "").strip() or str(_l("Taken off the agenda."))
@@ -364,7 +361,7 @@ MOVES = ("up", "down", "indent", "outdent")
 def move(actor, item: AgendaItem, direction: str) -> None:
     """Move an item one place up or down among its siblings, make it a sub-item of the item
     above it (indent), or bring a sub-item back to the top level after its parent."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     meeting = item.meeting
     _require_open(meeting)
     if item.status != "accepted" or direction not in MOVES:
@@ -402,7 +399,7 @@ def move(actor, item: AgendaItem, direction: str) -> None:
 def reorder(actor, meeting: Meeting, order: list[tuple[int, int | None]]) -> None:
     """Set the whole order at once (drag and drop): ``order`` lists every accepted item as
     (item id, parent id) in agenda order. Anything inconsistent is refused whole."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     _require_open(meeting)
     accepted = {i.id: i for i in meeting.items if i.status == "accepted"}
     ids = [item_id for item_id, _ in order]

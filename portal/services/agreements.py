@@ -22,9 +22,9 @@ from portal.models.agreements import (
 )
 from portal.models.mixins import Visibility
 from portal.models.reference import City
-from portal.security.permissions import can, select_visible
+from portal.security.permissions import WRITE, ensure, select_visible
 from portal.services import audit, organisations, records
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 from portal.services.uploads import read_upload
@@ -50,8 +50,7 @@ def _clean(actor, values: dict) -> dict:
 def create_agreement(actor, city: City, values: dict) -> Agreement:
     """Record an agreement of ``city``. Writers of that city. Raises ValidationError,
     Forbidden."""
-    if not can(actor, "city.create_records", city):
-        raise Forbidden("city.create_records", city)
+    ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, AGREEMENT, _clean(actor, values))
 
 
@@ -95,7 +94,7 @@ def attach_document(actor, agreement: Agreement, stream, filename: str) -> None:
     """Store the signed document of an agreement (replacing an earlier one). Writers of the
     agreement's city. Raises ValidationError for a file that is too large, empty or not a
     PDF by its content."""
-    records.require_write(actor, agreement)
+    ensure(actor, WRITE, agreement)
     data = read_upload(
         stream,
         current_app.config["DOCUMENT_MAX_BYTES"],
@@ -146,7 +145,7 @@ def save_plan_themes(actor, agreement: Agreement, *, expected_version, rows) -> 
     """Replace the numbered themes of an action plan with ``rows`` (rows without a title are
     dropped; rows without a number are numbered after the others). Writers of the
     agreement's city. Raises StaleEdit, ValidationError, Forbidden."""
-    records.require_write(actor, agreement)
+    ensure(actor, WRITE, agreement)
     records.check_version(agreement, expected_version)
     kept = [r for r in rows if (r.title or "").strip()]
     errors: dict[str, str] = {}

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.models.meetings import AgendaAttachment, AgendaItem
-from portal.security.permissions import can
+from portal.security.permissions import ensure
 from portal.services import audit
 from portal.services.agreements import looks_like_pdf
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.uploads import check_zip, read_upload
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word, Excel, PowerPoint before 2007
@@ -77,13 +77,6 @@ def sniff(data: bytes, filename: str) -> tuple[str, str] | None:
     return None
 
 
-def can_attach(actor, item: AgendaItem) -> bool:
-    """The coordinators, and the proposing city's officers while they may edit the proposal."""
-    if item.meeting.status == "approved":
-        return False
-    return can(actor, "meeting.manage") or can(actor, "proposal.edit", item)
-
-
 def folder() -> Path:
     base = Path(current_app.config.get("UPLOAD_FOLDER") or current_app.instance_path)
     path = base / "agenda"
@@ -94,8 +87,7 @@ def folder() -> Path:
 def attach(actor, item: AgendaItem, stream, filename: str) -> AgendaAttachment:
     """Store a paper for an agenda item. ValidationError for an empty or too large file or
     one that is not a PDF or office document by its content; nothing is stored then."""
-    if not can_attach(actor, item):
-        raise Forbidden("attachment.add", item)
+    ensure(actor, "papers.edit", item)
     data = read_upload(
         stream,
         current_app.config["ATTACHMENT_MAX_BYTES"],
@@ -124,8 +116,7 @@ def attach(actor, item: AgendaItem, stream, filename: str) -> AgendaAttachment:
 
 
 def remove(actor, attachment: AgendaAttachment) -> None:
-    if not can_attach(actor, attachment.item):
-        raise Forbidden("attachment.remove", attachment)
+    ensure(actor, "papers.edit", attachment.item)
     path = folder() / attachment.stored_name
     audit.record(
         actor,

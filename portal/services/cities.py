@@ -3,13 +3,13 @@ network: every logged-in user may read every city's profile."""
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models.accounts import Role, User
 from portal.models.reference import City, CityPartnership
+from portal.services.errors import NotFound
 
 
 def all_cities() -> list[City]:
@@ -17,15 +17,26 @@ def all_cities() -> list[City]:
     return list(db.session.scalars(select(City).order_by(City.population.desc(), City.name_fi)))
 
 
-def city_or_404(slug: str) -> City:
+def city_by_slug(slug: str) -> City:
     city = db.session.scalar(
         select(City)
         .where(City.slug == slug)
         .options(selectinload(City.partnerships).selectinload(CityPartnership.place))
     )
     if city is None:
-        abort(404)
+        raise NotFound
     return city
+
+
+def find_city(slug: str | None) -> City | None:
+    """The city with this slug, if any."""
+    if not slug:
+        return None
+    return db.session.scalar(select(City).where(City.slug == slug))
+
+
+def largest_city() -> City | None:
+    return db.session.scalar(select(City).order_by(City.population.desc()))
 
 
 def liaison_officers(city: City) -> list[User]:

@@ -15,9 +15,9 @@ from portal.kinds import CONTACT
 from portal.models.contacts import Contact, Interaction, interaction_contacts
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
-from portal.security.permissions import can, select_visible
+from portal.security.permissions import ensure, select_visible
 from portal.services import organisations, records
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 
@@ -72,8 +72,7 @@ def create_contact(actor, city: City, values: dict) -> Contact:
     ``organisation_name``, resolved in the registry; with ``create_organisation`` an
     unknown name is added to it. Raises ValidationError naming each bad field, Forbidden.
     """
-    if not can(actor, "city.create_records", city):
-        raise Forbidden("city.create_records", city)
+    ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, CONTACT, _clean(actor, values))
 
 

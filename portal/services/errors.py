@@ -32,3 +32,7 @@ class Forbidden(ServiceError):
         super().__init__(action)
         self.action = action
         self.target = target
+
+
+class NotFound(ServiceError):
+    """There is no such record (or none the actor may know of). Views answer 404."""

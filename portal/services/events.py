@@ -20,9 +20,9 @@ from portal.models.accounts import CalendarToken, User
 from portal.models.events import Event
 from portal.models.mixins import Visibility
 from portal.models.reference import City
-from portal.security.permissions import READ, can, select_visible
+from portal.security.permissions import READ, can, ensure, select_visible
 from portal.services import audit, organisations, records
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 from portal.timeutil import utcnow
@@ -68,8 +68,7 @@ def _clean(actor, values: dict) -> dict:
 def create_event(actor, city: City, values: dict) -> Event:
     """Add an event owned by ``city``. Writers of that city. Raises ValidationError,
     Forbidden."""
-    if not can(actor, "city.create_records", city):
-        raise Forbidden("city.create_records", city)
+    ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, EVENT, _clean(actor, values))
 
 

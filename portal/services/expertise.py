@@ -11,9 +11,9 @@ from portal.kinds import EXPERTISE
 from portal.models.accounts import Role, User
 from portal.models.expertise import ExpertiseOffer
 from portal.models.reference import City
-from portal.security.permissions import can, select_visible
+from portal.security.permissions import ensure, select_visible
 from portal.services import records
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 
@@ -40,8 +40,7 @@ def _clean(values: dict, city_id: int) -> dict:
 def create_offer(actor, city: City, values: dict) -> ExpertiseOffer:
     """Offer expertise on behalf of ``city``. Writers of that city. Shared with the network
     unless the form says otherwise. Raises ValidationError, Forbidden."""
-    if not can(actor, "city.create_records", city):
-        raise Forbidden("city.create_records", city)
+    ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, EXPERTISE, _clean(values, city.id))
 
 

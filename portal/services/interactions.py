@@ -12,9 +12,9 @@ from portal.kinds import INTERACTION
 from portal.models.contacts import Interaction, interaction_organisations
 from portal.models.organisations import Organisation
 from portal.models.reference import City
-from portal.security.permissions import READ, can, select_visible
+from portal.security.permissions import READ, can, ensure, select_visible
 from portal.services import organisations, records
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 
@@ -46,8 +46,7 @@ def _clean(actor, values: dict) -> dict:
 def create_interaction(actor, city: City, values: dict) -> Interaction:
     """Log an interaction for ``city``. Writers of that city. The organisations of the
     chosen contacts are linked too. Raises ValidationError, Forbidden."""
-    if not can(actor, "city.create_records", city):
-        raise Forbidden("city.create_records", city)
+    ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, INTERACTION, _clean(actor, values))
 
 

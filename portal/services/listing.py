@@ -3,13 +3,16 @@ visibility, city, free text, archived), applied on top of the scoped query."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
-from portal.models.accounts import Role
+from portal.extensions import db
+from portal.input_safety import parse_id
 from portal.models.organisations import Organisation
 from portal.models.reference import ChinesePlace, City, Theme
+from portal.security.permissions import archived_filter
 from portal.textfold import like_pattern
 
 
@@ -39,16 +42,35 @@ class RecordFilter:
         )
 
 
+def filter_from(args: Mapping[str, str]) -> RecordFilter:
+    """The list filters a query string names (unknown names are left out)."""
+    from portal.services.organisations import place_by_slug
+
+    theme_slug, city_slug = args.get("theme"), args.get("city")
+    organisation_id = parse_id(args.get("organisation"))
+    return RecordFilter(
+        q=args.get("q", "")[:200],
+        theme=db.session.scalar(select(Theme).where(Theme.slug == theme_slug))
+        if theme_slug
+        else None,
+        organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
+        place=place_by_slug(args.get("place")),
+        visibility=args.get("visibility", ""),
+        city=db.session.scalar(select(City).where(City.slug == city_slug)) if city_slug else None,
+        archived=args.get("archived") == "1",
+        sort=args.get("sort", ""),
+        status=args.get("status", "")[:30],
+        kind=args.get("kind", "")[:30],
+    )
+
+
 def apply_filter(stmt: Select, model, flt: RecordFilter, *, actor) -> Select:
     """Narrow a scoped SELECT of ``model`` by ``flt``. The scope itself (what the actor may
     see at all) must already be in ``stmt``: see permissions.select_visible."""
     from portal.services.organisations import place_and_children
 
     if flt.archived:
-        # The archive is the owning city's: only its writers restore from it.
-        stmt = stmt.where(model.archived_at.is_not(None))
-        if actor.role != Role.ADMIN:
-            stmt = stmt.where(model.city_id == actor.city_id)
+        stmt = stmt.where(archived_filter(actor, model))
     else:
         stmt = stmt.where(model.archived_at.is_(None))
     if flt.q.strip():

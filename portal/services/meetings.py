@@ -15,9 +15,9 @@ from portal.extensions import db
 from portal.models.accounts import Role, User
 from portal.models.meetings import AgendaItem, AgendaVersion, Meeting, MeetingSeries
 from portal.models.reference import City
-from portal.security.permissions import can
+from portal.security.permissions import ensure
 from portal.services import audit, notifications, records
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.schedule import Schedule, plan
 from portal.timeutil import utcnow
 
@@ -34,11 +34,6 @@ MEETING_FIELDS = (
     "secretary",
 )
 STARTS = ("standard", "previous", "empty")
-
-
-def require_manage(actor) -> None:
-    if not can(actor, "meeting.manage"):
-        raise Forbidden("meeting.manage")
 
 
 def _clean_meeting(values: dict) -> dict:
@@ -111,7 +106,7 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 def create_meeting(actor, series: MeetingSeries, values: dict, *, start: str = "standard"):
     """A coordinator creates a meeting in draft, its agenda started from the series'
     standard items, from a copy of the previous meeting's agenda, or empty."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     if start not in STARTS:
         raise ValidationError({"start": str(_l("Choose how the agenda starts."))})
     cleaned = _clean_meeting(values)
@@ -177,7 +172,7 @@ def _copy_agenda(source: Meeting, target: Meeting) -> None:
 
 def update_meeting(actor, meeting: Meeting, values: dict, *, expected_version: int | None):
     """A coordinator edits the meeting's details; a concurrent edit is refused."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     records.check_version(meeting, expected_version)
     changes = _apply(meeting, _clean_meeting(values))
     if changes:
@@ -319,7 +314,7 @@ def record_agenda_change(actor, meeting: Meeting) -> AgendaVersion | None:
 def publish(actor, meeting: Meeting, *, annex: dict) -> AgendaVersion:
     """Publish a draft agenda: everyone in the network sees it, the annex is kept as it is
     now, who published it and when is recorded, and the cities' officers are told."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     if meeting.status != "draft":
         raise ValidationError({"": str(_l("The agenda is already published."))})
     if not accepted_items(meeting):
@@ -350,7 +345,7 @@ def publish(actor, meeting: Meeting, *, annex: dict) -> AgendaVersion:
 
 def set_status(actor, meeting: Meeting, status: str) -> None:
     """Mark a published meeting held (minutes may still be edited)."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     if (meeting.status, status) not in (("published", "held"),):
         raise ValidationError({"": str(_l("The meeting cannot move to that status now."))})
     meeting.status = status

@@ -14,10 +14,9 @@ from sqlalchemy.orm import joinedload
 from portal.extensions import db
 from portal.models.meetings import ACTION_STATUSES, ActionItem, AgendaItem, Meeting
 from portal.models.reference import City
-from portal.security.permissions import can
+from portal.security.permissions import ensure
 from portal.services import audit, records
-from portal.services.errors import Forbidden, StaleEdit, ValidationError
-from portal.services.meetings import require_manage
+from portal.services.errors import StaleEdit, ValidationError
 from portal.timeutil import utcnow
 
 MAX_TEXT = 20_000
@@ -32,8 +31,7 @@ def save_minutes(actor, item: AgendaItem, *, decision: str, notes: str, expected
     """Save an item's decision and notes. Refused with MinutesConflict when someone else
     saved since ``expected_version``; returns whether anything changed."""
     meeting = item.meeting
-    if not can(actor, "minutes.edit", meeting):
-        raise Forbidden("minutes.edit", meeting)
+    ensure(actor, "minutes.edit", meeting)
     decision, notes = (decision or "").strip(), (notes or "").strip()
     errors = {}
     for name, value in (("decision", decision), ("notes", notes)):
@@ -76,8 +74,7 @@ def _clean_action(values: dict) -> dict:
 
 def add_action(actor, item: AgendaItem, values: dict) -> ActionItem:
     """The secretary records an action item under an agenda item."""
-    if not can(actor, "minutes.edit", item.meeting):
-        raise Forbidden("minutes.edit", item.meeting)
+    ensure(actor, "minutes.edit", item.meeting)
     cleaned = _clean_action(values)
     action = ActionItem(item=item, status="open", **cleaned)
     db.session.add(action)
@@ -95,8 +92,7 @@ def add_action(actor, item: AgendaItem, values: dict) -> ActionItem:
 def set_action_status(actor, action: ActionItem, status: str, *, expected_version) -> None:
     """The owner city's officers or a coordinator move an action item along (also after
     the minutes are approved: following up is what action items are for)."""
-    if not can(actor, "action.update", action):
-        raise Forbidden("action.update", action)
+    ensure(actor, "action.update", action)
     if status not in ACTION_STATUSES:
         raise ValidationError({"status": str(_l("Choose open, in progress or done."))})
     records.check_version(action, expected_version)
@@ -115,7 +111,7 @@ def set_action_status(actor, action: ActionItem, status: str, *, expected_versio
 
 def approve(actor, meeting: Meeting) -> None:
     """Approve the minutes: from now on they cannot be changed."""
-    require_manage(actor)
+    ensure(actor, "meeting.manage")
     if meeting.status not in ("published", "held"):
         raise ValidationError({"": str(_l("Only the minutes of a published meeting."))})
     meeting.status = "approved"

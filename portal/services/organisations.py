@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
@@ -14,9 +13,9 @@ from portal.kinds import ORGANISATION
 from portal.models.contacts import Contact, Interaction, interaction_organisations
 from portal.models.organisations import ORGANISATION_KINDS, Organisation
 from portal.models.reference import ChinesePlace
-from portal.security.permissions import can
+from portal.security.permissions import can, ensure
 from portal.services import audit
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import NotFound, ValidationError
 from portal.services.organisation_matching import exact_key, loose_tokens, score
 from portal.services.records import Page, apply_changes, check_version, paginate
 from portal.textfold import like_pattern
@@ -33,11 +32,6 @@ class DuplicateError(ValidationError):
     def __init__(self, existing: Organisation):
         super().__init__({"name_en": str(_l("This organisation is already in the registry."))})
         self.existing = existing
-
-
-def _require(actor, action: str) -> None:
-    if not can(actor, action):
-        raise Forbidden(action)
 
 
 def _clean(values: dict) -> dict:
@@ -131,7 +125,7 @@ def create_organisation(actor, values: dict) -> Organisation:
     Raises DuplicateError (with the existing row) for an exact duplicate, ValidationError
     for bad fields, Forbidden for other roles.
     """
-    _require(actor, "organisation.add")
+    ensure(actor, "organisation.add")
     cleaned = _clean(values)
     existing = exact_duplicate(cleaned["name_en"], cleaned["name_zh"])
     if existing is not None:
@@ -157,7 +151,7 @@ def _plain(value):
 def update_organisation(actor, org: Organisation, *, expected_version, values: dict) -> dict:
     """Edit an organisation. Officers, coordinators and admins; raises StaleEdit when it
     changed since the form was loaded, DuplicateError and ValidationError as on create."""
-    _require(actor, "organisation.add")
+    ensure(actor, "organisation.add")
     check_version(org, expected_version)
     cleaned = _clean(values)
     parent = cleaned["parent"]
@@ -194,7 +188,7 @@ def _reindex_dependents(org: Organisation) -> None:
 
 def set_archived(actor, org: Organisation, archived: bool) -> None:
     """Archive or restore an organisation. Coordinators and admins."""
-    _require(actor, "organisation.merge")
+    ensure(actor, "organisation.merge")
     if (org.archived_at is not None) == archived:
         return
     org.archived_at = utcnow() if archived else None
@@ -212,7 +206,7 @@ def merge_organisations(actor, duplicate: Organisation, survivor: Organisation) 
     """Merge ``duplicate`` into ``survivor``: every contact, interaction and sub-organisation
     pointing at the duplicate moves to the survivor, and the duplicate remains only as a
     pointer. Coordinators and admins. Returns how many records moved, by kind."""
-    _require(actor, "organisation.merge")
+    ensure(actor, "organisation.merge")
     if duplicate.id == survivor.id or survivor.merged_into_id is not None:
         raise ValidationError({"survivor": str(_l("Choose another organisation to keep."))})
     if duplicate.merged_into_id is not None:
@@ -271,11 +265,11 @@ def merge_organisations(actor, duplicate: Organisation, survivor: Organisation) 
     return moved
 
 
-def organisation_or_404(org_id: int) -> Organisation:
+def organisation_by_id(org_id: int) -> Organisation:
     """Any organisation by id, merged ones included (the view redirects those)."""
     org = db.session.get(Organisation, org_id, options=[joinedload(Organisation.place)])
     if org is None:
-        abort(404)
+        raise NotFound
     return org
 
 

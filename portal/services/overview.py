@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import extract, func, select
+from sqlalchemy.orm import joinedload
 
 from portal import kinds as registry
+from portal.caching import per_data_state
 from portal.extensions import db
 from portal.models.agreements import Agreement
 from portal.models.events import Event
@@ -165,3 +167,29 @@ def map_cities() -> list[tuple[str, float, float]]:
     return [
         (c.name_fi, c.lat, c.lon) for c in db.session.scalars(select(City)) if c.lat is not None
     ]
+
+
+def upcoming_shared_events(today: date) -> list[Event]:
+    """The next ten shared events (the same for everyone; which ones is computed once per
+    state of the data, since the planner cannot tell how few events lie ahead)."""
+    ids = per_data_state(
+        "upcoming-events",
+        today,
+        lambda: db.session.scalars(
+            select(Event.id)
+            .where(
+                Event.visibility == "network",
+                Event.archived_at.is_(None),
+                Event.ends_on >= today,
+            )
+            .order_by(Event.starts_on, Event.id)
+            .limit(10)
+        ).all(),
+    )
+    events = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Event).where(Event.id.in_(ids or [-1])).options(joinedload(Event.city))
+        )
+    }
+    return [events[i] for i in ids if i in events]

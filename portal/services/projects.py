@@ -17,9 +17,9 @@ from portal.models.projects import (
     project_partner_cities,
 )
 from portal.models.reference import City
-from portal.security.permissions import CONTRIBUTE, can, select_visible
+from portal.security.permissions import CONTRIBUTE, can, ensure, select_visible
 from portal.services import audit, organisations, records
-from portal.services.errors import Forbidden, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 
@@ -50,8 +50,7 @@ def create_project(actor, city: City, values: dict) -> Project:
     """Start a project led by ``city``. Writers of that city (and admins). ``values``: the
     fields of FIELDS (lists of Theme, City, Organisation) and optionally an
     ``organisation_name`` to link. Raises ValidationError, Forbidden."""
-    if not can(actor, "city.create_records", city):
-        raise Forbidden("city.create_records", city)
+    ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, PROJECT, _clean(actor, values, city.id))
 
 
@@ -79,8 +78,7 @@ def restore_project(actor, project: Project) -> None:
 def add_update(actor, project: Project, *, happened_on: date | None, text: str) -> ProjectUpdate:
     """Add a dated progress update. Writers of the lead city and of the partner cities
     (and admins). Raises ValidationError, Forbidden."""
-    if not can(actor, CONTRIBUTE, project):
-        raise Forbidden(CONTRIBUTE, project)
+    ensure(actor, CONTRIBUTE, project)
     errors = {}
     text = (text or "").strip()
     if not text:

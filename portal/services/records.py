@@ -12,15 +12,10 @@ from sqlalchemy import Select, func, select
 from portal import kinds
 from portal.extensions import db
 from portal.kinds import Kind
-from portal.security.permissions import WRITE, can
+from portal.security.permissions import WRITE, ensure
 from portal.services import audit
-from portal.services.errors import Forbidden, StaleEdit, ValidationError
+from portal.services.errors import StaleEdit, ValidationError
 from portal.timeutil import utcnow
-
-
-def require_write(actor, record) -> None:
-    if not can(actor, WRITE, record):
-        raise Forbidden(WRITE, record)
 
 
 def check_version(record, expected_version: int | None) -> None:
@@ -70,7 +65,7 @@ def _plain(value) -> Any:
 def archive(actor, record) -> None:
     """Archive a record: it leaves lists and search, and its city can restore it."""
     action_prefix = kinds.of(record).key
-    require_write(actor, record)
+    ensure(actor, WRITE, record)
     if record.archived_at is not None:
         raise ValidationError({"": "already archived"})
     record.archived_at = utcnow()
@@ -81,7 +76,7 @@ def archive(actor, record) -> None:
 def restore(actor, record) -> None:
     """Bring an archived record back into lists and search."""
     action_prefix = kinds.of(record).key
-    require_write(actor, record)
+    ensure(actor, WRITE, record)
     if record.archived_at is None:
         raise ValidationError({"": "not archived"})
     record.archived_at = None
@@ -132,8 +127,7 @@ def _creation_changes(cleaned: dict[str, Any]) -> dict[str, list[Any]]:
 def create_record(actor, city, kind: Kind, cleaned: dict[str, Any]):
     """Create a city-owned record of ``kind`` from validated fields: check that the actor
     may create records in ``city``, fill its filter text, flush, audit. Returns the record."""
-    if not can(actor, "city.create_records", city):
-        raise Forbidden("city.create_records", city)
+    ensure(actor, "city.create_records", city)
     record = kind.model(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
     db.session.add(record)
     kind.index(record)
@@ -147,7 +141,7 @@ def update_record(actor, record, *, expected_version, clean) -> dict[str, list[A
     must be the one the form was loaded with; ``clean()`` validates and returns the fields.
     Returns what changed (and audits it)."""
     kind = kinds.of(record)
-    require_write(actor, record)
+    ensure(actor, WRITE, record)
     check_version(record, expected_version)
     changes = apply_changes(record, clean())
     if changes:
