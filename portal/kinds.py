@@ -75,6 +75,7 @@ class Field:
     personal: bool = False
     choices: Mapping[str, Any] | None = None
     lookup: str | None = None  # ONE and MANY: the key of the view's lookup of offered rows
+    key: str = "id"  # ONE and MANY: what the form's value is of a row (its id, its slug)
     attribute: str | None = None  # TYPED_ORGANISATION: the relationship it sets
     max_length: int | None = None  # TEXT: taken from the column when not given
     invalid: Any = None  # CHOICE: the message for a code not in the list
@@ -190,9 +191,9 @@ class Kind:
             elif f.type == FieldType.FLAG_CHOICE:
                 data[f.name] = "1" if value else "0"
             elif f.type == FieldType.ONE:
-                data[f.name] = str(value.id) if value is not None else ""
+                data[f.name] = str(getattr(value, f.key)) if value is not None else ""
             elif f.type == FieldType.MANY:
-                data[f.name] = [str(v.id) for v in value or []]
+                data[f.name] = [str(getattr(v, f.key)) for v in value or []]
             elif f.type == FieldType.CODES:
                 data[f.name] = list(value or [])
             else:
@@ -579,7 +580,7 @@ ORGANISATION = Kind(
             choices=labels.ORGANISATION_KIND_LABELS,
             invalid=_l("Choose the kind of organisation."),
         ),
-        Field("place", _l("Place in China"), ONE, lookup="places"),
+        Field("place", _l("Place in China"), ONE, lookup="places", key="slug"),
         Field(
             "parent_name",
             _l("Part of (parent organisation)"),

@@ -75,6 +75,22 @@ def save_new(form, *, create, template: str, detail: Callable[[object], str], **
     return render_template(template, form=form, errors=errors, **context)
 
 
+def stale_message(what: str, *, shown: bool = True) -> str:
+    """What a refused stale save says, wherever it happens (``shown``: the other person's
+    values are on the page)."""
+    if shown:
+        return _(
+            "Someone else saved this %(what)s while you were editing it. Nothing was saved. "
+            "Their values are shown with yours; save again to keep yours.",
+            what=what,
+        )
+    return _(
+        "Someone else saved this %(what)s while you were editing it. Nothing was saved. "
+        "Save again to keep yours, or open it again to see theirs first.",
+        what=what,
+    )
+
+
 def save_edit(
     form,
     *,
@@ -85,33 +101,44 @@ def save_edit(
     template: str,
     detail: Callable[[object], str],
     record,
+    success: str | Callable[[object], str | None] | None = None,
+    version_field: str = "version",
+    version_of: Callable[[object], int] = lambda record: record.version,
+    on_invalid: Callable[[ValidationError], dict] | None = None,
     **context,
 ):
-    """The POST half of an "edit record" page, with the conflict handling every versioned
-    record shares: a stale save is refused, the other person's values are shown next to the
-    user's, and the form carries the current version so that saving again goes through."""
+    """The POST half of every edit page of a versioned thing (a record, an account, a
+    meeting, an agenda item, an item's minutes): ``update(version)`` calls the service with
+    the version the form was loaded at. A stale save is refused with one message; the other
+    person's values are shown next to the user's (``current`` gives the stored values in the
+    form's terms) and the form carries the current version, so that saving again goes
+    through. Bad input comes back by the fields (``on_invalid`` turns an error that carries
+    more, like a duplicate's existing row, into more for the template). After saving, ``success`` (a
+    message, or a function of what ``update`` returned) is flashed and the user goes to
+    ``detail(record)``."""
     errors: list[str] = []
     conflict: list = []
     if form.validate_on_submit():
+        field = form[version_field]
         try:
-            update(form.version.data)
+            outcome = update(field.data)
         except StaleEdit:
             db.session.rollback()
             record = reload()
             conflict = stale_differences(form, current(record))
-            form.refresh_version(record.version)
-            errors = [
-                _(
-                    "Someone else saved this %(what)s while you were editing it. Nothing was "
-                    "saved. Their values are shown below; save again to keep yours.",
-                    what=what,
-                )
-            ]
+            field.data = version_of(record)
+            field.raw_data = [str(version_of(record))]
+            errors = [stale_message(what, shown=bool(conflict))]
         except ValidationError as error:
             db.session.rollback()
+            if on_invalid is not None:
+                context.update(on_invalid(error) or {})
             errors = attach_errors(form, error)
         else:
             db.session.commit()
+            message = success(outcome) if callable(success) else success
+            if message:
+                flash(message, "success")
             return redirect(detail(record))
     return render_template(
         template, form=form, errors=errors, conflict=conflict, record=record, **context

@@ -32,7 +32,7 @@ def filled(app, make_user, make_organisation, make_contact, make_interaction, ma
     make_record("agreement", "helsinki", "network", document=True)
     with app.test_request_context():
         from portal.models import AgendaItem, MeetingSeries
-        from portal.services import attachments, meetings
+        from portal.services import meetings, papers
         from portal.timeutil import local_today
 
         admin = make_user("admin", None)
@@ -50,7 +50,7 @@ def filled(app, make_user, make_organisation, make_contact, make_interaction, ma
             },
         )
         item = db.session.query(AgendaItem).filter_by(meeting_id=meeting.id).first()
-        attachments.attach(actor, item, io.BytesIO(MINIMAL_PDF), "papers.pdf")
+        papers.attach(actor, item, io.BytesIO(MINIMAL_PDF), "papers.pdf")
         db.session.commit()
     return officer
 

@@ -20,7 +20,7 @@ from portal.models import (
     Notification,
     User,
 )
-from portal.services import agenda, annex, meetings, minutes
+from portal.services import agenda, annex, meetings, minutes, proposals
 from portal.services.errors import Forbidden, StaleEdit, ValidationError
 from portal.services.schedule import plan
 from portal.timeutil import local_today
@@ -210,10 +210,12 @@ def test_an_officer_proposes_before_the_deadline_with_links_to_shared_records(
     ctx, meeting, make_record
 ):
     shared = make_record("project", "helsinki", "network", title="Coaching exchange")
-    item = agenda.propose(ctx.helsinki, meeting, {**item_values(), "links": [("project", shared)]})
+    item = proposals.propose(
+        ctx.helsinki, meeting, {**item_values(), "links": [("project", shared)]}
+    )
     db.session.commit()
     assert item.status == "proposed" and item.city.slug == "helsinki"
-    assert [link.record.title for link in agenda.visible_links(ctx.espoo, item)] == [
+    assert [link.record.title for link in proposals.visible_links(ctx.espoo, item)] == [
         "Coaching exchange"
     ]
 
@@ -226,7 +228,7 @@ def test_only_the_citys_own_shared_records_can_be_linked(
 ):
     record = make_record("event", owner, visibility, title="Not linkable")
     with pytest.raises(ValidationError) as refused:
-        agenda.propose(ctx.helsinki, meeting, {**item_values(), "links": [("event", record)]})
+        proposals.propose(ctx.helsinki, meeting, {**item_values(), "links": [("event", record)]})
     # The same words whether the record exists, is private or is another city's.
     assert refused.value.errors == {
         "links": "Only records your city shares with the network can be linked."
@@ -239,11 +241,13 @@ def test_a_link_made_private_later_is_no_longer_shown_to_other_cities(ctx, meeti
     from portal.models import Project
 
     shared = make_record("project", "helsinki", "network", title="Coaching exchange")
-    item = agenda.propose(ctx.helsinki, meeting, {**item_values(), "links": [("project", shared)]})
+    item = proposals.propose(
+        ctx.helsinki, meeting, {**item_values(), "links": [("project", shared)]}
+    )
     db.session.get(Project, shared).visibility = "city"
     db.session.commit()
-    assert agenda.visible_links(ctx.espoo, item) == []
-    assert len(agenda.visible_links(ctx.helsinki, item)) == 1
+    assert proposals.visible_links(ctx.espoo, item) == []
+    assert len(proposals.visible_links(ctx.helsinki, item)) == 1
 
 
 def test_no_proposals_after_the_deadline_nor_from_viewers_or_coordinators(ctx):
@@ -256,58 +260,58 @@ def test_no_proposals_after_the_deadline_nor_from_viewers_or_coordinators(ctx):
         start="empty",
     )
     with pytest.raises(Forbidden):
-        agenda.propose(ctx.helsinki, late, item_values())
+        proposals.propose(ctx.helsinki, late, item_values())
     open_ = meetings.create_meeting(ctx.coordinator, series(), meeting_values(), start="empty")
     for who in (ctx.viewer, ctx.coordinator):
         with pytest.raises(Forbidden):
-            agenda.propose(who, open_, item_values())
+            proposals.propose(who, open_, item_values())
     # The deadline day itself still counts.
     open_.proposal_deadline = local_today()
-    assert agenda.propose(ctx.helsinki, open_, item_values()).status == "proposed"
+    assert proposals.propose(ctx.helsinki, open_, item_values()).status == "proposed"
 
 
 def test_a_proposal_is_edited_or_withdrawn_by_its_city_until_decided(ctx, meeting):
-    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    item = proposals.propose(ctx.helsinki, meeting, item_values())
     db.session.commit()
     with pytest.raises(Forbidden):
-        agenda.edit_proposal(ctx.espoo, item, item_values(title="Hijack"), expected_version=1)
+        proposals.edit_proposal(ctx.espoo, item, item_values(title="Hijack"), expected_version=1)
     with pytest.raises(Forbidden):
-        agenda.withdraw(ctx.espoo, item)
+        proposals.withdraw(ctx.espoo, item)
     with pytest.raises(StaleEdit):
-        agenda.edit_proposal(ctx.helsinki, item, item_values(title="New"), expected_version=0)
-    agenda.edit_proposal(ctx.helsinki, item, item_values(title="New"), expected_version=1)
+        proposals.edit_proposal(ctx.helsinki, item, item_values(title="New"), expected_version=0)
+    proposals.edit_proposal(ctx.helsinki, item, item_values(title="New"), expected_version=1)
     db.session.commit()
     assert item.title == "New"
-    agenda.decide(ctx.coordinator, item, "accept")
+    proposals.decide(ctx.coordinator, item, "accept")
     db.session.commit()
     with pytest.raises(Forbidden):
-        agenda.edit_proposal(
+        proposals.edit_proposal(
             ctx.helsinki, item, item_values(title="Late"), expected_version=item.version
         )
     with pytest.raises(Forbidden):
-        agenda.withdraw(ctx.helsinki, item)
+        proposals.withdraw(ctx.helsinki, item)
 
 
 def test_other_cities_do_not_see_a_proposal_until_it_is_on_a_published_agenda(ctx, meeting):
-    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    item = proposals.propose(ctx.helsinki, meeting, item_values())
     db.session.commit()
-    assert agenda.proposals_for(ctx.espoo, meeting) == []
-    assert agenda.proposals_for(ctx.viewer, meeting) == [item]  # Helsinki's viewer
-    assert agenda.proposals_for(ctx.coordinator, meeting) == [item]
+    assert proposals.proposals_for(ctx.espoo, meeting) == []
+    assert proposals.proposals_for(ctx.viewer, meeting) == [item]  # Helsinki's viewer
+    assert proposals.proposals_for(ctx.coordinator, meeting) == [item]
 
 
 # --- Decisions ------------------------------------------------------------------------------
 
 
 def test_officers_cannot_decide_and_a_rejection_needs_a_reason_the_city_sees(ctx, meeting):
-    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    item = proposals.propose(ctx.helsinki, meeting, item_values())
     db.session.commit()
     with pytest.raises(Forbidden):
-        agenda.decide(ctx.helsinki, item, "accept")
+        proposals.decide(ctx.helsinki, item, "accept")
     with pytest.raises(ValidationError) as refused:
-        agenda.decide(ctx.coordinator, item, "reject", reason=" ")
+        proposals.decide(ctx.coordinator, item, "reject", reason=" ")
     assert "reason" in refused.value.errors
-    agenda.decide(ctx.coordinator, item, "reject", reason="Covered by the Espoo item.")
+    proposals.decide(ctx.coordinator, item, "reject", reason="Covered by the Espoo item.")
     db.session.commit()
     assert item.status == "rejected"
     told = db.session.scalars(
@@ -331,21 +335,21 @@ def test_a_deferred_proposal_becomes_a_proposal_for_the_later_meeting(ctx, meeti
         meeting_values(local_today() + timedelta(days=200)),
         start="empty",
     )
-    item = agenda.propose(ctx.helsinki, meeting, {**item_values(), "links": [("event", shared)]})
+    item = proposals.propose(ctx.helsinki, meeting, {**item_values(), "links": [("event", shared)]})
     db.session.commit()
     with pytest.raises(ValidationError):  # not to an earlier meeting
-        agenda.decide(
+        proposals.decide(
             ctx.coordinator,
-            agenda.propose(ctx.helsinki, later, item_values()),
+            proposals.propose(ctx.helsinki, later, item_values()),
             "defer",
             reason="x",
             defer_to=meeting,
         )
     db.session.rollback()
-    agenda.decide(ctx.coordinator, item, "defer", reason="No time left.", defer_to=later)
+    proposals.decide(ctx.coordinator, item, "defer", reason="No time left.", defer_to=later)
     db.session.commit()
     assert item.status == "deferred" and item.deferred_to_id == later.id
-    again = agenda.proposals_for(ctx.helsinki, later)
+    again = proposals.proposals_for(ctx.helsinki, later)
     assert [(i.title, i.status, [lk.record_id for lk in i.links]) for i in again] == [
         ("Winter sports cooperation with Beijing", "proposed", [shared])
     ]
@@ -511,8 +515,8 @@ def test_open_action_items_are_carried_into_the_next_meeting_until_done(ctx):
 
 
 def test_a_citys_item_taken_off_the_agenda_goes_back_to_the_city_with_the_reason(ctx, meeting):
-    item = agenda.propose(ctx.helsinki, meeting, item_values())
-    agenda.decide(ctx.coordinator, item, "accept")
+    item = proposals.propose(ctx.helsinki, meeting, item_values())
+    proposals.decide(ctx.coordinator, item, "accept")
     own = agenda.add_item(ctx.coordinator, meeting, item_values(title="Coordinator's own"))
     db.session.commit()
     agenda.remove_item(ctx.coordinator, item, reason="Moved to the spring meeting.")
@@ -531,10 +535,10 @@ def test_a_citys_item_taken_off_the_agenda_goes_back_to_the_city_with_the_reason
 
 
 def test_no_decisions_once_the_minutes_are_approved(ctx, meeting):
-    item = agenda.propose(ctx.helsinki, meeting, item_values())
+    item = proposals.propose(ctx.helsinki, meeting, item_values())
     agenda.add_item(ctx.coordinator, meeting, item_values(title="Other"))
     meetings.publish(ctx.coordinator, meeting, annex={})
     minutes.approve(ctx.coordinator, meeting)
     db.session.commit()
     with pytest.raises(ValidationError):
-        agenda.decide(ctx.coordinator, item, "accept")
+        proposals.decide(ctx.coordinator, item, "accept")

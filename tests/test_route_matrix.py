@@ -124,7 +124,7 @@ def _meetings(app, make_user):
     from datetime import time, timedelta
 
     from portal.models import AgendaItem, City, MeetingSeries
-    from portal.services import agenda, attachments, meetings, minutes
+    from portal.services import meetings, minutes, papers, proposals
     from portal.timeutil import local_today
     from tests.conftest import MINIMAL_PDF
 
@@ -150,7 +150,7 @@ def _meetings(app, make_user):
         draft = meetings.create_meeting(actor, series, values(60, 30))
         proposal = {}
         for scope, user in proposers.items():
-            proposal[scope] = agenda.propose(
+            proposal[scope] = proposals.propose(
                 db.session.get(User, user.id),
                 draft,
                 {"title": f"Proposal {scope}", "kind": "discussion", "duration_minutes": 10},
@@ -163,8 +163,8 @@ def _meetings(app, make_user):
             ).id
             for scope, slug in (("own", "helsinki"), ("other", "espoo"))
         }
-        papers = {
-            scope: attachments.attach(
+        attached = {
+            scope: papers.attach(
                 actor, db.session.get(AgendaItem, item_id), io.BytesIO(MINIMAL_PDF), "paper.pdf"
             ).id
             for scope, item_id in (
@@ -179,7 +179,7 @@ def _meetings(app, make_user):
             proposal,
             {"draft": meetings.agenda(draft).slots[0].item.id, "published": on_agenda.id},
             action,
-            papers,
+            attached,
         )
 
 

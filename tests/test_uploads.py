@@ -40,7 +40,7 @@ PROBE = textwrap.dedent(
     """
     import json, resource, sys, time
     from portal import create_app
-    from portal.services import attachments
+    from portal.services import papers
     from portal.services.errors import ValidationError
 
     app = create_app({"PORTAL_ENV": "testing", "SECRET_KEY": "x",
@@ -50,7 +50,7 @@ PROBE = textwrap.dedent(
     started = time.monotonic()
     with app.test_request_context():
         try:
-            attachments.sniff(data, "paper.odt")
+            papers.sniff(data, "paper.odt")
             outcome = "accepted"
         except ValidationError as error:
             outcome = error.errors["file"]
@@ -126,7 +126,7 @@ def test_real_documents_still_pass(app):
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<text>" + "Tervetuloa Pekingiin. " * 20_000 + "</text>")
     with app.app_context():
-        from portal.services.attachments import sniff
+        from portal.services.papers import sniff
 
         assert sniff(buffer.getvalue(), "plan.odt") == (
             "odt",

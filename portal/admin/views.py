@@ -10,9 +10,10 @@ from portal.admin import bp
 from portal.admin.forms import ConfirmForm, EditUserForm, NewUserForm, role_label
 from portal.extensions import db
 from portal.forms import attach_errors
+from portal.record_views import save_edit
 from portal.security.permissions import require
 from portal.services import accounts, audit, cities
-from portal.services.errors import StaleEdit, ValidationError
+from portal.services.errors import ValidationError
 
 
 @bp.before_request
@@ -73,47 +74,34 @@ def edit_user(user_id: int):
         obj=user, city=user.city.slug if user.city else "", locale=user.locale or ""
     )
     form.set_city_choices(city_list)
-    errors: list[str] = []
-    stale = None
-    if form.validate_on_submit():
-        try:
-            changes = accounts.update_user(
-                current_user,
-                user,
-                expected_version=form.version.data,
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                city=_city_from_form(form, city_list),
-                locale=form.locale.data,
-            )
-        except StaleEdit:
-            db.session.rollback()
-            stale = accounts.user_for_management(current_user, user_id)
-            form.refresh_version(stale.version)
-            errors = [
-                _(
-                    "Someone else changed this account while you were editing it. Nothing was "
-                    "saved. Compare their values below with yours and save again if yours "
-                    "should stand."
-                )
-            ]
-        except ValidationError as error:
-            db.session.rollback()
-            errors = attach_errors(form, error)
-        else:
-            db.session.commit()
-            if changes:
-                flash(_("The changes are saved."), "success")
-            else:
-                flash(_("Nothing was changed."), "info")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template(
-        "admin/user_edit.html",
-        form=form,
+    return save_edit(
+        form,
+        update=lambda version: accounts.update_user(
+            current_user,
+            user,
+            expected_version=version,
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+            city=_city_from_form(form, city_list),
+            locale=form.locale.data,
+        ),
+        reload=lambda: accounts.user_for_management(current_user, user_id),
+        current=lambda stored: {
+            "name": stored.name,
+            "email": stored.email,
+            "role": stored.role,
+            "city": stored.city.slug if stored.city else "",
+            "locale": stored.locale or "",
+        },
+        what=_("account"),
+        template="admin/user_edit.html",
+        detail=lambda stored: url_for("admin.edit_user", user_id=stored.id),
+        record=user,
+        success=lambda changes: (
+            _("The changes are saved.") if changes else _("Nothing was changed.")
+        ),
         user=user,
-        stale=stale,
-        errors=errors,
         confirm=ConfirmForm(),
         history=audit.history_for(current_user, user),
         role_label=role_label,

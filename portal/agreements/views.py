@@ -3,15 +3,14 @@ of an action plan; what is due soon."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.agreements import bp
 from portal.agreements.forms import AgreementForm, EditAgreementForm, PlanForm
-from portal.extensions import db
-from portal.forms import attach_errors, choices
+from portal.forms import choices
 from portal.kinds import AGREEMENT
 from portal.models.agreements import Agreement
 from portal.record_views import (
@@ -26,7 +25,6 @@ from portal.record_views import (
 from portal.security.permissions import READ, WRITE, can, load_visible, require
 from portal.services import agreements, audit, cities, contacts, projects
 from portal.services.agreements import PlanThemeRow
-from portal.services.errors import StaleEdit, ValidationError
 from portal.services.organisations import all_places
 from portal.timeutil import local_today
 
@@ -193,33 +191,23 @@ def plan(agreement_id: int):
     if request.method == "GET":
         for _i in range(BLANK_PLAN_ROWS):
             form.themes.append_entry({"progress": "not_started"})
-    errors: list[str] = []
-    if form.validate_on_submit():
-        try:
-            agreements.save_plan_themes(
-                current_user,
-                agreement,
-                expected_version=form.version.data,
-                rows=[PlanThemeRow(**entry.data) for entry in form.themes],
-            )
-        except StaleEdit:
-            db.session.rollback()
-            agreement = load_visible(current_user, Agreement, agreement_id)
-            form.refresh_version(agreement.version)
-            errors = [
-                _(
-                    "Someone else changed this agreement while you were editing the themes. "
-                    "Nothing was saved: check the agreement's page, then save again."
-                )
-            ]
-        except ValidationError as error:
-            db.session.rollback()
-            errors = attach_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The themes of the action plan are saved."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement_id))
-    return render_template("agreements/plan.html", form=form, agreement=agreement, errors=errors)
+    return save_edit(
+        form,
+        update=lambda version: agreements.save_plan_themes(
+            current_user,
+            agreement,
+            expected_version=version,
+            rows=[PlanThemeRow(**entry.data) for entry in form.themes],
+        ),
+        reload=lambda: load_visible(current_user, Agreement, agreement_id),
+        current=lambda stored: {},
+        what=_("agreement"),
+        template="agreements/plan.html",
+        detail=lambda stored: url_for("agreements.detail", agreement_id=stored.id),
+        record=agreement,
+        success=_("The themes of the action plan are saved."),
+        agreement=agreement,
+    )
 
 
 add_archive_routes(

@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.forms import attach_errors, choices
+from portal.kinds import ORGANISATION
 from portal.organisations import bp
 from portal.organisations.forms import EditOrganisationForm, MergeForm, OrganisationForm
-from portal.record_views import page_number
+from portal.record_views import page_number, save_edit
 from portal.security.permissions import require
 from portal.services import audit, organisations
-from portal.services.errors import StaleEdit, ValidationError
+from portal.services.errors import ValidationError
 from portal.services.organisations import DuplicateError
 from portal.services.who_knows import records_at_organisation
 
@@ -21,28 +22,7 @@ from portal.services.who_knows import records_at_organisation
 def _prepare(form: OrganisationForm) -> dict:
     places = organisations.all_places()
     form.place.choices = choices([("", _("Not known")), *((p.slug, p.name_en) for p in places)])
-    return {p.slug: p for p in places}
-
-
-def _values(form: OrganisationForm, places: dict, current=None) -> dict:
-    parent, problem = organisations.resolve_for_link(
-        current_user,
-        form.parent_name.data,
-        create=False,
-        current=current.parent if current else None,
-    )
-    if problem:
-        raise ValidationError({"parent_name": problem})
-    return {
-        "name_en": form.name_en.data,
-        "name_zh": form.name_zh.data,
-        "pinyin": form.pinyin.data,
-        "kind": form.kind.data,
-        "place": places.get(form.place.data or ""),
-        "parent": parent,
-        "website": form.website.data,
-        "notes": form.notes.data,
-    }
+    return {"places": {p.slug: p for p in places}}
 
 
 @bp.route("/")
@@ -72,7 +52,7 @@ def index():
 def new():
     require(current_user, "organisation.add")
     form = OrganisationForm()
-    places = _prepare(form)
+    lookup = _prepare(form)
     errors: list[str] = []
     existing = None
     likely = []
@@ -81,7 +61,7 @@ def new():
             form.name_en.data or "", form.name_zh.data or "", form.pinyin.data or ""
         )
         try:
-            values = _values(form, places)
+            values = ORGANISATION.form_values(form, lookup)
             if likely and not form.not_a_duplicate.data:
                 existing_exact = organisations.exact_duplicate(
                     values["name_en"] or "", values["name_zh"] or ""
@@ -137,62 +117,27 @@ def edit(org_id: int):
     org = organisations.organisation_by_id(org_id)
     if org.merged_into_id is not None:
         return redirect(url_for("organisations.edit", org_id=org.merged_into_id))
-    form = EditOrganisationForm(
-        data={
-            "name_en": org.name_en,
-            "name_zh": org.name_zh,
-            "pinyin": org.pinyin,
-            "kind": org.kind,
-            "place": org.place.slug if org.place else "",
-            "parent_name": org.parent.name_en if org.parent else "",
-            "website": org.website,
-            "notes": org.notes,
-            "version": org.version,
-        }
-    )
-    places = _prepare(form)
-    errors: list[str] = []
-    existing = None
-    stale = False
-    if form.validate_on_submit():
-        try:
-            organisations.update_organisation(
-                current_user,
-                org,
-                expected_version=form.version.data,
-                values=_values(form, places, current=org),
-            )
-        except StaleEdit:
-            db.session.rollback()
-            org = organisations.organisation_by_id(org_id)
-            form.refresh_version(org.version)
-            stale = True
-            errors = [
-                _(
-                    "Someone else saved this organisation while you were editing it. "
-                    "Nothing was saved. Their version is shown on the right; save again "
-                    "to keep yours."
-                )
-            ]
-        except DuplicateError as error:
-            db.session.rollback()
-            existing = error.existing
-            errors = attach_errors(form, error)
-        except ValidationError as error:
-            db.session.rollback()
-            errors = attach_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The changes are saved."), "success")
-            return redirect(url_for("organisations.detail", org_id=org.id))
-    return render_template(
-        "organisations/form.html",
-        form=form,
-        errors=errors,
+    form = EditOrganisationForm(data=ORGANISATION.initial(org))
+    lookup = _prepare(form)
+    return save_edit(
+        form,
+        update=lambda version: organisations.update_organisation(
+            current_user,
+            org,
+            expected_version=version,
+            values=ORGANISATION.form_values(form, lookup),
+        ),
+        reload=lambda: organisations.organisation_by_id(org_id),
+        current=ORGANISATION.current,
+        what=_("organisation"),
+        template="organisations/form.html",
+        detail=lambda stored: url_for("organisations.detail", org_id=stored.id),
+        record=org,
+        success=_("The changes are saved."),
+        on_invalid=lambda error: {"existing": getattr(error, "existing", None)},
         org=org,
-        existing=existing,
+        existing=None,
         likely=[],
-        stale=stale,
     )
 
 

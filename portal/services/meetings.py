@@ -17,7 +17,7 @@ from portal.models.meetings import AgendaItem, AgendaVersion, Meeting, MeetingSe
 from portal.models.reference import City
 from portal.security.permissions import ensure
 from portal.services import audit, notifications, records
-from portal.services.errors import ValidationError
+from portal.services.errors import NotFound, ValidationError
 from portal.services.schedule import Schedule, plan
 from portal.timeutil import utcnow
 
@@ -185,8 +185,38 @@ def accepted_items(meeting: Meeting) -> list[AgendaItem]:
     return [i for i in meeting.items if i.status == "accepted"]
 
 
-def load_meeting(meeting_id: int) -> Meeting | None:
-    return db.session.scalars(
+def series_by_slug(slug: str) -> MeetingSeries:
+    """A meeting series; raises NotFound."""
+    series = db.session.scalar(select(MeetingSeries).where(MeetingSeries.slug == slug))
+    if series is None:
+        raise NotFound
+    return series
+
+
+def later_drafts(meeting: Meeting) -> list[Meeting]:
+    """The series' draft meetings after ``meeting``: where a proposal can be deferred to."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.series_id == meeting.series_id,
+                Meeting.held_on > meeting.held_on,
+                Meeting.status == "draft",
+            )
+            .order_by(Meeting.held_on)
+        )
+    )
+
+
+def find_meeting(meeting_id: int | None) -> Meeting | None:
+    """A meeting by id, if there is one (a choice on a form)."""
+    return db.session.get(Meeting, meeting_id) if meeting_id else None
+
+
+def meeting_by_id(meeting_id: int) -> Meeting:
+    """A meeting with its items, their links, action items, cities and papers loaded (one
+    statement per collection); raises NotFound. Every logged-in user may see a meeting."""
+    meeting = db.session.scalars(
         select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
@@ -196,6 +226,9 @@ def load_meeting(meeting_id: int) -> Meeting | None:
             selectinload(Meeting.items).selectinload(AgendaItem.attachments),
         )
     ).first()
+    if meeting is None:
+        raise NotFound
+    return meeting
 
 
 def agenda(meeting: Meeting) -> Schedule:

@@ -16,7 +16,7 @@ from portal.models.meetings import ACTION_STATUSES, ActionItem, AgendaItem, Meet
 from portal.models.reference import City
 from portal.security.permissions import ensure
 from portal.services import audit, records
-from portal.services.errors import StaleEdit, ValidationError
+from portal.services.errors import NotFound, StaleEdit, ValidationError
 from portal.timeutil import utcnow
 
 MAX_TEXT = 20_000
@@ -25,6 +25,14 @@ MAX_TEXT = 20_000
 class MinutesConflict(StaleEdit):
     """Someone saved this item's minutes after the form was loaded. ``current`` is the item
     as now stored; the caller keeps the user's text to show beside it."""
+
+
+def action_by_id(action_id: int) -> ActionItem:
+    """An action item by id (everyone logged in may see action items); raises NotFound."""
+    action = db.session.get(ActionItem, action_id)
+    if action is None:
+        raise NotFound
+    return action
 
 
 def save_minutes(actor, item: AgendaItem, *, decision: str, notes: str, expected_version) -> bool:

@@ -21,7 +21,6 @@ from portal.services.records import Page, apply_changes, check_version, paginate
 from portal.textfold import like_pattern
 from portal.timeutil import utcnow
 
-FIELDS = ("name_en", "name_zh", "pinyin", "kind", "place", "parent", "website", "notes")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 LIKELY = 0.5
 
@@ -34,21 +33,19 @@ class DuplicateError(ValidationError):
         self.existing = existing
 
 
-def _clean(values: dict) -> dict:
+def _clean(actor, values: dict, current_parent: Organisation | None = None) -> dict:
     errors: dict[str, str] = {}
-    cleaned = {k: values.get(k) for k in FIELDS}
-    for field in ("name_en", "name_zh", "pinyin", "website", "notes"):
-        cleaned[field] = (cleaned[field] or "").strip()
+    cleaned = ORGANISATION.clean_text(values, errors)
     if not cleaned["name_en"]:
         errors["name_en"] = str(_l("Enter the organisation's name in English."))
-    elif len(cleaned["name_en"]) > 300:
-        errors["name_en"] = str(_l("Use at most 300 characters."))
-    if len(cleaned["name_zh"]) > 200:
-        errors["name_zh"] = str(_l("Use at most 200 characters."))
-    if cleaned["kind"] not in ORGANISATION_KINDS:
-        errors["kind"] = str(_l("Choose the kind of organisation."))
     if cleaned["website"] and not _URL.match(cleaned["website"]):
         errors["website"] = str(_l("Enter a web address starting with https:// or http://."))
+    parent, problem = resolve_for_link(
+        actor, values.get("parent_name") or "", create=False, current=current_parent
+    )
+    if problem:
+        errors["parent_name"] = problem
+    cleaned["parent"] = parent
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -126,7 +123,7 @@ def create_organisation(actor, values: dict) -> Organisation:
     for bad fields, Forbidden for other roles.
     """
     ensure(actor, "organisation.add")
-    cleaned = _clean(values)
+    cleaned = _clean(actor, values)
     existing = exact_duplicate(cleaned["name_en"], cleaned["name_zh"])
     if existing is not None:
         raise DuplicateError(existing)
@@ -153,7 +150,7 @@ def update_organisation(actor, org: Organisation, *, expected_version, values: d
     changed since the form was loaded, DuplicateError and ValidationError as on create."""
     ensure(actor, "organisation.add")
     check_version(org, expected_version)
-    cleaned = _clean(values)
+    cleaned = _clean(actor, values, org.parent)
     parent = cleaned["parent"]
     while parent is not None:
         if parent.id == org.id:

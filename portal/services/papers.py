@@ -17,7 +17,7 @@ from portal.models.meetings import AgendaAttachment, AgendaItem
 from portal.security.permissions import ensure
 from portal.services import audit
 from portal.services.agreements import looks_like_pdf
-from portal.services.errors import ValidationError
+from portal.services.errors import NotFound, ValidationError
 from portal.services.uploads import check_zip, read_upload
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word, Excel, PowerPoint before 2007
@@ -75,6 +75,15 @@ def sniff(data: bytes, filename: str) -> tuple[str, str] | None:
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
             return None
     return None
+
+
+def paper_by_id(paper_id: int) -> AgendaAttachment:
+    """A paper by id (whether the actor may read its item is the caller's question);
+    raises NotFound."""
+    paper = db.session.get(AgendaAttachment, paper_id)
+    if paper is None:
+        raise NotFound
+    return paper
 
 
 def folder() -> Path:
