@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade
 from sqlalchemy import insert, select
 
-from portal import create_app
+from portal import create_app, demo
 from portal.extensions import db
 from portal.models import (
     ChinesePlace,
@@ -37,7 +37,7 @@ from portal.models.contacts import contact_themes, interaction_organisations
 from portal.models.events import event_themes
 from portal.models.projects import project_themes
 from portal.search import index as search_index
-from portal.services import demo, reference
+from portal.services import reference
 from portal.services.organisation_matching import exact_key
 from portal.textfold import search_text
 

@@ -11,10 +11,11 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from portal import demo
 from portal.extensions import db
 from portal.models.accounts import Role, User
 from portal.models.reference import City
-from portal.services import accounts, demo, reference
+from portal.services import accounts, reference
 from portal.services.errors import ValidationError
 
 
@@ -115,7 +116,9 @@ def demo_command(if_no_accounts: bool):
     reference.load_reference_data()
     fresh = demo.account_count() == 0
     if if_no_accounts and not fresh:
-        demo_left = db.session.scalar(select(User.id).where(User.email == demo.DEMO_ACCOUNTS[0][0]))
+        demo_left = db.session.scalar(
+            select(User.id).where(User.email == demo.DEMO_ACCOUNTS[0].email)
+        )
         db.session.commit()
         if demo_left:
             _print_demo_banner(loaded_now=False)
@@ -133,8 +136,9 @@ def _print_demo_banner(*, loaded_now: bool) -> None:
     click.echo("DEMO DATA - for trying the portal out, never for real use")
     click.echo("Loaded now." if loaded_now else "The demo accounts are in the database.")
     click.echo(f"Log in at http://127.0.0.1:5000/login with password: {demo.DEMO_PASSWORD}")
-    for email, _name, role, city in demo.DEMO_ACCOUNTS:
-        click.echo(f"  {email:<28} {role.value:<12} {city or '(whole network)'}")
+    for account in demo.DEMO_ACCOUNTS:
+        where = account.city or "(whole network)"
+        click.echo(f"  {account.email:<28} {account.role:<12} {where}")
     click.echo(line)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from portal import demo
 from portal.extensions import db
 from portal.models import ChinesePlace, City, CityPartnership, Meeting, Theme, User
 from portal.security.passwords import verify_password
-from portal.services import demo
 
 
 def run(app, *args, input=None):
@@ -215,7 +215,7 @@ def test_demo_records_are_realistic_idempotent_and_respect_tenancy(app, client):
     assert "Coaching exchange for youth ice hockey" in home  # one due within 14 days
 
 
-def test_demo_records_of_the_second_kind(app, client):
+def test_demo_projects_events_agreements_and_offers_come_from_the_seeds(app, client):
     from portal.models import ActionPlanTheme, Agreement, Event, ExpertiseOffer, Project
 
     run(app, "demo")

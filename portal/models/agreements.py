@@ -3,17 +3,16 @@ their numbered themes."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
-from portal.models.mixins import CityOwned
+from portal.models.mixins import CityOwned, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.projects import Project
-from portal.models.reference import ChinesePlace, City, Theme
-from portal.timeutil import utcnow
+from portal.models.reference import ChinesePlace, Theme
 
 AGREEMENT_KINDS = (
     "sister_city",
@@ -33,18 +32,13 @@ agreement_organisations = Table(
     Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
     Index("ix_agreement_organisations_organisation_id", "organisation_id"),
 )
-agreement_themes = Table(
-    "agreement_themes",
-    Base.metadata,
-    Column("agreement_id", ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
-)
+agreement_themes = theme_links("agreement_themes", "agreements", "agreement_id")
 
 
 class Agreement(CityOwned, Base):
     __tablename__ = "agreements"
     __table_args__ = (
-        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        visibility_check(),
         CheckConstraint("kind IN ('" + "','".join(AGREEMENT_KINDS) + "')", name="kind"),
         CheckConstraint("status IN ('" + "','".join(AGREEMENT_STATUSES) + "')", name="status"),
     )
@@ -70,13 +64,7 @@ class Agreement(CityOwned, Base):
     document_key: Mapped[str | None] = mapped_column(String(80))
     document_name: Mapped[str] = mapped_column(String(200), default="")
     document_size: Mapped[int | None]
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
 
-    city: Mapped[City] = relationship()
     counterpart_place: Mapped[ChinesePlace | None] = relationship()
     project: Mapped[Project | None] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(secondary=agreement_organisations)
@@ -86,8 +74,6 @@ class Agreement(CityOwned, Base):
         order_by="ActionPlanTheme.number",
         cascade="all, delete-orphan",
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class ActionPlanTheme(Base):

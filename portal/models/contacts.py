@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
-from portal.models.mixins import CityOwned
+from portal.models.mixins import CityOwned, theme_links, visibility_check
 from portal.models.organisations import Organisation
-from portal.models.reference import City, Theme
-from portal.timeutil import utcnow
+from portal.models.reference import Theme
 
 LEGAL_BASES = ("public_task", "legitimate_interest", "consent", "contract")
 INTERACTION_KINDS = ("meeting", "visit", "call", "message", "event")
 
-contact_themes = Table(
-    "contact_themes",
-    Base.metadata,
-    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
-)
-interaction_themes = Table(
-    "interaction_themes",
-    Base.metadata,
-    Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
-)
+contact_themes = theme_links("contact_themes", "contacts", "contact_id")
+interaction_themes = theme_links("interaction_themes", "interactions", "interaction_id")
 interaction_contacts = Table(
     "interaction_contacts",
     Base.metadata,
@@ -49,7 +38,7 @@ class Contact(CityOwned, Base):
 
     __tablename__ = "contacts"
     __table_args__ = (
-        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        visibility_check(),
         CheckConstraint(
             "legal_basis IN ('public_task', 'legitimate_interest', 'consent', 'contract')",
             name="legal_basis",
@@ -72,17 +61,9 @@ class Contact(CityOwned, Base):
     source: Mapped[str] = mapped_column(String(300), default="")
     legal_basis: Mapped[str] = mapped_column(String(30), default="public_task")
     last_verified_on: Mapped[date | None]
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
 
-    city: Mapped[City] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=contact_themes, order_by=Theme.position)
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def display_name(self) -> str:
@@ -101,7 +82,7 @@ class Interaction(CityOwned, Base):
 
     __tablename__ = "interactions"
     __table_args__ = (
-        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        visibility_check(),
         CheckConstraint(
             "kind IN ('" + "','".join(INTERACTION_KINDS) + "')",
             name="kind",
@@ -116,17 +97,9 @@ class Interaction(CityOwned, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     follow_up_on: Mapped[date | None]
     follow_up_done: Mapped[bool] = mapped_column(default=False)
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
 
-    city: Mapped[City] = relationship()
     contacts: Mapped[list[Contact]] = relationship(secondary=interaction_contacts)
     organisations: Mapped[list[Organisation]] = relationship(secondary=interaction_organisations)
     themes: Mapped[list[Theme]] = relationship(
         secondary=interaction_themes, order_by=Theme.position
     )
-
-    __mapper_args__ = {"version_id_col": version}

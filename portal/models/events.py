@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
 from portal.models.contacts import Contact
-from portal.models.mixins import CityOwned
+from portal.models.mixins import CityOwned, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, City, Theme
-from portal.timeutil import utcnow
 
 EVENT_KINDS = (
     "incoming_delegation",
@@ -40,12 +39,7 @@ event_contacts = Table(
     Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
 )
-event_themes = Table(
-    "event_themes",
-    Base.metadata,
-    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
-)
+event_themes = theme_links("event_themes", "events", "event_id")
 
 
 class Event(CityOwned, Base):
@@ -54,7 +48,7 @@ class Event(CityOwned, Base):
 
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        visibility_check(),
         CheckConstraint("kind IN ('" + "','".join(EVENT_KINDS) + "')", name="kind"),
         Index("ix_events_starts_on_city", "starts_on", "city_id"),
         # The overview and the calendars ask for events not yet over.
@@ -78,21 +72,13 @@ class Event(CityOwned, Base):
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
 
-    city: Mapped[City] = relationship(foreign_keys="Event.city_id")
     place_city: Mapped[City | None] = relationship(foreign_keys=[place_city_id])
     place_china: Mapped[ChinesePlace | None] = relationship()
     project: Mapped[Project | None] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(secondary=event_organisations)
     contacts: Mapped[list[Contact]] = relationship(secondary=event_contacts)
     themes: Mapped[list[Theme]] = relationship(secondary=event_themes, order_by=Theme.position)
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def place_label(self) -> str:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import User
 from portal.models.agreements import Agreement
 from portal.models.base import Base
 from portal.models.events import Event
-from portal.models.mixins import CityOwned, Visibility
+from portal.models.mixins import CityOwned, Visibility, visibility_check
 from portal.models.projects import Project
-from portal.models.reference import City, Theme
-from portal.timeutil import utcnow
+from portal.models.reference import Theme
 
 expertise_projects = Table(
     "expertise_projects",
@@ -38,7 +35,7 @@ expertise_agreements = Table(
 
 class ExpertiseOffer(CityOwned, Base):
     __tablename__ = "expertise_offers"
-    __table_args__ = (CheckConstraint("visibility IN ('city', 'network')", name="visibility"),)
+    __table_args__ = (visibility_check(),)
 
     # Shared with the network by default: offering is the point.
     visibility: Mapped[str] = mapped_column(String(10), default=Visibility.NETWORK.value)
@@ -47,20 +44,12 @@ class ExpertiseOffer(CityOwned, Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     contact_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
 
-    city: Mapped[City] = relationship()
     theme: Mapped[Theme] = relationship()
     contact_user: Mapped[User | None] = relationship(foreign_keys=[contact_user_id])
     projects: Mapped[list[Project]] = relationship(secondary=expertise_projects)
     events: Mapped[list[Event]] = relationship(secondary=expertise_events)
     agreements: Mapped[list[Agreement]] = relationship(secondary=expertise_agreements)
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def themes(self) -> list[Theme]:

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
-from portal.models.mixins import CityOwned
+from portal.models.mixins import CityOwned, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
 from portal.timeutil import utcnow
@@ -30,12 +30,7 @@ project_organisations = Table(
     Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
     Index("ix_project_organisations_organisation_id", "organisation_id"),
 )
-project_themes = Table(
-    "project_themes",
-    Base.metadata,
-    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
-)
+project_themes = theme_links("project_themes", "projects", "project_id")
 
 
 class Project(CityOwned, Base):
@@ -44,7 +39,7 @@ class Project(CityOwned, Base):
 
     __tablename__ = "projects"
     __table_args__ = (
-        CheckConstraint("visibility IN ('city', 'network')", name="visibility"),
+        visibility_check(),
         CheckConstraint("status IN ('" + "','".join(PROJECT_STATUSES) + "')", name="status"),
     )
 
@@ -57,13 +52,7 @@ class Project(CityOwned, Base):
     budget_eur: Mapped[int | None]
     funding_sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     outcomes: Mapped[str] = mapped_column(Text, default="")
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
 
-    city: Mapped[City] = relationship()
     partner_cities: Mapped[list[City]] = relationship(
         secondary=project_partner_cities, order_by=City.name_fi
     )
@@ -74,8 +63,6 @@ class Project(CityOwned, Base):
         order_by="(ProjectUpdate.happened_on.desc(), ProjectUpdate.id.desc())",
         cascade="all, delete-orphan",
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def partner_city_ids(self) -> set[int]:

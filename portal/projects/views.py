@@ -23,7 +23,7 @@ from portal.record_views import (
     save_new,
 )
 from portal.security.permissions import CONTRIBUTE, WRITE, load_visible, require
-from portal.services import audit, cities, contacts, projects, records_linked
+from portal.services import audit, cities, contacts, project_links, projects
 from portal.services.errors import ValidationError
 from portal.services.organisations import all_places
 
@@ -86,7 +86,7 @@ def detail(project_id: int):
         "projects/detail.html",
         project=project,
         update_form=ProjectUpdateForm(),
-        linked=records_linked.to_project(current_user, project),
+        linked=project_links.to_project(current_user, project),
         history=audit.history_for(current_user, project),
     )
 
@@ -114,7 +114,7 @@ def add_update(project_id: int):
         project=project,
         update_form=form,
         errors=errors,
-        linked=records_linked.to_project(current_user, project),
+        linked=project_links.to_project(current_user, project),
         history=audit.history_for(current_user, project),
     )
 
