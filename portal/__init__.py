@@ -47,7 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if url.startswith("sqlite:///") and app.config["PORTAL_ENV"] != "testing":
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["TRUSTED_PROXIES"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1)
+        # Flask's documented way of wrapping the WSGI app.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1
+        )
 
     import portal.models  # noqa: F401  (register every model with the metadata)
 

@@ -102,7 +102,7 @@ def row_counts() -> dict[str, int]:
     """Rows per table of the models (the search index's own structures left out)."""
     counts = {}
     for table in db.metadata.sorted_tables:
-        counts[table.name] = db.session.scalar(select(func.count()).select_from(table))
+        counts[table.name] = db.session.scalar(select(func.count()).select_from(table)) or 0
     return counts
 
 

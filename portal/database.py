@@ -19,10 +19,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any, cast
 
 from flask import Flask, g, has_request_context
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import scoped_session
 
@@ -73,7 +74,12 @@ def begin_write(session) -> None:
     write_intent.set(True)
 
 
-SideWrite = Callable[[], None]
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched (the driver's count)."""
+    return cast("CursorResult[Any]", result).rowcount or 0
+
+
+SideWrite = Callable[[], object]
 
 
 def after_request_write(write: SideWrite) -> None:

@@ -88,7 +88,7 @@ class Field:
 @dataclass(frozen=True)
 class Kind:
     key: str  # "contact": search documents, agenda links, audit actions ("contact.create")
-    model: type
+    model: type[Any]
     singular: Any  # in a sentence: "Who sees this contact"
     plural: Any  # as a heading: "Contacts"
     blueprint: str  # "contacts": the pages are contacts.index, contacts.detail, ...
@@ -115,7 +115,8 @@ class Kind:
         return f"{self.blueprint}.index"
 
     def url(self, record_id: int) -> str:
-        return url_for(self.detail_endpoint, **{self.id_arg: record_id})
+        values: dict[str, Any] = {self.id_arg: record_id}
+        return url_for(self.detail_endpoint, **values)
 
     @property
     def city_owned(self) -> bool:
@@ -171,9 +172,9 @@ class Kind:
             if f.type == FieldType.FLAG_CHOICE:
                 values[f.name] = data == "1"
             elif f.type == FieldType.ONE:
-                values[f.name] = lookup[f.lookup].get(data or "")
+                values[f.name] = lookup[f.lookup or ""].get(data or "")
             elif f.type == FieldType.MANY:
-                offered = lookup[f.lookup]
+                offered = lookup[f.lookup or ""]
                 values[f.name] = [offered[i] for i in data or [] if i in offered]
             elif f.type == FieldType.CODES:
                 values[f.name] = list(data or [])

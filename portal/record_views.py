@@ -4,6 +4,8 @@ query string, the city a new record belongs to, and the archive and restore butt
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +20,8 @@ from portal.security.permissions import WRITE, deny, load_visible, require
 from portal.services import cities
 from portal.services.errors import StaleEdit, ValidationError
 from portal.services.listing import RecordFilter, filter_from
+
+R = TypeVar("R")
 
 
 def filter_from_request() -> RecordFilter:
@@ -94,16 +98,16 @@ def stale_message(what: str, *, shown: bool = True) -> str:
 def save_edit(
     form,
     *,
-    update,
-    reload,
-    current: Callable[[object], dict],
+    update: Callable[[Any], Any],
+    reload: Callable[[], R],
+    current: Callable[[R], dict],
     what: str,
     template: str,
-    detail: Callable[[object], str],
-    record,
-    success: str | Callable[[object], str | None] | None = None,
+    detail: Callable[[R], str],
+    record: R,
+    success: str | Callable[[Any], str | None] | None = None,
     version_field: str = "version",
-    version_of: Callable[[object], int] = lambda record: record.version,
+    version_of: Callable[[R], int] = attrgetter("version"),
     on_invalid: Callable[[ValidationError], dict] | None = None,
     **context,
 ):
@@ -168,7 +172,8 @@ def add_archive_routes(
     ``<prefix>/<id>/archive`` and ``.../restore``, back to the record's page after."""
 
     def back(record_id: int) -> str:
-        return url_for(f"{bp.name}.detail", **{id_arg: record_id})
+        values: dict[str, Any] = {id_arg: record_id}
+        return url_for(f"{bp.name}.detail", **values)
 
     def archive_view(**kwargs):
         return archive_action(model, kwargs[id_arg], archive, str(archived_message), back)

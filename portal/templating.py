@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations
@@ -18,7 +19,8 @@ from portal.security.permissions import can
 def init_app(app: Flask) -> None:
     # Flask-Babel looks the request's translations up anew for every string (a handful of
     # context look-ups each, a hundred strings a page): look them up once per request.
-    app.jinja_env.install_gettext_callables(
+    # install_gettext_callables comes with the jinja2.ext.i18n extension Flask-Babel adds.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),
@@ -72,13 +74,13 @@ def _audit_value(value) -> str:
 
 def _url_with(**changes) -> str:
     """The current page's URL with some query parameters changed (None removes one)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args)
 
 
 def _localtime(value: datetime | None, fmt: str = "short") -> str:

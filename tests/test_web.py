@@ -35,7 +35,9 @@ def test_pages_have_no_inline_script_or_style(client, login, make_user):
         "/privacy",
         "/accessibility",
     ):
-        page = client.get(path).get_data(as_text=True)
+        response = client.get(path)
+        assert response.status_code == 200, path  # a real page, not an error page
+        page = response.get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", page), path
         assert " style=" not in page and "<style" not in page, path
         assert " onclick=" not in page.lower(), path

@@ -68,7 +68,7 @@ DEMO_ACCOUNTS = [DemoAccount(**row) for row in data("accounts")]
 
 
 def account_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(User))
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
 
 
 def _day(value) -> date | None:
@@ -91,13 +91,19 @@ class _Reference:
         self.places = {p.slug: p for p in db.session.scalars(select(ChinesePlace))}
         self.themes = {t.slug: t for t in db.session.scalars(select(Theme))}
 
-    def officer(self, city: str) -> User | None:
+    def find_officer(self, city: str) -> User | None:
         return db.session.scalar(
             select(User)
             .join(City, City.id == User.city_id)
             .where(City.slug == city, User.role == "officer")
             .order_by(User.id)
         )
+
+    def officer(self, city: str) -> User:
+        officer = self.find_officer(city)
+        if officer is None:
+            raise LookupError(f"the demo has no officer in {city}")
+        return officer
 
     def theme_list(self, slugs) -> list[Theme]:
         return [self.themes[s] for s in slugs]
@@ -136,7 +142,7 @@ def load_demo_data() -> list[User]:
             )
         )
     db.session.flush()
-    if ref.officer("helsinki") is None:
+    if ref.find_officer("helsinki") is None:
         return created
     for load in (
         _organisations,
@@ -384,7 +390,7 @@ def _meetings(ref: _Reference) -> None:
             added.append((item, item_row))
         if not row.get("published_on"):
             continue
-        _publish(actor, meeting, _day(row["published_on"]))
+        _publish(actor, meeting, date.fromisoformat(row["published_on"]))
         for item, item_row in added:
             if item_row.get("decision"):
                 minutes.save_minutes(

@@ -200,7 +200,7 @@ def feed(token: str, scope: str):
     if user is None or (scope == "city" and user.city_id is None):
         abort(404)
     name = (
-        _("C21: %(city)s events", city=user.city.name_fi)
+        _("C21: %(city)s events", city=user.city.name_fi if user.city else "")
         if scope == "city"
         else _("C21 network: shared events")
     )

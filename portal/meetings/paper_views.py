@@ -32,7 +32,7 @@ def attach(item_id: int):
             current_user,
             item,
             upload.stream if upload else io.BytesIO(),
-            upload.filename if upload else "",
+            (upload.filename or "") if upload else "",
         ),
         back=meeting_url(item.meeting_id, f"item-{item.id}"),
         success=_("The paper was attached."),

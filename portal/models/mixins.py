@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -53,7 +53,7 @@ class CityOwned:
     version: Mapped[int] = mapped_column(default=1)
 
     @declared_attr
-    def city(cls) -> Mapped[City]:
+    def city(cls: Any) -> Mapped[City]:
         return relationship("City", foreign_keys=[cls.city_id])
 
     @declared_attr.directive

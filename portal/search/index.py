@@ -8,9 +8,10 @@ call ``reindex`` themselves; ``rebuild`` starts over from the records."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import delete, event, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, delete, event, insert, select, update
+from sqlalchemy.orm import Session, scoped_session
 
 from portal import kinds
 from portal.models.meetings import AgendaItem, Meeting
@@ -23,6 +24,12 @@ from portal.models.search import (
 from portal.search import backends
 from portal.search.documents import Doc
 
+# The tables themselves, for the bulk statements (typed as tables, not just FROM clauses).
+DOCUMENTS: Table = SearchDocument.__table__  # type: ignore[assignment]
+STATE: Table = SearchIndexState.__table__  # type: ignore[assignment]
+# A session, or the application's scoped session that stands for one.
+AnySession = Session | scoped_session[Any]
+
 # The searchable kinds of the registry, by model.
 KINDS = {k.model: k.key for k in kinds.searchable()}
 MODELS = {key: model for model, key in KINDS.items()}
@@ -30,13 +37,16 @@ MODELS = {key: model for model, key in KINDS.items()}
 
 def document_for(record) -> Doc:
     """What the index holds for a record (the registry names the function per kind)."""
-    return kinds.of(record).document(record)
+    document = kinds.of(record).document
+    if document is None:
+        raise TypeError(f"{type(record).__name__} is not searchable")
+    return document(record)
 
 
 def _write(connection, doc: Doc) -> None:
     _remove(connection, doc.kind, [doc.record_id])
     result = connection.execute(
-        insert(SearchDocument.__table__).values(
+        insert(DOCUMENTS).values(
             kind=doc.kind,
             record_id=doc.record_id,
             city_id=doc.city_id,
@@ -67,7 +77,7 @@ def _write(connection, doc: Doc) -> None:
 
 
 def _remove(connection, kind: str, record_ids: list[int]) -> None:
-    table = SearchDocument.__table__
+    table = DOCUMENTS
     ids = list(
         connection.scalars(
             select(table.c.id).where(table.c.kind == kind, table.c.record_id.in_(record_ids))
@@ -87,18 +97,18 @@ def _remove(connection, kind: str, record_ids: list[int]) -> None:
 
 def touch(connection) -> None:
     """Give the index a new state token (see SearchIndexState), in the caller's transaction."""
-    state = SearchIndexState.__table__
+    state = STATE
     token = uuid.uuid4().hex
     if connection.execute(update(state).where(state.c.id == 1).values(token=token)).rowcount == 0:
         connection.execute(insert(state).values(id=1, token=token))
 
 
-def current_token(session: Session) -> str | None:
+def current_token(session: AnySession) -> str | None:
     """The index's state token; None before the first write (nothing may be cached then)."""
     return session.scalar(select(SearchIndexState.token).where(SearchIndexState.id == 1))
 
 
-def _after_flush(session: Session, _context) -> None:
+def _after_flush(session: AnySession, _context) -> None:
     connection = session.connection()
     # A meeting's document holds its agenda: a changed item re-indexes its meeting.
     meetings = {
@@ -126,7 +136,7 @@ def install(session_target) -> None:
         event.listen(session_target, "after_flush", _after_flush)
 
 
-def reindex(session: Session, model, condition) -> int:
+def reindex(session: AnySession, model, condition) -> int:
     """Re-index the records of ``model`` matching ``condition`` (after a bulk update)."""
     records = session.scalars(select(model).where(condition)).all()
     connection = session.connection()
@@ -140,7 +150,7 @@ CHUNK = 2000
 
 def _write_many(connection, docs: list[Doc]) -> None:
     """Insert many new documents at once (the index must not hold them yet)."""
-    table = SearchDocument.__table__
+    table = DOCUMENTS
     ids = connection.scalars(
         insert(table).returning(table.c.id, sort_by_parameter_order=True),
         [
@@ -179,11 +189,11 @@ def _write_many(connection, docs: list[Doc]) -> None:
     touch(connection)
 
 
-def rebuild(session: Session) -> dict[str, int]:
+def rebuild(session: AnySession) -> dict[str, int]:
     """Empty the index and build it again from every record (flask search rebuild), a
     chunk of records at a time with what the documents need loaded in bulk."""
     connection = session.connection()
-    table = SearchDocument.__table__
+    table = DOCUMENTS
     backends.clear(connection)
     connection.execute(delete(search_document_themes))
     connection.execute(delete(search_document_partners))

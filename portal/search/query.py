@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -100,26 +101,30 @@ class _HitSet(list):
     counts: dict[str, Counter] | None = None
 
 
-def _tests(filters: Filters, themes, cities, places) -> dict[str, object]:
+def _equals(attribute: str, value: object) -> Callable[[_Hit], bool]:
+    return lambda hit: getattr(hit, attribute) == value
+
+
+def _tests(filters: Filters, themes, cities, places) -> dict[str, Callable[[_Hit], bool]]:
     """Per active filter, a test on a hit. Unknown values match nothing."""
-    tests = {}
+    tests: dict[str, Callable[[_Hit], bool]] = {}
     if filters.kind:
-        tests["kind"] = lambda h, v=filters.kind: h.kind == v
+        tests["kind"] = _equals("kind", filters.kind)
     if filters.theme:
         theme_id = themes[filters.theme].id if filters.theme in themes else -1
-        tests["theme"] = lambda h, v=theme_id: v in h.themes
+        tests["theme"] = lambda hit: theme_id in hit.themes
     if filters.city:
-        city_id = cities[filters.city].id if filters.city in cities else -1
-        tests["city"] = lambda h, v=city_id: h.city_id == v
+        tests["city"] = _equals(
+            "city_id", cities[filters.city].id if filters.city in cities else -1
+        )
     if filters.place:
         place = places.get(filters.place)
         ids = {p.id for p in places.values() if place.id in (p.id, p.parent_id)} if place else set()
-        tests["place"] = lambda h, v=ids: h.place_id in v
+        tests["place"] = lambda hit: hit.place_id in ids
     if filters.year:
-        year = parse_id(filters.year) or -1
-        tests["year"] = lambda h, v=year: h.year == v
+        tests["year"] = _equals("year", parse_id(filters.year) or -1)
     if filters.status:
-        tests["status"] = lambda h, v=filters.status: h.status == v
+        tests["status"] = _equals("status", filters.status)
     return tests
 
 

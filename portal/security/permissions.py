@@ -201,7 +201,7 @@ def _relation(user, target) -> str:
 # --- Scoped loaders -----------------------------------------------------------------------
 
 
-def visible_filter(user: User, model: type) -> ColumnElement[bool]:
+def visible_filter(user: User, model: type[Any]) -> ColumnElement[bool]:
     """The SQL condition selecting the rows of a city-owned ``model`` that ``user`` may read.
 
     It is the ``read`` column of RECORD_RULES written as SQL; the permission-matrix tests
@@ -237,7 +237,7 @@ def visibility_scope(user: User) -> tuple | None:
     return ("city", user.city_id)
 
 
-def select_visible(user: User, model: type, *, include_archived: bool = False):
+def select_visible(user: User, model: type[Any], *, include_archived: bool = False):
     """A SELECT of the rows of ``model`` that ``user`` may read, archived ones left out."""
     stmt = select(model).where(visible_filter(user, model))
     if not include_archived and hasattr(model, "archived_at"):
@@ -245,7 +245,7 @@ def select_visible(user: User, model: type, *, include_archived: bool = False):
     return stmt
 
 
-def load_visible(user: User, model: type, record_id: int):
+def load_visible(user: User, model: type[Any], record_id: int):
     """The record with this id if ``user`` may read it; otherwise a 404 (and an audit event).
 
     Archived records are returned: their city can open and restore them.
@@ -260,7 +260,7 @@ def load_visible(user: User, model: type, record_id: int):
     return record
 
 
-def archived_filter(user: User, model: type) -> ColumnElement[bool]:
+def archived_filter(user: User, model: type[Any]) -> ColumnElement[bool]:
     """Which archived rows of ``model`` ``user`` may list: the archive is the owning city's
     (only its writers restore from it); admins see every city's."""
     if not _is_live(user):

@@ -16,7 +16,7 @@ from flask import current_app, session
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from portal.database import after_request_write
+from portal.database import after_request_write, rows_matched
 from portal.extensions import db
 from portal.input_safety import parse_id, without_control_characters
 from portal.models.accounts import User, UserSession
@@ -64,7 +64,7 @@ def end_all_sessions(user: User) -> int:
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow())
     )
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def load_session_user(user_id: str) -> User | None:

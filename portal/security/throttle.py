@@ -71,10 +71,15 @@ def trusted_device(cookie: str | None, email: str) -> Device | None:
 
 def _failures(*conditions) -> int:
     window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.success.is_(False), LoginAttempt.at >= utcnow() - window, *conditions)
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.success.is_(False), LoginAttempt.at >= utcnow() - window, *conditions
+            )
+        )
+        or 0
     )
 
 

@@ -123,8 +123,11 @@ def create_user(
 
 
 def _active_admins() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+        )
+        or 0
     )
 
 
@@ -310,12 +313,12 @@ def log_in(
         ok, reason = True, ""
     # The slow part is over: from here on this transaction writes (the user is read again).
     begin_write(db.session)
-    if ok and user.password_hash != verified_hash:
+    if user is not None and ok and user.password_hash != verified_hash:
         ok, reason = False, "password changed meanwhile"
-    elif ok and not user.active:
+    elif user is not None and ok and not user.active:
         ok, reason = False, "account deactivated"
     throttle.record_attempt(email, ip, device, success=ok)
-    if not ok:
+    if not ok or user is None or user.password_hash is None:
         audit.record(
             None,
             "login.failure",

@@ -4,6 +4,8 @@ The cities' proposals and the decisions on them are in portal.services.proposals
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -37,7 +39,7 @@ def item_in_meeting(meeting: Meeting, item_id: int | None) -> AgendaItem | None:
 
 def clean_item(values: dict) -> dict:
     errors: dict[str, str] = {}
-    cleaned = {k: values.get(k) for k in ITEM_FIELDS}
+    cleaned: dict[str, Any] = {k: values.get(k) for k in ITEM_FIELDS}
     for name in ("title", "description", "presenter"):
         cleaned[name] = (cleaned[name] or "").strip()
     if not cleaned["title"]:
@@ -86,7 +88,7 @@ def tell_proposing_city(item: AgendaItem, decision: str) -> None:
     notifications.notify(officers, message, url=f"/meetings/{item.meeting_id}")
 
 
-def add_item(actor, meeting: Meeting, values: dict, *, parent: AgendaItem | None = None):
+def add_item(actor: User, meeting: Meeting, values: dict, *, parent: AgendaItem | None = None):
     """A coordinator puts an item on the agenda directly (optionally as a sub-item)."""
     ensure(actor, "meeting.manage")
     require_open(meeting)
@@ -109,7 +111,7 @@ def add_item(actor, meeting: Meeting, values: dict, *, parent: AgendaItem | None
     return item
 
 
-def edit_item(actor, item: AgendaItem, values: dict, *, expected_version) -> dict:
+def edit_item(actor: User, item: AgendaItem, values: dict, *, expected_version) -> dict:
     """A coordinator edits an item on the agenda (title, kind, duration, presenter ...)."""
     ensure(actor, "meeting.manage")
     require_open(item.meeting)
@@ -121,7 +123,7 @@ def edit_item(actor, item: AgendaItem, values: dict, *, expected_version) -> dic
     return changes
 
 
-def remove_item(actor, item: AgendaItem, *, reason: str = "") -> None:
+def remove_item(actor: User, item: AgendaItem, *, reason: str = "") -> None:
     """Take an item off the agenda: a city's item goes back to "rejected" with the reason;
     the coordinators' own items (and their sub-items) are deleted."""
     ensure(actor, "meeting.manage")
@@ -178,7 +180,7 @@ def place_before_closing(meeting: Meeting, item: AgendaItem) -> None:
 MOVES = ("up", "down", "indent", "outdent")
 
 
-def move(actor, item: AgendaItem, direction: str) -> None:
+def move(actor: User, item: AgendaItem, direction: str) -> None:
     """Move an item one place up or down among its siblings, make it a sub-item of the item
     above it (indent), or bring a sub-item back to the top level after its parent."""
     ensure(actor, "meeting.manage")
@@ -216,7 +218,7 @@ def move(actor, item: AgendaItem, direction: str) -> None:
     record_agenda_change(actor, meeting)
 
 
-def reorder(actor, meeting: Meeting, order: list[tuple[int, int | None]]) -> None:
+def reorder(actor: User, meeting: Meeting, order: list[tuple[int, int | None]]) -> None:
     """Set the whole order at once (drag and drop): ``order`` lists every accepted item as
     (item id, parent id) in agenda order. Anything inconsistent is refused whole."""
     ensure(actor, "meeting.manage")

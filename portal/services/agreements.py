@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.kinds import AGREEMENT
+from portal.models.accounts import User
 from portal.models.agreements import (
     PROGRESS_STATUSES,
     ActionPlanTheme,
@@ -30,7 +31,7 @@ from portal.services.records import Page, paginate
 from portal.services.uploads import read_upload
 
 
-def _clean(actor, values: dict) -> dict:
+def _clean(actor: User, values: dict) -> dict:
     errors: dict[str, str] = {}
     cleaned = AGREEMENT.clean_text(values, errors)
     if not cleaned["title"]:
@@ -47,14 +48,14 @@ def _clean(actor, values: dict) -> dict:
     return cleaned
 
 
-def create_agreement(actor, city: City, values: dict) -> Agreement:
+def create_agreement(actor: User, city: City, values: dict) -> Agreement:
     """Record an agreement of ``city``. Writers of that city. Raises ValidationError,
     Forbidden."""
     ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, AGREEMENT, _clean(actor, values))
 
 
-def update_agreement(actor, agreement: Agreement, *, expected_version, values: dict) -> dict:
+def update_agreement(actor: User, agreement: Agreement, *, expected_version, values: dict) -> dict:
     """Change an agreement. Writers of its city. Raises StaleEdit, ValidationError,
     Forbidden."""
     return records.update_record(
@@ -62,12 +63,12 @@ def update_agreement(actor, agreement: Agreement, *, expected_version, values: d
     )
 
 
-def archive_agreement(actor, agreement: Agreement) -> None:
+def archive_agreement(actor: User, agreement: Agreement) -> None:
     """Archive an agreement. Writers of its city."""
     records.archive(actor, agreement)
 
 
-def restore_agreement(actor, agreement: Agreement) -> None:
+def restore_agreement(actor: User, agreement: Agreement) -> None:
     """Restore an archived agreement. Writers of its city."""
     records.restore(actor, agreement)
 
@@ -90,7 +91,7 @@ def looks_like_pdf(head: bytes, tail: bytes) -> bool:
     return head.startswith(b"%PDF-") and b"%%EOF" in tail
 
 
-def attach_document(actor, agreement: Agreement, stream, filename: str) -> None:
+def attach_document(actor: User, agreement: Agreement, stream, filename: str) -> None:
     """Store the signed document of an agreement (replacing an earlier one). Writers of the
     agreement's city. Raises ValidationError for a file that is too large, empty or not a
     PDF by its content."""
@@ -141,7 +142,7 @@ class PlanThemeRow:
     progress_note: str = ""
 
 
-def save_plan_themes(actor, agreement: Agreement, *, expected_version, rows) -> None:
+def save_plan_themes(actor: User, agreement: Agreement, *, expected_version, rows) -> None:
     """Replace the numbered themes of an action plan with ``rows`` (rows without a title are
     dropped; rows without a number are numbered after the others). Writers of the
     agreement's city. Raises StaleEdit, ValidationError, Forbidden."""
@@ -196,7 +197,7 @@ def _eager(stmt):
     )
 
 
-def list_agreements(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_agreements(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
     """The agreements ``actor`` may see, filtered; the latest signed first."""
     stmt = apply_filter(
         _eager(select_visible(actor, Agreement, include_archived=True)), Agreement, flt, actor=actor
@@ -253,7 +254,7 @@ def due_soon(
     return sorted(items, key=lambda item: (item.on, item.agreement.id))
 
 
-def city_agreements_for_picker(actor, city_id: int | None) -> list[Agreement]:
+def city_agreements_for_picker(actor: User, city_id: int | None) -> list[Agreement]:
     if city_id is None:
         return []
     return list(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import kinds
 from portal.extensions import db
+from portal.models.accounts import User
 from portal.models.expertise import ExpertiseOffer
 from portal.models.meetings import Meeting
 from portal.models.mixins import Visibility
@@ -74,7 +75,7 @@ def build(meeting: Meeting) -> dict:
     }
 
 
-def for_reader(actor, annex: dict | None) -> dict | None:
+def for_reader(actor: User, annex: dict | None) -> dict | None:
     """The stored annex as ``actor`` may read it now: an entry whose record was made private
     (or erased) since publication is left out for readers who may no longer see it, while the
     frozen text stays for those who may. One statement per record kind."""

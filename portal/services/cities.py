@@ -57,7 +57,7 @@ def officer_counts() -> dict[int, int]:
         .where(User.role == Role.OFFICER, User.active, User.city_id.is_not(None))
         .group_by(User.city_id)
     )
-    return {city_id: count for city_id, count in rows}
+    return {city_id: count for city_id, count in rows if city_id is not None}
 
 
 def record_counts(city: City) -> dict[str, int]:
@@ -70,11 +70,12 @@ def record_counts(city: City) -> dict[str, int]:
             .select_from(kind.model)
             .where(kind.model.city_id == city.id, kind.model.archived_at.is_(None))
         )
+        or 0
         for kind in kinds.city_owned()
     }
 
 
-def profile_records(actor, city: City, *, today) -> dict[str, list]:
+def profile_records(actor: User, city: City, *, today) -> dict[str, list]:
     """What a city profile shows of the city's own records, as far as ``actor`` may see:
     agreements, upcoming events and expertise offers."""
     from sqlalchemy.orm import joinedload

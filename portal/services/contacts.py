@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.kinds import CONTACT
+from portal.models.accounts import User
 from portal.models.contacts import Contact, Interaction, interaction_contacts
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
@@ -26,7 +27,7 @@ from portal.services.records import Page, paginate
 _PHONE = re.compile(r"^\+[1-9](?:[\s\-()]*\d){6,14}$")
 
 
-def _clean(actor, values: dict, current: Organisation | None = None) -> dict:
+def _clean(actor: User, values: dict, current: Organisation | None = None) -> dict:
     errors: dict[str, str] = {}
     cleaned = CONTACT.clean_text(values, errors)
     organisation, problem = organisations.resolve_for_link(
@@ -65,7 +66,7 @@ def _clean(actor, values: dict, current: Organisation | None = None) -> dict:
     return cleaned
 
 
-def create_contact(actor, city: City, values: dict) -> Contact:
+def create_contact(actor: User, city: City, values: dict) -> Contact:
     """Record a new contact for ``city``. Officers of that city (and admins).
 
     ``values`` holds the fields of FIELDS (``themes`` a list of Theme) and the typed
@@ -76,7 +77,7 @@ def create_contact(actor, city: City, values: dict) -> Contact:
     return records.create_record(actor, city, CONTACT, _clean(actor, values))
 
 
-def update_contact(actor, contact: Contact, *, expected_version, values: dict) -> dict:
+def update_contact(actor: User, contact: Contact, *, expected_version, values: dict) -> dict:
     """Save changes to a contact; returns what changed. Writers of the contact's city.
 
     The city and the version are never taken from ``values``. Raises StaleEdit when the
@@ -90,17 +91,17 @@ def update_contact(actor, contact: Contact, *, expected_version, values: dict) -
     )
 
 
-def archive_contact(actor, contact: Contact) -> None:
+def archive_contact(actor: User, contact: Contact) -> None:
     """Archive a contact (it leaves lists and search). Writers of its city."""
     records.archive(actor, contact)
 
 
-def restore_contact(actor, contact: Contact) -> None:
+def restore_contact(actor: User, contact: Contact) -> None:
     """Restore an archived contact. Writers of its city."""
     records.restore(actor, contact)
 
 
-def list_contacts(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_contacts(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
     """The contacts ``actor`` may see, filtered and sorted, one page at a time."""
     stmt = select_visible(actor, Contact, include_archived=True).options(
         joinedload(Contact.organisation).joinedload(Organisation.place),
@@ -118,7 +119,7 @@ def list_contacts(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50
     return paginate(stmt.order_by(*order), page=page, per_page=per_page)
 
 
-def interactions_of(actor, contact: Contact) -> list[Interaction]:
+def interactions_of(actor: User, contact: Contact) -> list[Interaction]:
     """The interactions with a contact that ``actor`` may see, newest first."""
     return list(
         db.session.scalars(
@@ -131,7 +132,7 @@ def interactions_of(actor, contact: Contact) -> list[Interaction]:
     )
 
 
-def contacts_for_picker(actor, city_id: int | None) -> list[Contact]:
+def contacts_for_picker(actor: User, city_id: int | None) -> list[Contact]:
     """The live contacts of a city, for choosing who took part in an interaction."""
     if city_id is None:
         return []

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.database import rows_matched
 from portal.extensions import db
 from portal.kinds import EVENT
 from portal.models.accounts import CalendarToken, User
@@ -30,7 +31,7 @@ from portal.timeutil import utcnow
 TIMEZONES = ("Europe/Helsinki", "Asia/Shanghai")
 
 
-def _clean(actor, values: dict) -> dict:
+def _clean(actor: User, values: dict) -> dict:
     errors: dict[str, str] = {}
     cleaned = EVENT.clean_text(values, errors)
     if not cleaned["title"]:
@@ -65,26 +66,26 @@ def _clean(actor, values: dict) -> dict:
     return cleaned
 
 
-def create_event(actor, city: City, values: dict) -> Event:
+def create_event(actor: User, city: City, values: dict) -> Event:
     """Add an event owned by ``city``. Writers of that city. Raises ValidationError,
     Forbidden."""
     ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, EVENT, _clean(actor, values))
 
 
-def update_event(actor, event: Event, *, expected_version, values: dict) -> dict:
+def update_event(actor: User, event: Event, *, expected_version, values: dict) -> dict:
     """Change an event. Writers of its city. Raises StaleEdit, ValidationError, Forbidden."""
     return records.update_record(
         actor, event, expected_version=expected_version, clean=lambda: _clean(actor, values)
     )
 
 
-def archive_event(actor, event: Event) -> None:
+def archive_event(actor: User, event: Event) -> None:
     """Archive an event. Writers of its city."""
     records.archive(actor, event)
 
 
-def restore_event(actor, event: Event) -> None:
+def restore_event(actor: User, event: Event) -> None:
     """Restore an archived event. Writers of its city."""
     records.restore(actor, event)
 
@@ -100,7 +101,7 @@ def _eager(stmt):
 
 
 def list_events(
-    actor,
+    actor: User,
     flt: RecordFilter,
     *,
     when: str = "upcoming",
@@ -124,7 +125,7 @@ def list_events(
     return paginate(stmt, page=page, per_page=per_page)
 
 
-def scope_filter(actor, scope: str):
+def scope_filter(actor: User, scope: str):
     """ "city": the user's own city's events; "network": every city's shared events."""
     if scope == "city" and actor.city_id is not None:
         return Event.city_id == actor.city_id
@@ -145,7 +146,7 @@ class MonthGrid:
         return (self.first + timedelta(days=32)).replace(day=1)
 
 
-def month_grid(actor, *, year: int, month: int, scope: str) -> MonthGrid:
+def month_grid(actor: User, *, year: int, month: int, scope: str) -> MonthGrid:
     """The weeks of a month (Monday first), each day with the visible events on it."""
     first = date(year, month, 1)
     weeks = _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
@@ -191,9 +192,9 @@ def revoke_calendar_tokens(user: User) -> int:
         .where(CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    if result.rowcount:
+    if rows_matched(result):
         audit.record(user, "calendar.token_revoked", obj=user)
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def has_calendar_token(user: User) -> bool:
@@ -268,7 +269,7 @@ def to_ical(events: list[Event], *, name: str, url_for_event) -> bytes:
     return cal.to_ical()
 
 
-def city_events_for_picker(actor, city_id: int | None) -> list[Event]:
+def city_events_for_picker(actor: User, city_id: int | None) -> list[Event]:
     """The live events of a city, latest first, for linking them to an expertise offer."""
     if city_id is None:
         return []

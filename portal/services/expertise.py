@@ -37,31 +37,31 @@ def _clean(values: dict, city_id: int) -> dict:
     return cleaned
 
 
-def create_offer(actor, city: City, values: dict) -> ExpertiseOffer:
+def create_offer(actor: User, city: City, values: dict) -> ExpertiseOffer:
     """Offer expertise on behalf of ``city``. Writers of that city. Shared with the network
     unless the form says otherwise. Raises ValidationError, Forbidden."""
     ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, EXPERTISE, _clean(values, city.id))
 
 
-def update_offer(actor, offer: ExpertiseOffer, *, expected_version, values: dict) -> dict:
+def update_offer(actor: User, offer: ExpertiseOffer, *, expected_version, values: dict) -> dict:
     """Change an offer. Writers of its city. Raises StaleEdit, ValidationError, Forbidden."""
     return records.update_record(
         actor, offer, expected_version=expected_version, clean=lambda: _clean(values, offer.city_id)
     )
 
 
-def archive_offer(actor, offer: ExpertiseOffer) -> None:
+def archive_offer(actor: User, offer: ExpertiseOffer) -> None:
     """Archive an offer. Writers of its city."""
     records.archive(actor, offer)
 
 
-def restore_offer(actor, offer: ExpertiseOffer) -> None:
+def restore_offer(actor: User, offer: ExpertiseOffer) -> None:
     """Restore an archived offer. Writers of its city."""
     records.restore(actor, offer)
 
 
-def list_offers(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_offers(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
     """The offers ``actor`` may see, by theme then city."""
     from portal.models.reference import Theme
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.kinds import INTERACTION
+from portal.models.accounts import User
 from portal.models.contacts import Interaction, interaction_organisations
 from portal.models.organisations import Organisation
 from portal.models.reference import City
@@ -19,7 +20,7 @@ from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 
 
-def _clean(actor, values: dict) -> dict:
+def _clean(actor: User, values: dict) -> dict:
     errors: dict[str, str] = {}
     cleaned = INTERACTION.clean_text(values, errors)
     link = organisations.OrganisationLink(actor, values, errors)
@@ -43,14 +44,14 @@ def _clean(actor, values: dict) -> dict:
     return cleaned
 
 
-def create_interaction(actor, city: City, values: dict) -> Interaction:
+def create_interaction(actor: User, city: City, values: dict) -> Interaction:
     """Log an interaction for ``city``. Writers of that city. The organisations of the
     chosen contacts are linked too. Raises ValidationError, Forbidden."""
     ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, INTERACTION, _clean(actor, values))
 
 
-def update_interaction(actor, interaction: Interaction, *, expected_version, values) -> dict:
+def update_interaction(actor: User, interaction: Interaction, *, expected_version, values) -> dict:
     """Save changes to an interaction; returns what changed. Writers of its city.
     Raises StaleEdit, ValidationError, Forbidden."""
 
@@ -65,12 +66,12 @@ def update_interaction(actor, interaction: Interaction, *, expected_version, val
     return records.update_record(actor, interaction, expected_version=expected_version, clean=clean)
 
 
-def archive_interaction(actor, interaction: Interaction) -> None:
+def archive_interaction(actor: User, interaction: Interaction) -> None:
     """Archive an interaction. Writers of its city."""
     records.archive(actor, interaction)
 
 
-def restore_interaction(actor, interaction: Interaction) -> None:
+def restore_interaction(actor: User, interaction: Interaction) -> None:
     """Restore an archived interaction. Writers of its city."""
     records.restore(actor, interaction)
 
@@ -84,7 +85,7 @@ def _eager(stmt):
     )
 
 
-def list_interactions(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_interactions(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
     """The interactions ``actor`` may see, filtered, newest first by default."""
     stmt = _eager(select_visible(actor, Interaction, include_archived=True))
     stmt = apply_filter(stmt, Interaction, flt, actor=actor)
@@ -98,7 +99,7 @@ def list_interactions(actor, flt: RecordFilter, *, page: int = 1, per_page: int 
     return paginate(stmt.order_by(*order), page=page, per_page=per_page)
 
 
-def interactions_with_organisation(actor, org: Organisation) -> list[Interaction]:
+def interactions_with_organisation(actor: User, org: Organisation) -> list[Interaction]:
     """The visible interactions that name an organisation, newest first."""
     return list(
         db.session.scalars(
@@ -113,7 +114,7 @@ def interactions_with_organisation(actor, org: Organisation) -> list[Interaction
     )
 
 
-def follow_ups(actor, city_id: int | None, *, today: date, days: int = 14):
+def follow_ups(actor: User, city_id: int | None, *, today: date, days: int = 14):
     """The city's open follow-ups: (overdue, due within ``days``), soonest first."""
     if city_id is None:
         return [], []

@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 
 from portal.extensions import db
 from portal.input_safety import parse_id
+from portal.models.accounts import User
 from portal.models.organisations import Organisation
 from portal.models.reference import ChinesePlace, City, Theme
 from portal.security.permissions import archived_filter
@@ -64,7 +65,7 @@ def filter_from(args: Mapping[str, str]) -> RecordFilter:
     )
 
 
-def apply_filter(stmt: Select, model, flt: RecordFilter, *, actor) -> Select:
+def apply_filter(stmt: Select, model, flt: RecordFilter, *, actor: User) -> Select:
     """Narrow a scoped SELECT of ``model`` by ``flt``. The scope itself (what the actor may
     see at all) must already be in ``stmt``: see permissions.select_visible."""
     from portal.services.organisations import place_and_children

@@ -103,7 +103,7 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     ).first()
 
 
-def create_meeting(actor, series: MeetingSeries, values: dict, *, start: str = "standard"):
+def create_meeting(actor: User, series: MeetingSeries, values: dict, *, start: str = "standard"):
     """A coordinator creates a meeting in draft, its agenda started from the series'
     standard items, from a copy of the previous meeting's agenda, or empty."""
     ensure(actor, "meeting.manage")
@@ -170,7 +170,7 @@ def _copy_agenda(source: Meeting, target: Meeting) -> None:
             copies[item.id].parent_id = copies[item.parent_id].id
 
 
-def update_meeting(actor, meeting: Meeting, values: dict, *, expected_version: int | None):
+def update_meeting(actor: User, meeting: Meeting, values: dict, *, expected_version: int | None):
     """A coordinator edits the meeting's details; a concurrent edit is refused."""
     ensure(actor, "meeting.manage")
     records.check_version(meeting, expected_version)
@@ -322,7 +322,7 @@ def describe_changes(before: list[dict], after: list[dict]) -> list[str]:
     return lines
 
 
-def record_agenda_change(actor, meeting: Meeting) -> AgendaVersion | None:
+def record_agenda_change(actor: User, meeting: Meeting) -> AgendaVersion | None:
     """After a change to a published agenda: a new version with what changed (nothing when
     the visible agenda is the same). Every service that changes an agenda calls this."""
     if not meeting.is_published or not meeting.versions:
@@ -344,7 +344,7 @@ def record_agenda_change(actor, meeting: Meeting) -> AgendaVersion | None:
     return version
 
 
-def publish(actor, meeting: Meeting, *, annex: dict) -> AgendaVersion:
+def publish(actor: User, meeting: Meeting, *, annex: dict) -> AgendaVersion:
     """Publish a draft agenda: everyone in the network sees it, the annex is kept as it is
     now, who published it and when is recorded, and the cities' officers are told."""
     ensure(actor, "meeting.manage")
@@ -376,7 +376,7 @@ def publish(actor, meeting: Meeting, *, annex: dict) -> AgendaVersion:
     return version
 
 
-def set_status(actor, meeting: Meeting, status: str) -> None:
+def set_status(actor: User, meeting: Meeting, status: str) -> None:
     """Mark a published meeting held (minutes may still be edited)."""
     ensure(actor, "meeting.manage")
     if (meeting.status, status) not in (("published", "held"),):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.models.accounts import User
 from portal.models.meetings import ACTION_STATUSES, ActionItem, AgendaItem, Meeting
 from portal.models.reference import City
 from portal.security.permissions import ensure
@@ -35,7 +36,9 @@ def action_by_id(action_id: int) -> ActionItem:
     return action
 
 
-def save_minutes(actor, item: AgendaItem, *, decision: str, notes: str, expected_version) -> bool:
+def save_minutes(
+    actor: User, item: AgendaItem, *, decision: str, notes: str, expected_version
+) -> bool:
     """Save an item's decision and notes. Refused with MinutesConflict when someone else
     saved since ``expected_version``; returns whether anything changed."""
     meeting = item.meeting
@@ -75,12 +78,12 @@ def _clean_action(values: dict) -> dict:
         errors["owner_city"] = str(_l("Choose the city that owns the action."))
     if due_on is not None and not isinstance(due_on, date):
         errors["due_on"] = str(_l("Give the due date as a date."))
-    if errors:
+    if errors or owner is None:
         raise ValidationError(errors)
     return {"description": description, "owner_city_id": owner.id, "due_on": due_on}
 
 
-def add_action(actor, item: AgendaItem, values: dict) -> ActionItem:
+def add_action(actor: User, item: AgendaItem, values: dict) -> ActionItem:
     """The secretary records an action item under an agenda item."""
     ensure(actor, "minutes.edit", item.meeting)
     cleaned = _clean_action(values)
@@ -97,7 +100,7 @@ def add_action(actor, item: AgendaItem, values: dict) -> ActionItem:
     return action
 
 
-def set_action_status(actor, action: ActionItem, status: str, *, expected_version) -> None:
+def set_action_status(actor: User, action: ActionItem, status: str, *, expected_version) -> None:
     """The owner city's officers or a coordinator move an action item along (also after
     the minutes are approved: following up is what action items are for)."""
     ensure(actor, "action.update", action)
@@ -117,7 +120,7 @@ def set_action_status(actor, action: ActionItem, status: str, *, expected_versio
     action.done_at = utcnow() if status == "done" else None
 
 
-def approve(actor, meeting: Meeting) -> None:
+def approve(actor: User, meeting: Meeting) -> None:
     """Approve the minutes: from now on they cannot be changed."""
     ensure(actor, "meeting.manage")
     if meeting.status not in ("published", "held"):

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from portal.database import rows_matched
 from portal.extensions import db
 from portal.models.meetings import Notification
 from portal.timeutil import utcnow
@@ -68,4 +69,4 @@ def mark_read(user) -> int:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    return result.rowcount
+    return rows_matched(result)

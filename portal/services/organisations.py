@@ -8,8 +8,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
+from portal.database import rows_matched
 from portal.extensions import db
 from portal.kinds import ORGANISATION
+from portal.models.accounts import User
 from portal.models.contacts import Contact, Interaction, interaction_organisations
 from portal.models.organisations import ORGANISATION_KINDS, Organisation
 from portal.models.reference import ChinesePlace
@@ -33,7 +35,7 @@ class DuplicateError(ValidationError):
         self.existing = existing
 
 
-def _clean(actor, values: dict, current_parent: Organisation | None = None) -> dict:
+def _clean(actor: User, values: dict, current_parent: Organisation | None = None) -> dict:
     errors: dict[str, str] = {}
     cleaned = ORGANISATION.clean_text(values, errors)
     if not cleaned["name_en"]:
@@ -116,7 +118,7 @@ def likely_duplicates(
     return [c for _, c in scored[:limit]]
 
 
-def create_organisation(actor, values: dict) -> Organisation:
+def create_organisation(actor: User, values: dict) -> Organisation:
     """Add an organisation to the registry. Officers, coordinators and admins.
 
     Raises DuplicateError (with the existing row) for an exact duplicate, ValidationError
@@ -145,7 +147,7 @@ def _plain(value):
     return getattr(value, "name_en", None) or getattr(value, "slug", None) or value
 
 
-def update_organisation(actor, org: Organisation, *, expected_version, values: dict) -> dict:
+def update_organisation(actor: User, org: Organisation, *, expected_version, values: dict) -> dict:
     """Edit an organisation. Officers, coordinators and admins; raises StaleEdit when it
     changed since the form was loaded, DuplicateError and ValidationError as on create."""
     ensure(actor, "organisation.add")
@@ -183,7 +185,7 @@ def _reindex_dependents(org: Organisation) -> None:
     index.reindex(db.session, Interaction, Interaction.organisations.any(Organisation.id == org.id))
 
 
-def set_archived(actor, org: Organisation, archived: bool) -> None:
+def set_archived(actor: User, org: Organisation, archived: bool) -> None:
     """Archive or restore an organisation. Coordinators and admins."""
     ensure(actor, "organisation.merge")
     if (org.archived_at is not None) == archived:
@@ -199,7 +201,7 @@ def set_archived(actor, org: Organisation, archived: bool) -> None:
     )
 
 
-def merge_organisations(actor, duplicate: Organisation, survivor: Organisation) -> dict:
+def merge_organisations(actor: User, duplicate: Organisation, survivor: Organisation) -> dict:
     """Merge ``duplicate`` into ``survivor``: every contact, interaction and sub-organisation
     pointing at the duplicate moves to the survivor, and the duplicate remains only as a
     pointer. Coordinators and admins. Returns how many records moved, by kind."""
@@ -209,11 +211,13 @@ def merge_organisations(actor, duplicate: Organisation, survivor: Organisation) 
     if duplicate.merged_into_id is not None:
         raise ValidationError({"": str(_l("This organisation has been merged already."))})
     moved = {}
-    moved["contacts"] = db.session.execute(
-        update(Contact)
-        .where(Contact.organisation_id == duplicate.id)
-        .values(organisation_id=survivor.id, version=Contact.version + 1)
-    ).rowcount
+    moved["contacts"] = rows_matched(
+        db.session.execute(
+            update(Contact)
+            .where(Contact.organisation_id == duplicate.id)
+            .values(organisation_id=survivor.id, version=Contact.version + 1)
+        )
+    )
     # An interaction may name both: keep one link.
     both = select(interaction_organisations.c.interaction_id).where(
         interaction_organisations.c.organisation_id == survivor.id
@@ -224,16 +228,20 @@ def merge_organisations(actor, duplicate: Organisation, survivor: Organisation) 
             interaction_organisations.c.interaction_id.in_(both),
         )
     )
-    moved["interactions"] = db.session.execute(
-        interaction_organisations.update()
-        .where(interaction_organisations.c.organisation_id == duplicate.id)
-        .values(organisation_id=survivor.id)
-    ).rowcount
-    moved["sub_organisations"] = db.session.execute(
-        update(Organisation)
-        .where(Organisation.parent_id == duplicate.id, Organisation.id != survivor.id)
-        .values(parent_id=survivor.id)
-    ).rowcount
+    moved["interactions"] = rows_matched(
+        db.session.execute(
+            interaction_organisations.update()
+            .where(interaction_organisations.c.organisation_id == duplicate.id)
+            .values(organisation_id=survivor.id)
+        )
+    )
+    moved["sub_organisations"] = rows_matched(
+        db.session.execute(
+            update(Organisation)
+            .where(Organisation.parent_id == duplicate.id, Organisation.id != survivor.id)
+            .values(parent_id=survivor.id)
+        )
+    )
     # Fill what the survivor lacks from the duplicate.
     for field in ("name_zh", "pinyin", "website", "place_id"):
         if not getattr(survivor, field) and getattr(duplicate, field):
@@ -357,7 +365,7 @@ def place_by_slug(slug: str | None) -> ChinesePlace | None:
     return db.session.scalar(select(ChinesePlace).where(ChinesePlace.slug == slug))
 
 
-def resolve_for_link(actor, name: str, *, create: bool, current: Organisation | None = None):
+def resolve_for_link(actor: User, name: str, *, create: bool, current: Organisation | None = None):
     """What a typed organisation name on a contact or interaction form means.
 
     Returns ``(organisation, None)`` for a name in the registry (or the record's current
@@ -412,7 +420,7 @@ class OrganisationLink:
     name cannot be used), ``linked`` once the whole form is valid (creating the organisation
     if the user asked to add an unknown one)."""
 
-    def __init__(self, actor, values: dict, errors: dict[str, str]):
+    def __init__(self, actor: User, values: dict, errors: dict[str, str]):
         self.actor = actor
         self.name = (values.get("organisation_name") or "").strip()
         self.organisation, self.problem = resolve_for_link(

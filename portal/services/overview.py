@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from portal import kinds as registry
 from portal.caching import per_data_state
 from portal.extensions import db
+from portal.models.accounts import User
 from portal.models.agreements import Agreement
 from portal.models.events import Event
 from portal.models.reference import City, Theme
@@ -116,7 +117,7 @@ def activity(today: date, quarters: int = 8) -> list[Quarter]:
     return [Quarter(f"{y} Q{q}", created[(y, q)], held[(y, q)]) for y, q in keys]
 
 
-def map_links(actor) -> list:
+def map_links(actor: User) -> list:
     """The lines of the network map: the publicly known partnerships, and the agreements
     with a counterpart place that ``actor`` may see (one line per city and place)."""
     from sqlalchemy.orm import joinedload
@@ -131,6 +132,8 @@ def map_links(actor) -> list:
             joinedload(CityPartnership.city), joinedload(CityPartnership.place)
         )
     ):
+        if p.city.lat is None or p.city.lon is None or p.place.lat is None or p.place.lon is None:
+            continue
         links[(p.city_id, p.place_id)] = Link(
             p.city.name_fi,
             p.city.lat,
@@ -146,8 +149,8 @@ def map_links(actor) -> list:
         .options(joinedload(Agreement.city), joinedload(Agreement.counterpart_place))
     ):
         key = (a.city_id, a.counterpart_place_id)
-        if key not in links:
-            place = a.counterpart_place
+        place = a.counterpart_place
+        if key not in links and None not in (a.city.lat, a.city.lon, place.lat, place.lon):
             links[key] = Link(
                 a.city.name_fi,
                 a.city.lat,
@@ -157,15 +160,14 @@ def map_links(actor) -> list:
                 place.lon,
                 f"{a.city.name_fi} – {place.name_en}: {a.title}",
             )
-    return sorted(
-        (link for link in links.values() if None not in (link.city_lat, link.place_lat)),
-        key=lambda link: (link.city, link.place),
-    )
+    return sorted(links.values(), key=lambda link: (link.city, link.place))
 
 
 def map_cities() -> list[tuple[str, float, float]]:
     return [
-        (c.name_fi, c.lat, c.lon) for c in db.session.scalars(select(City)) if c.lat is not None
+        (c.name_fi, c.lat, c.lon)
+        for c in db.session.scalars(select(City))
+        if c.lat is not None and c.lon is not None
     ]
 
 

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
+from portal.models.accounts import User
 from portal.models.meetings import AgendaAttachment, AgendaItem
 from portal.security.permissions import ensure
 from portal.services import audit
@@ -68,8 +69,8 @@ def sniff(data: bytes, filename: str) -> tuple[str, str] | None:
                         if part in names:
                             return found
                 if "mimetype" in names:
-                    with archive.open("mimetype") as part:
-                        kind = part.read(100).decode("ascii", "replace").strip()
+                    with archive.open("mimetype") as stream:
+                        kind = stream.read(100).decode("ascii", "replace").strip()
                     if kind in ODF:
                         return ODF[kind], kind
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
@@ -93,7 +94,7 @@ def folder() -> Path:
     return path
 
 
-def attach(actor, item: AgendaItem, stream, filename: str) -> AgendaAttachment:
+def attach(actor: User, item: AgendaItem, stream, filename: str) -> AgendaAttachment:
     """Store a paper for an agenda item. ValidationError for an empty or too large file or
     one that is not a PDF or office document by its content; nothing is stored then."""
     ensure(actor, "papers.edit", item)
@@ -124,7 +125,7 @@ def attach(actor, item: AgendaItem, stream, filename: str) -> AgendaAttachment:
     return attachment
 
 
-def remove(actor, attachment: AgendaAttachment) -> None:
+def remove(actor: User, attachment: AgendaAttachment) -> None:
     ensure(actor, "papers.edit", attachment.item)
     path = folder() / attachment.stored_name
     audit.record(

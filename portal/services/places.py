@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.models.accounts import User
 from portal.models.reference import ChinesePlace, CityPartnership
 from portal.services.errors import NotFound
 from portal.services.who_knows import CityRecords, records_at_place
@@ -22,7 +23,7 @@ class PlacePage:
     children: list[ChinesePlace]
 
 
-def place_page(actor, slug: str) -> PlacePage:
+def place_page(actor: User, slug: str) -> PlacePage:
     """A place with the cities' public partnerships there, who in the network knows what
     there (as far as ``actor`` may see) and the places under it. Anyone logged in; raises
     NotFound for an unknown slug."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.extensions import db
+from portal.models.accounts import User
 from portal.models.agreements import Agreement
 from portal.models.events import Event
 from portal.models.projects import Project
@@ -17,7 +18,7 @@ class ProjectLinks:
     agreements: list[Agreement]
 
 
-def to_project(actor, project: Project) -> ProjectLinks:
+def to_project(actor: User, project: Project) -> ProjectLinks:
     """The visible, live events and agreements linked to ``project``, by date."""
     events = db.session.scalars(
         select_visible(actor, Event)

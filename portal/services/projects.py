@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.kinds import PROJECT
+from portal.models.accounts import User
 from portal.models.projects import (
     FUNDING_SOURCES,
     Project,
@@ -24,7 +25,7 @@ from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
 
 
-def _clean(actor, values: dict, lead_city_id: int) -> dict:
+def _clean(actor: User, values: dict, lead_city_id: int) -> dict:
     errors: dict[str, str] = {}
     cleaned = PROJECT.clean_text(values, errors)
     if not cleaned["title"]:
@@ -46,7 +47,7 @@ def _clean(actor, values: dict, lead_city_id: int) -> dict:
     return cleaned
 
 
-def create_project(actor, city: City, values: dict) -> Project:
+def create_project(actor: User, city: City, values: dict) -> Project:
     """Start a project led by ``city``. Writers of that city (and admins). ``values``: the
     fields of FIELDS (lists of Theme, City, Organisation) and optionally an
     ``organisation_name`` to link. Raises ValidationError, Forbidden."""
@@ -54,7 +55,7 @@ def create_project(actor, city: City, values: dict) -> Project:
     return records.create_record(actor, city, PROJECT, _clean(actor, values, city.id))
 
 
-def update_project(actor, project: Project, *, expected_version, values: dict) -> dict:
+def update_project(actor: User, project: Project, *, expected_version, values: dict) -> dict:
     """Change a project. Only the lead city's writers (and admins): partner cities add
     updates instead. Raises StaleEdit, ValidationError, Forbidden."""
     return records.update_record(
@@ -65,17 +66,19 @@ def update_project(actor, project: Project, *, expected_version, values: dict) -
     )
 
 
-def archive_project(actor, project: Project) -> None:
+def archive_project(actor: User, project: Project) -> None:
     """Archive a project. The lead city's writers."""
     records.archive(actor, project)
 
 
-def restore_project(actor, project: Project) -> None:
+def restore_project(actor: User, project: Project) -> None:
     """Restore an archived project. The lead city's writers."""
     records.restore(actor, project)
 
 
-def add_update(actor, project: Project, *, happened_on: date | None, text: str) -> ProjectUpdate:
+def add_update(
+    actor: User, project: Project, *, happened_on: date | None, text: str
+) -> ProjectUpdate:
     """Add a dated progress update. Writers of the lead city and of the partner cities
     (and admins). Raises ValidationError, Forbidden."""
     ensure(actor, CONTRIBUTE, project)
@@ -115,7 +118,7 @@ def _eager(stmt):
     )
 
 
-def list_projects(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_projects(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
     """The projects ``actor`` may see (own, partner, shared), filtered."""
     stmt = apply_filter(
         _eager(select_visible(actor, Project, include_archived=True)), Project, flt, actor=actor
@@ -129,7 +132,7 @@ def list_projects(actor, flt: RecordFilter, *, page: int = 1, per_page: int = 50
     return paginate(stmt.order_by(*order), page=page, per_page=per_page)
 
 
-def active_projects(actor, city_id: int | None) -> list[Project]:
+def active_projects(actor: User, city_id: int | None) -> list[Project]:
     """The active projects a city leads or takes part in, as far as ``actor`` may see."""
     if city_id is None:
         return []
@@ -152,7 +155,7 @@ def active_projects(actor, city_id: int | None) -> list[Project]:
     )
 
 
-def city_projects_for_picker(actor, city_id: int | None) -> list[Project]:
+def city_projects_for_picker(actor: User, city_id: int | None) -> list[Project]:
     """The live projects of a city, for linking events and agreements to one."""
     if city_id is None:
         return []
@@ -163,7 +166,7 @@ def city_projects_for_picker(actor, city_id: int | None) -> list[Project]:
     )
 
 
-def project_for_link(actor, project_id, city_id: int) -> Project | None:
+def project_for_link(actor: User, project_id, city_id: int) -> Project | None:
     """The project a form links to, if the actor may write its city's records."""
     if not project_id:
         return None

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from portal import kinds
 from portal.extensions import db
+from portal.models.accounts import User
 from portal.models.meetings import AgendaItem, AgendaLink, Meeting
 from portal.models.mixins import Visibility
 from portal.security.permissions import READ, can, ensure, visible_filter
@@ -35,7 +36,7 @@ from portal.timeutil import utcnow
 LINK_MODELS = {k.key: k.model for k in kinds.shared_directory()}
 
 
-def _clean_links(actor, city_id: int, links) -> list[tuple[str, int]]:
+def _clean_links(actor: User, city_id: int | None, links) -> list[tuple[str, int]]:
     """Links as (kind, record id); each must be a record of ``city_id`` shared with the
     network and not archived. Anything else is refused the same way whether it exists or
     not, so the message reveals nothing."""
@@ -58,26 +59,28 @@ def _clean_links(actor, city_id: int, links) -> list[tuple[str, int]]:
     return cleaned
 
 
-def linkable_records(actor, city_id: int | None) -> dict[str, list]:
+def linkable_records(actor: User, city_id: int | None) -> dict[str, list]:
     """What ``actor`` may link a proposal of ``city_id`` to: the city's shared records."""
     if city_id is None:
         return {kind: [] for kind in LINK_MODELS}
     out = {}
     for kind, model in LINK_MODELS.items():
-        out[kind] = db.session.scalars(
-            select(model)
-            .where(
-                visible_filter(actor, model),
-                model.city_id == city_id,
-                model.visibility == Visibility.NETWORK,
-                model.archived_at.is_(None),
+        out[kind] = list(
+            db.session.scalars(
+                select(model)
+                .where(
+                    visible_filter(actor, model),
+                    model.city_id == city_id,
+                    model.visibility == Visibility.NETWORK,
+                    model.archived_at.is_(None),
+                )
+                .order_by(model.title)
             )
-            .order_by(model.title)
-        ).all()
+        )
     return out
 
 
-def _set_links(item: AgendaItem, links: list[tuple[str, int]]) -> list[str]:
+def _set_links(item: AgendaItem, links: list[tuple[str, int]]) -> list[list[str]]:
     before = sorted(f"{link.kind}:{link.record_id}" for link in item.links)
     item.links = [AgendaLink(kind=k, record_id=r) for k, r in links]
     after = sorted(f"{k}:{r}" for k, r in links)
@@ -90,7 +93,7 @@ class ShownLink:
     record: object
 
 
-def visible_links(actor, item: AgendaItem) -> list[ShownLink]:
+def visible_links(actor: User, item: AgendaItem) -> list[ShownLink]:
     """The item's linked records that ``actor`` may read now (a record made private after
     it was linked drops out for other cities)."""
     shown = []
@@ -102,7 +105,7 @@ def visible_links(actor, item: AgendaItem) -> list[ShownLink]:
     return shown
 
 
-def propose(actor, meeting: Meeting, values: dict) -> AgendaItem:
+def propose(actor: User, meeting: Meeting, values: dict) -> AgendaItem:
     """An officer proposes an item for a meeting, for their own city, before the deadline."""
     ensure(actor, "agenda.propose", meeting)
     cleaned = clean_item(values)
@@ -128,7 +131,7 @@ def propose(actor, meeting: Meeting, values: dict) -> AgendaItem:
     return item
 
 
-def edit_proposal(actor, item: AgendaItem, values: dict, *, expected_version) -> dict:
+def edit_proposal(actor: User, item: AgendaItem, values: dict, *, expected_version) -> dict:
     """The proposing city edits its proposal until the coordinator has decided on it."""
     ensure(actor, "proposal.edit", item)
     records.check_version(item, expected_version)
@@ -143,7 +146,7 @@ def edit_proposal(actor, item: AgendaItem, values: dict, *, expected_version) ->
     return changes
 
 
-def withdraw(actor, item: AgendaItem) -> None:
+def withdraw(actor: User, item: AgendaItem) -> None:
     """The proposing city takes its proposal back before the coordinator decides."""
     ensure(actor, "proposal.edit", item)
     item.status = "withdrawn"
@@ -153,7 +156,9 @@ def withdraw(actor, item: AgendaItem) -> None:
 DECISIONS = ("accept", "defer", "reject")
 
 
-def decide(actor, item: AgendaItem, decision: str, *, reason: str = "", defer_to=None) -> None:
+def decide(
+    actor: User, item: AgendaItem, decision: str, *, reason: str = "", defer_to=None
+) -> None:
     """Accept a proposal onto the agenda (at the end), defer it to a later meeting of the
     series (where it becomes a proposal again), or reject it. Deferring and rejecting need a
     reason, which the proposing city sees."""
@@ -215,7 +220,7 @@ def decide(actor, item: AgendaItem, decision: str, *, reason: str = "", defer_to
         record_agenda_change(actor, meeting)
 
 
-def proposals_for(actor, meeting: Meeting) -> list[AgendaItem]:
+def proposals_for(actor: User, meeting: Meeting) -> list[AgendaItem]:
     """The proposals (any status but accepted) that ``actor`` may see: all of them for the
     coordinators, their own city's for everyone else."""
     return [

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from portal import kinds
 from portal.extensions import db
 from portal.kinds import Kind
+from portal.models.accounts import User
 from portal.security.permissions import WRITE, ensure
 from portal.services import audit
 from portal.services.errors import StaleEdit, ValidationError
@@ -62,7 +63,7 @@ def _plain(value) -> Any:
     return str(value)
 
 
-def archive(actor, record) -> None:
+def archive(actor: User, record) -> None:
     """Archive a record: it leaves lists and search, and its city can restore it."""
     action_prefix = kinds.of(record).key
     ensure(actor, WRITE, record)
@@ -73,7 +74,7 @@ def archive(actor, record) -> None:
     audit.record(actor, f"{action_prefix}.archive", obj=record, changes={"archived": [False, True]})
 
 
-def restore(actor, record) -> None:
+def restore(actor: User, record) -> None:
     """Bring an archived record back into lists and search."""
     action_prefix = kinds.of(record).key
     ensure(actor, WRITE, record)
@@ -106,7 +107,7 @@ class Page:
 
 def paginate(stmt: Select, *, page: int, per_page: int) -> Page:
     """Two statements whatever the size: the total, and one page of rows."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     number = min(max(1, page), pages)
     items = list(db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique())
@@ -124,7 +125,7 @@ def _creation_changes(cleaned: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def create_record(actor, city, kind: Kind, cleaned: dict[str, Any]):
+def create_record(actor: User, city, kind: Kind, cleaned: dict[str, Any]):
     """Create a city-owned record of ``kind`` from validated fields: check that the actor
     may create records in ``city``, fill its filter text, flush, audit. Returns the record."""
     ensure(actor, "city.create_records", city)
@@ -136,7 +137,7 @@ def create_record(actor, city, kind: Kind, cleaned: dict[str, Any]):
     return record
 
 
-def update_record(actor, record, *, expected_version, clean) -> dict[str, list[Any]]:
+def update_record(actor: User, record, *, expected_version, clean) -> dict[str, list[Any]]:
     """Save validated changes to a city-owned record: the actor must write it, the version
     must be the one the form was loaded with; ``clean()`` validates and returns the fields.
     Returns what changed (and audits it)."""

@@ -20,7 +20,7 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
-def _upsert(model: type, key: str, values: dict[str, Any]) -> tuple[Any, bool]:
+def _upsert(model: type[Any], key: str, values: dict[str, Any]) -> tuple[Any, bool]:
     row = db.session.scalar(select(model).where(getattr(model, key) == values[key]))
     if row is None:
         row = model(**values)
@@ -64,8 +64,8 @@ def load_reference_data() -> dict[str, int]:
     for row in _rows("places.csv"):
         parent = places.get(row.pop("parent")) if row.get("parent") else None
         row.pop("parent", None)
-        row["lat"], row["lon"] = float(row["lat"]), float(row["lon"])
-        place, new = _upsert(ChinesePlace, "slug", {**row, "parent": parent})
+        coordinates = {"lat": float(row.pop("lat")), "lon": float(row.pop("lon"))}
+        place, new = _upsert(ChinesePlace, "slug", {**row, **coordinates, "parent": parent})
         places[place.slug] = place
         added["places"] += new
     db.session.flush()

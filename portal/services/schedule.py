@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 
 @dataclass
 class Slot:
     """One item in agenda order: its number ("3", "3.1"), start, minutes and depth."""
 
-    item: object
+    item: Any
     number: str
     starts_at: time
     ends_at: time

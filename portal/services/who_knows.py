@@ -87,7 +87,7 @@ def _order(model):
     }[model]
 
 
-def _collect(actor, condition_for) -> list[CityRecords]:
+def _collect(actor: User, condition_for) -> list[CityRecords]:
     """Visible records and hidden counts per city; two statements per record kind plus one
     for the officers, however many records there are."""
     groups: dict[int, CityRecords] = {}
@@ -117,14 +117,15 @@ def _collect(actor, condition_for) -> list[CityRecords]:
         .where(User.city_id.in_(list(groups)), User.role == Role.OFFICER, User.active)
         .order_by(User.name)
     ):
-        officers.setdefault(user.city_id, user)
+        if user.city_id is not None:
+            officers.setdefault(user.city_id, user)
     for city_id, group in groups.items():
         group.officer = officers.get(city_id)
     own = getattr(actor, "city_id", None)
     return sorted(groups.values(), key=lambda g: (g.city.id != own, g.city.name_fi))
 
 
-def records_at_organisation(actor, org: Organisation) -> list[CityRecords]:
+def records_at_organisation(actor: User, org: Organisation) -> list[CityRecords]:
     """Per city, what links to ``org`` (and the organisations under it)."""
     org_ids = [
         org.id,
@@ -133,7 +134,7 @@ def records_at_organisation(actor, org: Organisation) -> list[CityRecords]:
     return _collect(actor, lambda model: _at_organisations(model, org_ids))
 
 
-def records_at_place(actor, place: ChinesePlace) -> list[CityRecords]:
+def records_at_place(actor: User, place: ChinesePlace) -> list[CityRecords]:
     """Per city, what links to a Chinese place (and the places under it)."""
     place_ids = [
         place.id,
