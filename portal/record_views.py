@@ -14,6 +14,7 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.forms import attach_errors, choices, stale_differences
 from portal.input_safety import parse_id
+from portal.kinds import Kind
 from portal.models.accounts import Role
 from portal.models.reference import City
 from portal.security.permissions import WRITE, deny, load_visible, require
@@ -62,7 +63,7 @@ def run_archive_action(service, record, done_message: str) -> None:
     flash(done_message, "success")
 
 
-def save_new(form, *, create, template: str, detail: Callable[[object], str], **context):
+def save_new(form, *, create, template: str, detail: Callable[[Any], str], **context):
     """The POST half of a "new record" page: on a valid form call ``create()`` (a service
     call returning the record), commit and go to the record; otherwise, or when the service
     refuses the input, show the form again with the messages by their fields."""
@@ -146,6 +147,69 @@ def save_edit(
             return redirect(detail(record))
     return render_template(
         template, form=form, errors=errors, conflict=conflict, record=record, **context
+    )
+
+
+def new_record_page(
+    kind: Kind, form_class, prepare, create, *, after=None, name: str = "", initial=None
+):
+    """A kind's "new" page: the record belongs to the user's city (an admin picks one),
+    ``prepare(form, city_id, None, choosing_city=...)`` fills the choices and returns what
+    they offer, ``create(actor, city, values)`` is the service; ``after(form, record)`` may
+    do more with the saved record (a document to attach); ``initial`` fills the form on its
+    first showing. The template is the kind's form.html, with the record under ``name``
+    (default: the kind's key) as None."""
+    city = city_for_new_record(request.form.get("city"))
+    form = form_class(data=initial)
+    lookup = prepare(form, city.id, None, choosing_city=current_user.city_id is None)
+
+    def create_record():
+        record = create(current_user, city, kind.form_values(form, lookup))
+        if after is not None:
+            after(form, record)
+        return record
+
+    return save_new(
+        form,
+        create=create_record,
+        template=f"{kind.blueprint}/form.html",
+        detail=lambda record: kind.url(record.id),
+        **{name or kind.key: None},
+        city=city,
+    )
+
+
+def edit_record_page(
+    kind: Kind, record_id: int, form_class, prepare, update, *, after=None, name: str = ""
+):
+    """A kind's edit page, for the writers of the record's city: the form filled from the
+    record (the registry's initial values), ``prepare(form, city_id, record)`` for the
+    choices, ``update(actor, record, expected_version=, values=)`` the service, saved
+    through save_edit (a stale save refused with both values shown)."""
+    record = load_visible(current_user, kind.model, record_id)
+    require(current_user, WRITE, record)
+    form = form_class(data=kind.initial(record))
+    lookup = prepare(form, record.city_id, record)
+
+    def update_record(version):
+        changes = update(
+            current_user, record, expected_version=version, values=kind.form_values(form, lookup)
+        )
+        if after is not None:
+            after(form, record)
+        return changes
+
+    return save_edit(
+        form,
+        update=update_record,
+        reload=lambda: load_visible(current_user, kind.model, record_id),
+        current=kind.current,
+        what=str(kind.singular),
+        template=f"{kind.blueprint}/form.html",
+        detail=lambda stored: kind.url(stored.id),
+        record=record,
+        **{name or kind.key: record},
+        city=record.city,
     )
 
 

@@ -16,11 +16,11 @@ from portal.models.agreements import Agreement
 from portal.record_views import (
     add_archive_routes,
     city_field,
-    city_for_new_record,
+    edit_record_page,
     filter_from_request,
+    new_record_page,
     page_number,
     save_edit,
-    save_new,
 )
 from portal.security.permissions import READ, WRITE, can, load_visible, require
 from portal.services import agreements, audit, cities, contacts, projects
@@ -57,10 +57,6 @@ def _attach_upload(form: AgreementForm, agreement: Agreement) -> None:
         agreements.attach_document(current_user, agreement, upload.stream, upload.filename)
 
 
-def _detail_url(agreement) -> str:
-    return url_for("agreements.detail", agreement_id=agreement.id)
-
-
 @bp.route("/")
 def index():
     flt = filter_from_request()
@@ -89,23 +85,8 @@ def due():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    city = city_for_new_record(request.form.get("city"))
-    form = AgreementForm()
-    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
-    values = lambda: AGREEMENT.form_values(form, lookup)  # noqa: E731
-
-    def create():
-        agreement = agreements.create_agreement(current_user, city, values())
-        _attach_upload(form, agreement)
-        return agreement
-
-    return save_new(
-        form,
-        create=create,
-        template="agreements/form.html",
-        detail=_detail_url,
-        agreement=None,
-        city=city,
+    return new_record_page(
+        AGREEMENT, AgreementForm, _prepare, agreements.create_agreement, after=_attach_upload
     )
 
 
@@ -142,32 +123,13 @@ def document(agreement_id: int):
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 def edit(agreement_id: int):
-    agreement = load_visible(current_user, Agreement, agreement_id)
-    require(current_user, WRITE, agreement)
-    form = EditAgreementForm(data=AGREEMENT.initial(agreement))
-    lookup = _prepare(form, agreement.city_id, agreement)
-    values = lambda: AGREEMENT.form_values(form, lookup)  # noqa: E731
-
-    def update(version):
-        agreements.update_agreement(
-            current_user,
-            agreement,
-            expected_version=version,
-            values=values(),
-        )
-        _attach_upload(form, agreement)
-
-    return save_edit(
-        form,
-        update=update,
-        reload=lambda: load_visible(current_user, Agreement, agreement_id),
-        current=AGREEMENT.current,
-        what=_("agreement"),
-        template="agreements/form.html",
-        detail=_detail_url,
-        record=agreement,
-        agreement=agreement,
-        city=agreement.city,
+    return edit_record_page(
+        AGREEMENT,
+        agreement_id,
+        EditAgreementForm,
+        _prepare,
+        agreements.update_agreement,
+        after=_attach_upload,
     )
 
 

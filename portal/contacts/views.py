@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
-from flask_babel import gettext as _
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -16,19 +15,18 @@ from portal.models.contacts import Contact
 from portal.record_views import (
     add_archive_routes,
     city_field,
-    city_for_new_record,
+    edit_record_page,
     filter_from_request,
+    new_record_page,
     page_number,
-    save_edit,
-    save_new,
 )
-from portal.security.permissions import WRITE, load_visible, require
+from portal.security.permissions import load_visible
 from portal.services import audit, cities, contacts
 from portal.services.organisations import all_places
 from portal.services.who_knows import records_at_organisation
 
 
-def _prepare(form: ContactForm, *, choosing_city: bool = False) -> dict:
+def _prepare(form: ContactForm, city_id: int, record=None, *, choosing_city=False) -> dict:
     """Fill the form's choices; return what it offers, for reading the answers. Only an
     admin creating a record (admins belong to no city) chooses its city."""
     themes = contacts.themes()
@@ -51,24 +49,9 @@ def index():
     )
 
 
-def _detail_url(contact) -> str:
-    return url_for("contacts.detail", contact_id=contact.id)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    city = city_for_new_record(request.form.get("city"))
-    form = ContactForm()
-    lookup = _prepare(form, choosing_city=current_user.city_id is None)
-    values = lambda: CONTACT.form_values(form, lookup)  # noqa: E731
-    return save_new(
-        form,
-        create=lambda: contacts.create_contact(current_user, city, values()),
-        template="contacts/form.html",
-        detail=_detail_url,
-        contact=None,
-        city=city,
-    )
+    return new_record_page(CONTACT, ContactForm, _prepare, contacts.create_contact)
 
 
 @bp.route("/<int:contact_id>")
@@ -88,28 +71,7 @@ def detail(contact_id: int):
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
 def edit(contact_id: int):
-    contact = load_visible(current_user, Contact, contact_id)
-    require(current_user, WRITE, contact)
-    form = EditContactForm(data=CONTACT.initial(contact))
-    lookup = _prepare(form)
-    values = lambda: CONTACT.form_values(form, lookup)  # noqa: E731
-    return save_edit(
-        form,
-        update=lambda version: contacts.update_contact(
-            current_user,
-            contact,
-            expected_version=version,
-            values=values(),
-        ),
-        reload=lambda: load_visible(current_user, Contact, contact_id),
-        current=CONTACT.current,
-        what=_("contact"),
-        template="contacts/form.html",
-        detail=_detail_url,
-        record=contact,
-        contact=contact,
-        city=contact.city,
-    )
+    return edit_record_page(CONTACT, contact_id, EditContactForm, _prepare, contacts.update_contact)
 
 
 add_archive_routes(

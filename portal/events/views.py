@@ -18,13 +18,12 @@ from portal.models.events import Event
 from portal.record_views import (
     add_archive_routes,
     city_field,
-    city_for_new_record,
+    edit_record_page,
     filter_from_request,
+    new_record_page,
     page_number,
-    save_edit,
-    save_new,
 )
-from portal.security.permissions import READ, WRITE, can, load_visible, require
+from portal.security.permissions import READ, can, load_visible
 from portal.services import audit, cities, contacts, events, projects
 from portal.services.organisations import all_places
 from portal.timeutil import local_today
@@ -54,10 +53,6 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
         "contacts": {str(c.id): c for c in people},
         "organisations": {str(o.id): o for o in linked_orgs},
     }
-
-
-def _detail_url(event) -> str:
-    return url_for("events.detail", event_id=event.id)
 
 
 @bp.route("/events/")
@@ -97,18 +92,7 @@ def calendar():
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new():
-    city = city_for_new_record(request.form.get("city"))
-    form = EventForm()
-    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
-    values = lambda: EVENT.form_values(form, lookup)  # noqa: E731
-    return save_new(
-        form,
-        create=lambda: events.create_event(current_user, city, values()),
-        template="events/form.html",
-        detail=_detail_url,
-        event=None,
-        city=city,
-    )
+    return new_record_page(EVENT, EventForm, _prepare, events.create_event)
 
 
 @bp.route("/events/<int:event_id>")
@@ -143,25 +127,7 @@ def _external_url(event: Event) -> str:
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit(event_id: int):
-    event = load_visible(current_user, Event, event_id)
-    require(current_user, WRITE, event)
-    form = EditEventForm(data=EVENT.initial(event))
-    lookup = _prepare(form, event.city_id, event)
-    values = lambda: EVENT.form_values(form, lookup)  # noqa: E731
-    return save_edit(
-        form,
-        update=lambda version: events.update_event(
-            current_user, event, expected_version=version, values=values()
-        ),
-        reload=lambda: load_visible(current_user, Event, event_id),
-        current=EVENT.current,
-        what=_("event"),
-        template="events/form.html",
-        detail=_detail_url,
-        record=event,
-        event=event,
-        city=event.city,
-    )
+    return edit_record_page(EVENT, event_id, EditEventForm, _prepare, events.update_event)
 
 
 @bp.route("/events/feeds")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,18 +15,17 @@ from portal.models.expertise import ExpertiseOffer
 from portal.record_views import (
     add_archive_routes,
     city_field,
-    city_for_new_record,
+    edit_record_page,
     filter_from_request,
+    new_record_page,
     page_number,
-    save_edit,
-    save_new,
 )
-from portal.security.permissions import READ, WRITE, can, load_visible, require
+from portal.security.permissions import READ, can, load_visible
 from portal.services import agreements, audit, cities, contacts, expertise, projects
 from portal.services.events import city_events_for_picker
 
 
-def _prepare(form: OfferForm, city_id: int, *, choosing_city=False) -> dict:
+def _prepare(form: OfferForm, city_id: int, record=None, *, choosing_city=False) -> dict:
     themes = contacts.themes()
     people = expertise.people_to_ask(city_id)
     own_projects = projects.city_projects_for_picker(current_user, city_id)
@@ -39,6 +38,8 @@ def _prepare(form: OfferForm, city_id: int, *, choosing_city=False) -> dict:
     form.projects.choices = choices((p.id, p.title) for p in own_projects)
     form.events.choices = choices((e.id, e.title) for e in own_events)
     form.agreements.choices = choices((a.id, a.title) for a in own_agreements)
+    if record is None and request.method == "GET" and current_user.city_id == city_id:
+        form.contact_user.data = str(current_user.id)  # a new offer: ask the one offering
     city_field(form, choosing_city)
     return {
         "themes": {str(t.id): t for t in themes},
@@ -47,10 +48,6 @@ def _prepare(form: OfferForm, city_id: int, *, choosing_city=False) -> dict:
         "events": {str(e.id): e for e in own_events},
         "agreements": {str(a.id): a for a in own_agreements},
     }
-
-
-def _detail_url(offer) -> str:
-    return url_for("expertise.detail", offer_id=offer.id)
 
 
 @bp.route("/")
@@ -67,20 +64,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    city = city_for_new_record(request.form.get("city"))
-    form = OfferForm()
-    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
-    values = lambda: EXPERTISE.form_values(form, lookup)  # noqa: E731
-    if request.method == "GET" and current_user.city_id == city.id:
-        form.contact_user.data = str(current_user.id)
-    return save_new(
-        form,
-        create=lambda: expertise.create_offer(current_user, city, values()),
-        template="expertise/form.html",
-        detail=_detail_url,
-        offer=None,
-        city=city,
-    )
+    return new_record_page(EXPERTISE, OfferForm, _prepare, expertise.create_offer, name="offer")
 
 
 @bp.route("/<int:offer_id>")
@@ -102,27 +86,8 @@ def detail(offer_id: int):
 
 @bp.route("/<int:offer_id>/edit", methods=["GET", "POST"])
 def edit(offer_id: int):
-    offer = load_visible(current_user, ExpertiseOffer, offer_id)
-    require(current_user, WRITE, offer)
-    form = EditOfferForm(data=EXPERTISE.initial(offer))
-    lookup = _prepare(form, offer.city_id)
-    values = lambda: EXPERTISE.form_values(form, lookup)  # noqa: E731
-    return save_edit(
-        form,
-        update=lambda version: expertise.update_offer(
-            current_user,
-            offer,
-            expected_version=version,
-            values=values(),
-        ),
-        reload=lambda: load_visible(current_user, ExpertiseOffer, offer_id),
-        current=EXPERTISE.current,
-        what=_("offer"),
-        template="expertise/form.html",
-        detail=_detail_url,
-        record=offer,
-        offer=offer,
-        city=offer.city,
+    return edit_record_page(
+        EXPERTISE, offer_id, EditOfferForm, _prepare, expertise.update_offer, name="offer"
     )
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
-from flask_babel import gettext as _
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -16,22 +15,20 @@ from portal.models.contacts import Interaction
 from portal.record_views import (
     add_archive_routes,
     city_field,
-    city_for_new_record,
+    edit_record_page,
     filter_from_request,
+    new_record_page,
     page_number,
-    save_edit,
-    save_new,
 )
-from portal.security.permissions import READ, WRITE, can, load_visible, require
+from portal.security.permissions import READ, can, load_visible
 from portal.services import audit, cities, contacts, interactions
 from portal.services.organisations import all_places
 
 
-def _prepare(
-    form: InteractionForm, city_id: int, linked_orgs=(), *, choosing_city: bool = False
-) -> dict:
+def _prepare(form: InteractionForm, city_id: int, record=None, *, choosing_city=False) -> dict:
     """Fill the choices: the city's contacts, the organisations linked so far, themes; the
     city only for an admin creating one (admins belong to no city)."""
+    linked_orgs = list(record.organisations) if record else []
     themes = contacts.themes()
     people = contacts.contacts_for_picker(current_user, city_id)
     form.themes.choices = choices((t.id, t.name_en) for t in themes)
@@ -61,28 +58,15 @@ def index():
     )
 
 
-def _detail_url(interaction) -> str:
-    return url_for("interactions.detail", interaction_id=interaction.id)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    city = city_for_new_record(request.form.get("city"))
     initial = {}
     contact_id = request.args.get("contact", "")
     if parse_id(contact_id) is not None:
         # Logged from a contact's page: that person is ticked already.
         initial["contacts"] = [contact_id]
-    form = InteractionForm(data=initial)
-    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
-    values = lambda: INTERACTION.form_values(form, lookup)  # noqa: E731
-    return save_new(
-        form,
-        create=lambda: interactions.create_interaction(current_user, city, values()),
-        template="interactions/form.html",
-        detail=_detail_url,
-        interaction=None,
-        city=city,
+    return new_record_page(
+        INTERACTION, InteractionForm, _prepare, interactions.create_interaction, initial=initial
     )
 
 
@@ -100,27 +84,8 @@ def detail(interaction_id: int):
 
 @bp.route("/<int:interaction_id>/edit", methods=["GET", "POST"])
 def edit(interaction_id: int):
-    interaction = load_visible(current_user, Interaction, interaction_id)
-    require(current_user, WRITE, interaction)
-    form = EditInteractionForm(data=INTERACTION.initial(interaction))
-    lookup = _prepare(form, interaction.city_id, interaction.organisations)
-    values = lambda: INTERACTION.form_values(form, lookup)  # noqa: E731
-    return save_edit(
-        form,
-        update=lambda version: interactions.update_interaction(
-            current_user,
-            interaction,
-            expected_version=version,
-            values=values(),
-        ),
-        reload=lambda: load_visible(current_user, Interaction, interaction_id),
-        current=INTERACTION.current,
-        what=_("interaction"),
-        template="interactions/form.html",
-        detail=_detail_url,
-        record=interaction,
-        interaction=interaction,
-        city=interaction.city,
+    return edit_record_page(
+        INTERACTION, interaction_id, EditInteractionForm, _prepare, interactions.update_interaction
     )
 
 

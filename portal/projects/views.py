@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,19 +16,19 @@ from portal.projects.forms import EditProjectForm, ProjectForm, ProjectUpdateFor
 from portal.record_views import (
     add_archive_routes,
     city_field,
-    city_for_new_record,
+    edit_record_page,
     filter_from_request,
+    new_record_page,
     page_number,
-    save_edit,
-    save_new,
 )
-from portal.security.permissions import CONTRIBUTE, WRITE, load_visible, require
+from portal.security.permissions import CONTRIBUTE, load_visible, require
 from portal.services import audit, cities, contacts, project_links, projects
 from portal.services.errors import ValidationError
 from portal.services.organisations import all_places
 
 
-def _prepare(form: ProjectForm, lead_city_id: int, linked_orgs=(), *, choosing_city=False):
+def _prepare(form: ProjectForm, lead_city_id: int, record=None, *, choosing_city=False):
+    linked_orgs = list(record.organisations) if record else []
     themes = contacts.themes()
     all_cities = cities.all_cities()
     form.themes.choices = choices((t.id, t.name_en) for t in themes)
@@ -46,10 +46,6 @@ def _prepare(form: ProjectForm, lead_city_id: int, linked_orgs=(), *, choosing_c
     }
 
 
-def _detail_url(project) -> str:
-    return url_for("projects.detail", project_id=project.id)
-
-
 @bp.route("/")
 def index():
     flt = filter_from_request()
@@ -65,18 +61,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    city = city_for_new_record(request.form.get("city"))
-    form = ProjectForm()
-    lookup = _prepare(form, city.id, choosing_city=current_user.city_id is None)
-    values = lambda: PROJECT.form_values(form, lookup)  # noqa: E731
-    return save_new(
-        form,
-        create=lambda: projects.create_project(current_user, city, values()),
-        template="projects/form.html",
-        detail=_detail_url,
-        project=None,
-        city=city,
-    )
+    return new_record_page(PROJECT, ProjectForm, _prepare, projects.create_project)
 
 
 @bp.route("/<int:project_id>")
@@ -121,28 +106,7 @@ def add_update(project_id: int):
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
 def edit(project_id: int):
-    project = load_visible(current_user, Project, project_id)
-    require(current_user, WRITE, project)
-    form = EditProjectForm(data=PROJECT.initial(project))
-    lookup = _prepare(form, project.city_id, project.organisations)
-    values = lambda: PROJECT.form_values(form, lookup)  # noqa: E731
-    return save_edit(
-        form,
-        update=lambda version: projects.update_project(
-            current_user,
-            project,
-            expected_version=version,
-            values=values(),
-        ),
-        reload=lambda: load_visible(current_user, Project, project_id),
-        current=PROJECT.current,
-        what=_("project"),
-        template="projects/form.html",
-        detail=_detail_url,
-        record=project,
-        project=project,
-        city=project.city,
-    )
+    return edit_record_page(PROJECT, project_id, EditProjectForm, _prepare, projects.update_project)
 
 
 add_archive_routes(
