@@ -30,6 +30,24 @@ def filter_from_request() -> RecordFilter:
     return filter_from(request.args)
 
 
+def list_page(kind: Kind, lister, **context):
+    """A kind's list page: the filters of the query string, one page of what
+    ``lister(actor, filter, page=n)`` finds, and the filters' choices."""
+    from portal.services.contacts import themes
+    from portal.services.organisations import all_places
+
+    flt = filter_from_request()
+    return render_template(
+        f"{kind.blueprint}/index.html",
+        page=lister(current_user, flt, page=page_number()),
+        flt=flt,
+        themes=themes(),
+        places=all_places(),
+        cities=cities.all_cities(),
+        **context,
+    )
+
+
 def page_number() -> int:
     value = request.args.get("page", "1")
     number = parse_id(value)

@@ -17,13 +17,12 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
-    filter_from_request,
+    list_page,
     new_record_page,
-    page_number,
     save_edit,
 )
 from portal.security.permissions import READ, WRITE, can, load_visible, require
-from portal.services import agreements, audit, cities, contacts, projects
+from portal.services import agreements, audit, contacts, projects
 from portal.services.agreements import PlanThemeRow
 from portal.services.organisations import all_places
 from portal.timeutil import local_today
@@ -59,15 +58,7 @@ def _attach_upload(form: AgreementForm, agreement: Agreement) -> None:
 
 @bp.route("/")
 def index():
-    flt = filter_from_request()
-    return render_template(
-        "agreements/index.html",
-        page=agreements.list_agreements(current_user, flt, page=page_number()),
-        flt=flt,
-        themes=contacts.themes(),
-        places=all_places(),
-        cities=cities.all_cities(),
-    )
+    return list_page(AGREEMENT, agreements.list_agreements)
 
 
 @bp.route("/due")

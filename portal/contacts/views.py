@@ -16,13 +16,11 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
-    filter_from_request,
+    list_page,
     new_record_page,
-    page_number,
 )
 from portal.security.permissions import load_visible
-from portal.services import audit, cities, contacts
-from portal.services.organisations import all_places
+from portal.services import audit, contacts
 from portal.services.who_knows import records_at_organisation
 
 
@@ -37,16 +35,7 @@ def _prepare(form: ContactForm, city_id: int, record=None, *, choosing_city=Fals
 
 @bp.route("/")
 def index():
-    flt = filter_from_request()
-    page = contacts.list_contacts(current_user, flt, page=page_number())
-    return render_template(
-        "contacts/index.html",
-        page=page,
-        flt=flt,
-        themes=contacts.themes(),
-        places=all_places(),
-        cities=cities.all_cities(),
-    )
+    return list_page(CONTACT, contacts.list_contacts)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -19,9 +19,8 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
-    filter_from_request,
+    list_page,
     new_record_page,
-    page_number,
 )
 from portal.security.permissions import READ, can, load_visible
 from portal.services import audit, cities, contacts, events, projects
@@ -57,18 +56,13 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
 
 @bp.route("/events/")
 def index():
-    flt = filter_from_request()
     when = request.args.get("when", "upcoming")
-    return render_template(
-        "events/index.html",
-        page=events.list_events(
-            current_user, flt, when=when, today=local_today(), page=page_number()
+    return list_page(
+        EVENT,
+        lambda actor, flt, page: events.list_events(
+            actor, flt, when=when, today=local_today(), page=page
         ),
-        flt=flt,
         when=when,
-        themes=contacts.themes(),
-        places=all_places(),
-        cities=cities.all_cities(),
     )
 
 

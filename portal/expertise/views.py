@@ -16,12 +16,11 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
-    filter_from_request,
+    list_page,
     new_record_page,
-    page_number,
 )
 from portal.security.permissions import READ, can, load_visible
-from portal.services import agreements, audit, cities, contacts, expertise, projects
+from portal.services import agreements, audit, contacts, expertise, projects
 from portal.services.events import city_events_for_picker
 
 
@@ -52,14 +51,7 @@ def _prepare(form: OfferForm, city_id: int, record=None, *, choosing_city=False)
 
 @bp.route("/")
 def index():
-    flt = filter_from_request()
-    return render_template(
-        "expertise/index.html",
-        page=expertise.list_offers(current_user, flt, page=page_number()),
-        flt=flt,
-        themes=contacts.themes(),
-        cities=cities.all_cities(),
-    )
+    return list_page(EXPERTISE, expertise.list_offers)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -16,13 +16,11 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
-    filter_from_request,
+    list_page,
     new_record_page,
-    page_number,
 )
 from portal.security.permissions import READ, can, load_visible
-from portal.services import audit, cities, contacts, interactions
-from portal.services.organisations import all_places
+from portal.services import audit, contacts, interactions
 
 
 def _prepare(form: InteractionForm, city_id: int, record=None, *, choosing_city=False) -> dict:
@@ -47,15 +45,7 @@ def _prepare(form: InteractionForm, city_id: int, record=None, *, choosing_city=
 
 @bp.route("/")
 def index():
-    flt = filter_from_request()
-    return render_template(
-        "interactions/index.html",
-        page=interactions.list_interactions(current_user, flt, page=page_number()),
-        flt=flt,
-        themes=contacts.themes(),
-        places=all_places(),
-        cities=cities.all_cities(),
-    )
+    return list_page(INTERACTION, interactions.list_interactions)
 
 
 @bp.route("/new", methods=["GET", "POST"])

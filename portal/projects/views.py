@@ -17,14 +17,12 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
-    filter_from_request,
+    list_page,
     new_record_page,
-    page_number,
 )
 from portal.security.permissions import CONTRIBUTE, load_visible, require
 from portal.services import audit, cities, contacts, project_links, projects
 from portal.services.errors import ValidationError
-from portal.services.organisations import all_places
 
 
 def _prepare(form: ProjectForm, lead_city_id: int, record=None, *, choosing_city=False):
@@ -48,15 +46,7 @@ def _prepare(form: ProjectForm, lead_city_id: int, record=None, *, choosing_city
 
 @bp.route("/")
 def index():
-    flt = filter_from_request()
-    return render_template(
-        "projects/index.html",
-        page=projects.list_projects(current_user, flt, page=page_number()),
-        flt=flt,
-        themes=contacts.themes(),
-        places=all_places(),
-        cities=cities.all_cities(),
-    )
+    return list_page(PROJECT, projects.list_projects)
 
 
 @bp.route("/new", methods=["GET", "POST"])
