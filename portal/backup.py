@@ -282,3 +282,61 @@ def restore_backup(source: Path, *, replace: bool = False) -> RestoreReport:
         files=len(manifest["files"]),
         documents=documents,
     )
+
+
+def copy_to(target_url: str) -> dict[str, int]:
+    """Copy every row of this instance's database into the empty database at ``target_url``
+    (SQLite to PostgreSQL, say): the schema is made there by the migrations first, the rows
+    go table by table in the order of their foreign keys, PostgreSQL's id sequences are set
+    past the copied ids, and the search index there is rebuilt. Returns the rows per table.
+    The upload folder stays where it is (point the new instance's PORTAL_UPLOAD_FOLDER at
+    it, or copy it)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine
+
+    from portal import create_app
+    from portal.search import index
+
+    if target_url.startswith(("postgresql://", "postgres://")):
+        target_url = "postgresql+psycopg://" + target_url.split("://", 1)[1]
+    target_app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": target_url,
+            "SECRET_KEY": current_app.config["SECRET_KEY"],
+            "PORTAL_ENV": current_app.config["PORTAL_ENV"],
+        }
+    )
+    with target_app.app_context():
+        upgrade()
+        if _holds_data():
+            raise BackupError("The target database already holds data: give an empty one.")
+        db.session.remove()
+    counts = row_counts()
+    source = db.engine
+    target = create_engine(target_url)
+    skipped = {"alembic_version", "search_documents", "search_document_themes"}
+    skipped |= {"search_document_partners", "search_index_state"}
+    try:
+        with source.connect() as reading, target.begin() as writing:
+            for table in db.metadata.sorted_tables:
+                if table.name in skipped:
+                    continue
+                writing.execute(table.delete())  # reference rows the migrations put there
+                rows = [dict(row._mapping) for row in reading.execute(select(table))]
+                for start in range(0, len(rows), 1000):
+                    writing.execute(table.insert(), rows[start : start + 1000])
+                if target.dialect.name == "postgresql" and "id" in table.c:
+                    # The table's name comes from our own models, not from input.
+                    highest = writing.scalar(select(func.max(table.c.id))) or 0
+                    writing.execute(
+                        text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
+                        {"table": table.name, "next": highest + 1},
+                    )
+    finally:
+        target.dispose()
+    with target_app.app_context():
+        index.rebuild(db.session)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return {name: n for name, n in counts.items() if name not in skipped}

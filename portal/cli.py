@@ -27,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(copy_command)
 
 
 def _fail(message: str) -> NoReturn:
@@ -188,6 +189,24 @@ def restore_command(directory: Path, replace: bool):
         f"Restored {report.rows} rows in {report.tables} tables and {report.files} files; "
         f"the search index holds {report.documents} documents again. If this version of the "
         "portal is newer than the backup, run `flask --app portal db upgrade` now."
+    )
+
+
+@click.command(
+    "copy-to", help="Copy every row into another, empty database (SQLite to PostgreSQL)."
+)
+@click.argument("database_url")
+@with_appcontext
+def copy_command(database_url: str):
+    from portal.backup import BackupError, copy_to
+
+    try:
+        counts = copy_to(database_url)
+    except BackupError as error:
+        _fail(str(error))
+    click.echo(
+        f"Copied {sum(counts.values())} rows in {len(counts)} tables; the search index there "
+        "is rebuilt. Point PORTAL_DATABASE_URL at the new database."
     )
 
 

@@ -9,13 +9,13 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from portal.backup import row_counts
 from portal.extensions import db
 from portal.models import User
 from portal.search.query import Filters, search
-from tests.conftest import MINIMAL_PDF, make_app
+from tests.conftest import MINIMAL_PDF, Factories, make_app
 
 QUERIES = ("beijing", "北京", "winter sports", "Wang", "action plan")
 
@@ -121,3 +121,51 @@ def test_restore_will_not_overwrite_a_portal_in_use_unless_told(app, filled, tmp
     assert result.exit_code == 1 and "already holds data" in result.output
     into_non_empty = app.test_cli_runner().invoke(args=["backup", str(backup)])
     assert into_non_empty.exit_code == 1 and "not empty" in into_non_empty.output
+
+
+def test_a_sqlite_portal_moves_to_an_empty_database_with_every_row_and_the_search(
+    scratch_url, tmp_path
+):
+    """The move from the SQLite default (here a portal of its own on a file) into an empty
+    database of the suite's kind (PostgreSQL in the PostgreSQL run): the same rows, the same
+    search results, and new records get fresh ids."""
+    from flask_migrate import upgrade
+
+    from portal.models import City, Contact
+    from portal.services import reference
+
+    source = make_app(f"sqlite:///{tmp_path / 'old.db'}", UPLOAD_FOLDER=str(tmp_path / "up"))
+    with source.app_context():
+        upgrade()
+        reference.load_reference_data()
+        db.session.commit()
+    make = Factories(source)
+    officer = make.user("officer", "helsinki")
+    org = make.organisation("Beijing Municipal Bureau of Sports", "北京市体育局")
+    make.contact("helsinki", "network", organisation=org, name_zh="王丽")
+    make.record("project", "helsinki", "network", title="Winter sports coaching")
+    make.record("project", "lahti", "city", title="Winter camps", partners=["helsinki"])
+
+    result = source.test_cli_runner().invoke(args=["copy-to", scratch_url])
+    assert result.exit_code == 0, result.output
+    with source.app_context():
+        counts = row_counts()
+        found = _searches(officer.id)
+        db.session.remove()
+        db.engine.dispose()
+    assert found["beijing"] and found["winter sports"]
+    target = make_app(scratch_url)
+    with target.app_context():
+        copied = row_counts()
+        for table, n in counts.items():
+            if not table.startswith("search_"):
+                assert copied[table] == n, table
+        assert _searches(officer.id) == found
+        contact = Contact(city_id=db.session.scalar(select(City.id)), family_name="New")
+        db.session.add(contact)
+        db.session.commit()
+        assert contact.id > counts["contacts"]
+        db.session.remove()
+        db.engine.dispose()
+    again = source.test_cli_runner().invoke(args=["copy-to", scratch_url])
+    assert again.exit_code == 1 and "already holds data" in again.output
