@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.extensions import db
@@ -81,12 +82,44 @@ def run_archive_action(service, record, done_message: str) -> None:
     flash(done_message, "success")
 
 
+def refining() -> bool:
+    """Was the form sent to refine it (a "Find" button of a picker) rather than to save it?
+    Then it comes back as typed, with no messages and nothing saved."""
+    return request.method == "POST" and "refine" in request.form
+
+
+def people_picker(form, city_id: int, record=None) -> dict[str, Any]:
+    """Fill a form's people picker: the contacts chosen so far (posted, or the record's, or
+    the form's initial ones) and, when "Find" was pressed, those matching what was typed;
+    returns them by id for reading the answer. The form carries a handful of people, never
+    the city's every contact."""
+    from portal.services.contacts import contacts_for_picker, picker_label
+
+    if request.method == "POST":
+        chosen = request.form.getlist(form.contacts.name)
+    elif record is not None:
+        chosen = [str(c.id) for c in record.contacts]
+    else:
+        chosen = list(form.contacts.data or [])
+    query = (form.contact_query.data or "") if refining() else ""
+    people = contacts_for_picker(current_user, city_id, chosen=chosen, query=query)
+    form.contacts.choices = choices((c.id, picker_label(c)) for c in people)
+    if refining() and query:
+        form.contact_query.description = ngettext(
+            "%(num)d person found for “%(query)s”: tick to add.",
+            "%(num)d people found for “%(query)s”: tick to add.",
+            len(people) - len(chosen),
+            query=query,
+        )
+    return {str(c.id): c for c in people}
+
+
 def save_new(form, *, create, template: str, detail: Callable[[Any], str], **context):
     """The POST half of a "new record" page: on a valid form call ``create()`` (a service
     call returning the record), commit and go to the record; otherwise, or when the service
     refuses the input, show the form again with the messages by their fields."""
     errors: list[str] = []
-    if form.validate_on_submit():
+    if not refining() and form.validate_on_submit():
         try:
             record = create()
         except ValidationError as error:
@@ -141,7 +174,7 @@ def save_edit(
     ``detail(record)``."""
     errors: list[str] = []
     conflict: list = []
-    if form.validate_on_submit():
+    if not refining() and form.validate_on_submit():
         field = form[version_field]
         try:
             outcome = update(field.data)

@@ -457,6 +457,7 @@ ROUTES: list[Route] = [
     # The organisation registry is network-wide
     Route("organisations.index", "GET", lambda w, s: "/organisations/", LOGGED_IN_200),
     Route("organisations.lookup", "GET", lambda w, s: "/organisations/lookup?q=bei", LOGGED_IN_200),
+    Route("contacts.lookup", "GET", lambda w, s: "/contacts/lookup?q=wang", LOGGED_IN_200),
     Route(
         "organisations.suggest",
         "GET",

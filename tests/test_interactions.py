@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -177,3 +178,56 @@ def test_the_history_of_a_shared_interaction_does_not_name_a_private_participant
     assert "Mayor Chen Jining visits Helsinki" in page  # the shared interaction itself
     assert "interaction.create" in page  # who and when are shown ...
     assert "Yksityinen" not in page  # ... but not the changes that name private records
+
+
+def test_the_interaction_form_does_not_grow_with_the_citys_contacts(
+    app, client_as, make_contact, count_statements
+):
+    """The people picker searches: a city with hundreds of contacts gets the same form as a
+    city with a few, in the same number of statements."""
+    client, _ = client_as("officer", "helsinki")
+    for n in range(5):
+        make_contact("helsinki", family_name=f"Few{n}")
+    with count_statements() as few_statements:
+        small = client.get("/interactions/new").get_data(as_text=True)
+    for n in range(300):
+        make_contact("helsinki", family_name=f"Many{n}")
+    with count_statements() as many_statements:
+        large = client.get("/interactions/new").get_data(as_text=True)
+    assert abs(len(large) - len(small)) < 200
+    assert "Many299" not in large and 'name="contact_query"' in large
+    assert many_statements.count == few_statements.count
+
+
+def test_find_adds_matching_people_without_saving_or_losing_what_was_typed(
+    app, client_as, make_contact
+):
+    chosen = make_contact("helsinki", family_name="Zhang", given_name="Wei")
+    make_contact("helsinki", family_name="Wangming", given_name="Li")
+    make_contact("espoo", "network", family_name="Wangjun", given_name="Shared")  # not Helsinki's
+    client, _ = client_as("officer", "helsinki")
+    data = interaction_form(
+        title="Typed before searching",
+        contacts=[str(chosen)],
+        contact_query="wang",
+        refine="people",
+    )
+    page = client.post("/interactions/new", data=data).get_data(as_text=True)
+    assert 'value="Typed before searching"' in page
+    assert "Wangming Li" in page and "Wangjun" not in page  # only the city's own people
+    assert re.search(rf'checked[^>]*value="{chosen}"|value="{chosen}"[^>]*checked', page)
+    assert "1 person found" in page
+    assert "There is a problem" not in page  # a search is not a failed save
+    with app.app_context():
+        assert db.session.query(Interaction).count() == 0
+
+
+def test_the_people_lookup_finds_only_the_users_own_city(client_as, make_contact):
+    make_contact("helsinki", "city", family_name="Wangming")
+    make_contact("espoo", "network", family_name="Wangjun")
+    client, _ = client_as("officer", "helsinki")
+    found = client.get("/contacts/lookup?q=wang").get_json()
+    assert [p["label"].split()[0] for p in found] == ["Wangming"]
+    espoo, _ = client_as("officer", "espoo")
+    found = espoo.get("/contacts/lookup?q=wang&city=1").get_json()  # a city's id is ignored
+    assert [p["label"].split()[0] for p in found] == ["Wangjun"]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.contacts import bp
 from portal.contacts.forms import ContactForm, EditContactForm
 from portal.forms import choices
+from portal.input_safety import parse_id
 from portal.kinds import CONTACT
 from portal.labels import LEGAL_BASIS_LABELS
+from portal.models.accounts import Role
 from portal.models.contacts import Contact
 from portal.record_views import (
     add_archive_routes,
@@ -36,6 +38,19 @@ def _prepare(form: ContactForm, city_id: int, record=None, *, choosing_city=Fals
 @bp.route("/")
 def index():
     return list_page(CONTACT, contacts.list_contacts)
+
+
+@bp.route("/lookup")
+def lookup():
+    """People of the user's own city matching a typed name, for the people picker (JSON):
+    the same rule as the picker's "Find" (only contacts the user may see)."""
+    city_id = current_user.city_id
+    if current_user.role == Role.ADMIN:  # admins belong to no city: the form names one
+        city_id = parse_id(request.args.get("city"))
+    found = contacts.contacts_for_picker(
+        current_user, city_id, query=request.args.get("q", "")[:100]
+    )
+    return jsonify([{"id": c.id, "label": contacts.picker_label(c)} for c in found])
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -32,6 +32,8 @@ class EventForm(PortalForm):
     actual_attendance = IntegerField(EVENT.label("actual_attendance"), validators=[Optional()])
     project = SelectField(EVENT.label("project"), choices=[])
     contacts = MultiCheckboxField(EVENT.label("contacts"), choices=[])
+    # The people picker: names typed here are looked up among the city's contacts.
+    contact_query = StringField(_l("Find people to add"))
     organisations = MultiCheckboxField(EVENT.label("organisations"), choices=[])
     organisation_name = StringField(EVENT.label("organisation_name"))
     create_organisation = BooleanField(_l("Add it to the registry if it is not there yet"))

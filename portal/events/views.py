@@ -21,6 +21,7 @@ from portal.record_views import (
     edit_record_page,
     list_page,
     new_record_page,
+    people_picker,
 )
 from portal.security.permissions import READ, can, load_visible
 from portal.services import audit, cities, contacts, events, projects
@@ -32,7 +33,7 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
     themes = contacts.themes()
     all_cities = cities.all_cities()
     places = all_places()
-    people = contacts.contacts_for_picker(current_user, city_id)
+    people = people_picker(form, city_id, record)
     city_projects = projects.city_projects_for_picker(current_user, city_id)
     linked_orgs = list(record.organisations) if record else []
     form.themes.choices = choices((t.id, t.name_en) for t in themes)
@@ -41,7 +42,6 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
     )
     form.place_china.choices = choices([("", _("None")), *((p.id, p.name_en) for p in places)])
     form.project.choices = choices([("", _("None")), *((p.id, p.title) for p in city_projects)])
-    form.contacts.choices = choices((c.id, c.display_name) for c in people)
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
     city_field(form, choosing_city)
     return {
@@ -49,7 +49,7 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
         "cities": {str(c.id): c for c in all_cities},
         "places": {str(p.id): p for p in places},
         "projects": {str(p.id): p for p in city_projects},
-        "contacts": {str(c.id): c for c in people},
+        "contacts": people,
         "organisations": {str(o.id): o for o in linked_orgs},
     }
 

@@ -14,6 +14,8 @@ class InteractionForm(PortalForm):
     title = StringField(INTERACTION.label("title"))
     summary = TextAreaField(INTERACTION.label("summary"))
     contacts = MultiCheckboxField(INTERACTION.label("contacts"), choices=[])
+    # The people picker: names typed here are looked up among the city's contacts.
+    contact_query = StringField(_l("Find people to add"))
     organisations = MultiCheckboxField(INTERACTION.label("organisations"), choices=[])
     organisation_name = StringField(INTERACTION.label("organisation_name"))
     create_organisation = BooleanField(_l("Add it to the registry if it is not there yet"))

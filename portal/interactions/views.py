@@ -18,6 +18,7 @@ from portal.record_views import (
     edit_record_page,
     list_page,
     new_record_page,
+    people_picker,
 )
 from portal.security.permissions import READ, can, load_visible
 from portal.services import audit, contacts, interactions
@@ -28,17 +29,13 @@ def _prepare(form: InteractionForm, city_id: int, record=None, *, choosing_city=
     city only for an admin creating one (admins belong to no city)."""
     linked_orgs = list(record.organisations) if record else []
     themes = contacts.themes()
-    people = contacts.contacts_for_picker(current_user, city_id)
+    people = people_picker(form, city_id, record)
     form.themes.choices = choices((t.id, t.name_en) for t in themes)
-    form.contacts.choices = choices(
-        (c.id, c.display_name + (f" ({c.organisation.name_en})" if c.organisation else ""))
-        for c in people
-    )
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
     city_field(form, choosing_city)
     return {
         "themes": {str(t.id): t for t in themes},
-        "contacts": {str(c.id): c for c in people},
+        "contacts": people,
         "organisations": {str(o.id): o for o in linked_orgs},
     }
 

@@ -21,6 +21,7 @@ from portal.services import organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
+from portal.textfold import like_pattern
 
 # International form: a plus, the country code, then 6 to 14 more digits, with optional
 # spaces, dashes or brackets between them (E.164 allows 15 digits in all).
@@ -132,18 +133,43 @@ def interactions_of(actor: User, contact: Contact) -> list[Interaction]:
     )
 
 
-def contacts_for_picker(actor: User, city_id: int | None) -> list[Contact]:
-    """The live contacts of a city, for choosing who took part in an interaction."""
+PICKER_LIMIT = 20
+
+
+def contacts_for_picker(
+    actor: User, city_id: int | None, *, chosen=(), query: str = ""
+) -> list[Contact]:
+    """The people a form about ``city_id``'s records may name: those already chosen (ids in
+    ``chosen``) and, for a typed ``query``, up to PICKER_LIMIT more whose names match. Only
+    the city's own live contacts that ``actor`` may see; however many the city has, the
+    form carries a handful (the picker searches, it does not list everyone)."""
     if city_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select_visible(actor, Contact)
-            .where(Contact.city_id == city_id)
-            .options(joinedload(Contact.organisation))
-            .order_by(Contact.family_name, Contact.given_name, Contact.name_zh)
-        )
+    ids = [int(i) for i in chosen if str(i).isdigit()]
+    base = (
+        select_visible(actor, Contact)
+        .where(Contact.city_id == city_id)
+        .options(joinedload(Contact.organisation))
     )
+    people = list(db.session.scalars(base.where(Contact.id.in_(ids)))) if ids else []
+    if query.strip():
+        known = {c.id for c in people}
+        people += [
+            c
+            for c in db.session.scalars(
+                base.where(Contact.search_text.like(like_pattern(query), escape="\\"))
+                .order_by(Contact.family_name, Contact.given_name, Contact.id)
+                .limit(PICKER_LIMIT)
+            )
+            if c.id not in known
+        ]
+    return people
+
+
+def picker_label(contact: Contact) -> str:
+    """How a person is named in a picker: the name and, to tell namesakes apart, where."""
+    where = contact.organisation.name_en if contact.organisation else contact.title
+    return contact.display_name + (f" ({where})" if where else "")
 
 
 def themes() -> list[Theme]:

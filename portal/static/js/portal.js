@@ -158,3 +158,57 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-draft-key]").forEach(enhanceDraft);
   document.querySelectorAll("tbody[data-reorder-url]").forEach(enhanceReorder);
 });
+
+// People pickers: the matches for what is typed come while typing, as checkboxes added to
+// the list (the chosen ones stay); "Find" is then not needed to send the form back.
+function enhancePeoplePicker(picker) {
+  const input = picker.querySelector("input[type=text]");
+  const find = picker.querySelector("[data-people-find]");
+  const status = picker.querySelector("[data-people-status]");
+  let list = picker.querySelector("fieldset ul");
+  if (!input || !find || !list) return;
+  find.type = "button";
+  const name = "contacts";
+  const search = async () => {
+    const q = input.value.trim();
+    if (q.length < 2) return;
+    const url = `${picker.dataset.lookup}${picker.dataset.lookup.includes("?") ? "&" : "?"}q=${encodeURIComponent(q)}`;
+    const results = await getJSON(url);
+    // Keep what is ticked; replace the earlier matches that were not.
+    for (const box of list.querySelectorAll("input[type=checkbox]:not(:checked)")) {
+      box.closest("li").remove();
+    }
+    const present = new Set([...list.querySelectorAll("input[type=checkbox]")].map((b) => b.value));
+    let added = 0;
+    for (const person of results) {
+      if (present.has(String(person.id))) continue;
+      const li = document.createElement("li");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = name;
+      box.value = person.id;
+      box.id = `${list.id}-found-${person.id}`;
+      const label = document.createElement("label");
+      label.htmlFor = box.id;
+      label.textContent = person.label;
+      li.append(box, " ", label);
+      list.appendChild(li);
+      added += 1;
+    }
+    const empty = picker.querySelector("[data-people-empty]");
+    if (empty && list.children.length) empty.hidden = true;
+    const message = added === 1 ? picker.dataset.foundOne : picker.dataset.foundMany;
+    status.textContent = (message || "{num}").replace("{num}", added);
+  };
+  input.addEventListener("input", debounce(search, 250));
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      search();
+    }
+  });
+  find.addEventListener("click", search);
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-people-picker]").forEach(enhancePeoplePicker);
+});
