@@ -307,10 +307,13 @@ def copy_to(target_url: str) -> dict[str, int]:
         }
     )
     with target_app.app_context():
-        upgrade()
-        if _holds_data():
-            raise BackupError("The target database already holds data: give an empty one.")
-        db.session.remove()
+        try:
+            upgrade()
+            if _holds_data():
+                raise BackupError("The target database already holds data: give an empty one.")
+        finally:
+            db.session.remove()
+            db.engine.dispose()
     counts = row_counts()
     source = db.engine
     target = create_engine(target_url)
