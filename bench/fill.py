@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from portal import create_app, demo
 from portal.extensions import db
@@ -213,9 +213,13 @@ def main() -> None:
                     search_text="",
                 )
             )
+        before = db.session.scalar(select(func.max(Interaction.id))) or 0
         for part in chunks(rows):
             conn.execute(insert(Interaction), part)
-        interaction_ids = db.session.scalars(select(Interaction.id)).all()
+        # Only the interactions made here (the demo's have their organisations already).
+        interaction_ids = db.session.scalars(
+            select(Interaction.id).where(Interaction.id > before)
+        ).all()
         for part in chunks(
             [dict(interaction_id=x, organisation_id=rng.choice(orgs)) for x in interaction_ids]
         ):
