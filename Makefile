@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test lint lock format install db translations clean bench
+.PHONY: run serve test lint lock format install db translations clean bench bench-pg
 
 # The exact versions of requirements.lock (made from pyproject.toml's ranges by `make lock`),
 # then the portal itself.
@@ -69,8 +69,15 @@ translations: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Fill a throwaway database at the network's full scale and measure search and the overview.
+# Fill a throwaway database at the network's full scale and measure every page that could
+# scan it, cold and warm (SCALE=0.1 for a quick try); bench-pg does it on a throwaway
+# PostgreSQL cluster.
+SCALE ?= 1.0
 bench: install
-	rm -f /tmp/c21-bench.db
-	$(BIN)/python bench/fill.py sqlite:////tmp/c21-bench.db
-	$(BIN)/python bench/measure.py sqlite:////tmp/c21-bench.db --repeat 50
+	rm -f /tmp/c21-bench.db /tmp/c21-bench.db-wal /tmp/c21-bench.db-shm
+	$(BIN)/python bench/fill.py sqlite:////tmp/c21-bench.db --scale $(SCALE)
+	$(BIN)/python bench/measure.py sqlite:////tmp/c21-bench.db
+
+bench-pg: install
+	scripts/with-postgres.sh sh -c '$(BIN)/python bench/fill.py "$$PORTAL_PG_URL" \
+		--scale $(SCALE) && $(BIN)/python bench/measure.py "$$PORTAL_PG_URL"' 

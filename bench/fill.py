@@ -33,7 +33,11 @@ from portal.models import (
     Project,
     Theme,
 )
-from portal.models.contacts import contact_themes, interaction_organisations
+from portal.models.contacts import (
+    contact_themes,
+    interaction_contacts,
+    interaction_organisations,
+)
 from portal.models.events import event_themes
 from portal.models.projects import project_themes
 from portal.search import index as search_index
@@ -102,6 +106,44 @@ BATCH = 5000
 def chunks(rows, n=BATCH):
     for i in range(0, len(rows), n):
         yield rows[i : i + n]
+
+
+def big_meeting(start: date) -> None:
+    """A published meeting of 40 items (for the meeting page and the agenda PDF)."""
+    from datetime import time as clock
+
+    from portal.models import MeetingSeries, User
+    from portal.services import agenda, annex, meetings
+
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@c21.example"))
+    series = db.session.scalar(select(MeetingSeries))
+    today = date.today()
+    meeting = meetings.create_meeting(
+        coordinator,
+        series,
+        {
+            "title": "C21 China network, the big meeting",
+            "held_on": today + timedelta(days=30),
+            "starts_at": clock(9),
+            "ends_at": clock(17),
+            "host_city": None,
+            "venue": "Helsinki City Hall",
+            "proposal_deadline": today + timedelta(days=20),
+        },
+    )
+    for i in range(40 - len(meeting.items)):
+        agenda.add_item(
+            coordinator,
+            meeting,
+            {
+                "title": f"Item {i}: co-operation report",
+                "description": "",
+                "kind": "information",
+                "duration_minutes": 10,
+                "presenter": "",
+            },
+        )
+    meetings.publish(coordinator, meeting, annex=annex.build(meeting))
 
 
 def main() -> None:
@@ -175,6 +217,12 @@ def main() -> None:
         for part in chunks(rows):
             conn.execute(insert(Organisation), part)
         orgs = db.session.scalars(select(Organisation.id)).all()
+        busy = orgs[:20]
+
+        def some_org():
+            # A tenth of all links go to twenty busy organisations ("who knows whom" on
+            # them lists thousands of records), the rest spread evenly.
+            return rng.choice(busy) if rng.random() < 0.1 else rng.choice(orgs)
 
         print(f"contacts: {n['contacts']}", flush=True)
         rows = []
@@ -187,7 +235,7 @@ def main() -> None:
                     family_name=family,
                     given_name=f"{given}{i}",
                     title="Director",
-                    organisation_id=rng.choice(orgs),
+                    organisation_id=some_org(),
                     legal_basis="public_task",
                     search_text=search_text(family, given),
                 )
@@ -221,9 +269,23 @@ def main() -> None:
             select(Interaction.id).where(Interaction.id > before)
         ).all()
         for part in chunks(
-            [dict(interaction_id=x, organisation_id=rng.choice(orgs)) for x in interaction_ids]
+            [dict(interaction_id=x, organisation_id=some_org()) for x in interaction_ids]
         ):
             conn.execute(insert(interaction_organisations), part)
+
+        # Each interaction names one of its city's people.
+        people_by_city: dict[int, list[int]] = {}
+        for contact_id, contact_city in db.session.execute(select(Contact.id, Contact.city_id)):
+            people_by_city.setdefault(contact_city, []).append(contact_id)
+        links = [
+            dict(interaction_id=x, contact_id=rng.choice(people_by_city[c]))
+            for x, c in db.session.execute(
+                select(Interaction.id, Interaction.city_id).where(Interaction.id > before)
+            )
+            if people_by_city.get(c)
+        ]
+        for part in chunks(links):
+            conn.execute(insert(interaction_contacts), part)
 
         print(f"projects: {n['projects']}, events: {n['events']}", flush=True)
         rows = [
@@ -270,6 +332,11 @@ def main() -> None:
         ):
             conn.execute(insert(event_themes), part)
         db.session.commit()
+
+        if args.scale > 0:
+            print("a published meeting of 40 items", flush=True)
+            big_meeting(start)
+            db.session.commit()
 
         print("search index", flush=True)
         counts = search_index.rebuild(db.session)

@@ -1,10 +1,19 @@
-"""Measure search and the network overview on a filled database (see fill.py): p50 and p95
-over repeated requests, with a bare Flask page in the same run as the yardstick.
+"""Measure every page that could scan the network's data, cold and warm, against a fair
+yardstick: p50 and p95 per page, and the ratio of its p95 to the yardstick's.
 
-    python bench/measure.py sqlite:////tmp/bench.db [--repeat 50]
+    python bench/measure.py sqlite:////tmp/c21-bench.db [--repeat 20] [--only search]
+    python bench/measure.py postgresql://user@127.0.0.1:5432/c21_bench
 
-Requests go through the WSGI stack in process (Flask's test client), so the numbers are the
-application's own time: routing, the session check, the queries, the templates."""
+The database is one filled by bench/fill.py. Requests go through the WSGI stack in process
+(Flask's test client), logged in as Helsinki's officer. The yardstick is a route of the same
+app that renders the base layout with an empty body for the same logged-in user (session,
+layout, CSRF token, the same middleware): what any page costs before it does anything.
+
+"warm": the page asked again with nothing changed meanwhile (what kept values can serve).
+"cold": right after a write elsewhere in the network (here: the search index's state token
+changes, which voids every kept value), the number that counts. Samples alternate page and
+yardstick, so a busy machine slows both alike.
+"""
 
 from __future__ import annotations
 
@@ -16,25 +25,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import Flask
-from sqlalchemy import select
+from flask import render_template_string
+from sqlalchemy import func, select
 
 from portal import create_app
 from portal.extensions import db
-from portal.models import User
+from portal.models import Contact, Meeting, Organisation, User
+from portal.models.contacts import interaction_organisations
 from portal.search.index import touch
 from portal.security.sessions import SESSION_TOKEN_KEY, start_session
 
-SEARCHES = [
-    "beijing",
-    "bureau of sports",
-    "zhong guan cun",
-    "北京",
-    "meeting 1234",
-    "seminar",
-    "hameenlinna",
-    "wang",
-]
+YARDSTICK = '{% extends "base.html" %}{% block content %}{% endblock %}'
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -42,33 +43,75 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def timed(client, path: str, repeat: int) -> list[float]:
-    client.get(path)  # warm up
-    out = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(path)
-        out.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return out
+def pages(app) -> list[tuple[str, str]]:
+    """(name, path) of every page of the issue's table, with ids from the filled database."""
+    with app.app_context():
+        helsinki = db.session.scalar(select(User).where(User.email == "officer@helsinki.example"))
+        contact = db.session.scalar(
+            select(Contact.id)
+            .where(Contact.city_id == helsinki.city_id, Contact.organisation_id.is_not(None))
+            .order_by(Contact.id.desc())
+            .limit(1)
+        )
+        links = func.count(interaction_organisations.c.interaction_id)
+        busy = db.session.scalar(
+            select(interaction_organisations.c.organisation_id)
+            .group_by(interaction_organisations.c.organisation_id)
+            .order_by(links.desc())
+            .limit(1)
+        )
+        typical = db.session.scalar(
+            select(Organisation.id).order_by(Organisation.id.desc()).limit(1)
+        )
+        meeting = db.session.scalar(
+            select(Meeting.id).where(Meeting.title.like("%big meeting%")).limit(1)
+        ) or db.session.scalar(select(Meeting.id).order_by(Meeting.id.desc()))
+        from portal.services import events
+
+        token = events.issue_calendar_token(helsinki)
+        db.session.commit()
+    return [
+        ("place page /places/beijing", "/places/beijing"),
+        ("agenda PDF", f"/meetings/{meeting}/agenda.pdf"),
+        ("new interaction form", "/interactions/new"),
+        ("organisation, typical", f"/organisations/{typical}"),
+        ("organisation, busy", f"/organisations/{busy}"),
+        ("contact", f"/contacts/{contact}"),
+        ("search 'meeting'", "/search?q=meeting"),
+        ("search 'seminar'", "/search?q=seminar"),
+        ("search, rare word", "/search?q=hameenlinna"),
+        ("search, hanzi", "/search?q=%E5%8C%97%E4%BA%AC"),
+        ("search, pinyin", "/search?q=zhong+guan+cun"),
+        ("search with facets", "/search?q=seminar&kind=event&city=helsinki"),
+        ("iCalendar feed, network", f"/calendar/{token}/network.ics"),
+        ("iCalendar feed, city", f"/calendar/{token}/city.ics"),
+        ("contacts list, page 1", "/contacts/"),
+        ("contacts list, page 1000", "/contacts/?page=1000"),
+        ("contacts list q=wang", "/contacts/?q=wang"),
+        ("interactions list", "/interactions/"),
+        ("projects list", "/projects/"),
+        ("agreements list", "/agreements/"),
+        ("expertise directory", "/expertise/"),
+        ("overview", "/overview"),
+        ("meeting page (40 items)", f"/meetings/{meeting}"),
+        ("home", "/"),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("database_url")
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", default="", help="only the pages whose name has this")
     args = parser.parse_args()
-
-    bare = Flask("bare")
-    bare.add_url_rule("/", "index", lambda: "<!doctype html><title>x</title><p>Hello</p>")
+    url = args.database_url
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
 
     app = create_app(
-        {
-            "PORTAL_ENV": "testing",
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": args.database_url,
-        }
+        {"PORTAL_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}
     )
+    app.add_url_rule("/_yardstick", "yardstick", lambda: render_template_string(YARDSTICK))
     client = app.test_client()
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "officer@helsinki.example"))
@@ -79,46 +122,49 @@ def main() -> None:
         session[SESSION_TOKEN_KEY] = token
         session["_user_id"] = str(user_id)
 
-    rows = [("bare Flask page (yardstick)", timed(bare.test_client(), "/", args.repeat))]
-    search_samples: list[float] = []
-    for query in SEARCHES:
-        search_samples += timed(client, f"/search?q={query}", max(5, args.repeat // len(SEARCHES)))
-    rows.append(("search (8 queries)", search_samples))
-    # The same searches when the data has just changed (every cached result is void): the
-    # worst case, paid by the first search after each save.
-    cold: list[float] = []
-    for query in SEARCHES:
-        for _ in range(3):
-            with app.app_context():
-                touch(db.session.connection())
-                db.session.commit()
-            started = time.perf_counter()
-            assert client.get(f"/search?q={query}").status_code == 200
-            cold.append((time.perf_counter() - started) * 1000)
-    rows.append(("search right after a change", cold))
-    rows.append(
-        (
-            "search with facets",
-            timed(client, "/search?q=seminar&kind=event&city=helsinki", args.repeat),
-        )
-    )
-    rows.append(("network overview", timed(client, "/overview", args.repeat)))
-    cold = []
-    for _ in range(10):
+    def timed(path: str) -> float:
+        started = time.perf_counter()
+        response = client.get(path)
+        response.get_data()
+        took = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (path, response.status_code)
+        return took
+
+    def write_elsewhere() -> None:
         with app.app_context():
             touch(db.session.connection())
             db.session.commit()
-        started = time.perf_counter()
-        assert client.get("/overview").status_code == 200
-        cold.append((time.perf_counter() - started) * 1000)
-    rows.append(("overview right after a change", cold))
-    rows.append(("contacts list", timed(client, "/contacts/", args.repeat)))
 
-    print(f"{'page':<32}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}")
-    for name, samples in rows:
+    yardstick: list[float] = []
+    rows = []
+    for name, path in pages(app):
+        if args.only and args.only not in name:
+            continue
+        timed(path)  # first touch: templates compiled, the session refreshed
+        warm, cold = [], []
+        for _ in range(args.repeat):
+            yardstick.append(timed("/_yardstick"))
+            warm.append(timed(path))
+        for _ in range(args.repeat):
+            write_elsewhere()
+            yardstick.append(timed("/_yardstick"))
+            cold.append(timed(path))
+        rows.append((name, warm, cold))
+        print(f"  {name}: cold p95 {percentile(cold, 95):.0f} ms", file=sys.stderr, flush=True)
+
+    base = percentile(yardstick, 95)
+    backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
+    print(
+        f"{backend}, {args.repeat} samples each; yardstick p50 "
+        f"{statistics.median(yardstick):.1f} ms, p95 {base:.1f} ms"
+    )
+    print("| page | warm p50 / p95 ms | cold p50 / p95 ms | cold p95 / yardstick |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, warm, cold in rows:
         print(
-            f"{name:<32}{len(samples):>6}{statistics.median(samples):>10.1f}"
-            f"{percentile(samples, 95):>10.1f}"
+            f"| {name} | {statistics.median(warm):.0f} / {percentile(warm, 95):.0f} "
+            f"| {statistics.median(cold):.0f} / {percentile(cold, 95):.0f} "
+            f"| {percentile(cold, 95) / base:.1f}x |"
         )
 
 
