@@ -419,16 +419,13 @@ def test_publishing_notifies_officers_freezes_the_annex_and_versions_later_chang
     # Every active officer is told; viewers and coordinators are not.
     told = {n.user_id for n in db.session.scalars(select(Notification))}
     assert told == {ctx.helsinki.id, ctx.espoo.id}
-    records = [
-        r["title"]
-        for theme in meeting.annex["themes"]
-        for group in theme["cities"]
-        for r in group["records"]
-    ]
+    records = [r["title"] for theme in meeting.annex["themes"] for r in theme["records"]]
     assert records == ["Tourism to Turku"]  # the private plan is not in it
+    assert meeting.annex["total"] == 1
+    assert meeting.annex["themes"][0]["cities"] == [{"city": "Turku", "slug": "turku", "count": 1}]
     db.session.get(Project, project).title = "Renamed later"
     db.session.commit()
-    assert meeting.annex["themes"][0]["cities"][0]["records"][0]["title"] == "Tourism to Turku"
+    assert meeting.annex["themes"][0]["records"][0]["title"] == "Tourism to Turku"
 
     agenda.edit_item(
         ctx.coordinator,
@@ -542,3 +539,44 @@ def test_no_decisions_once_the_minutes_are_approved(ctx, meeting):
     db.session.commit()
     with pytest.raises(ValidationError):
         proposals.decide(ctx.coordinator, item, "accept")
+
+
+def test_a_busy_period_is_summarised_not_listed(ctx, meeting, make_record):
+    """The annex counts what was shared by theme, kind and city and names only the newest
+    few of each theme, however much was shared."""
+    for n in range(12):
+        make_record("event", "turku" if n % 3 else "lahti", "network", title=f"Seminar {n}")
+    built = annex.build(meeting)
+    themeless = built["themes"][0]
+    assert built["total"] == 12
+    assert themeless["counts"] == {"event": 12}
+    assert {c["city"]: c["count"] for c in themeless["cities"]} == {"Turku": 8, "Lahti": 4}
+    assert len(themeless["records"]) == annex.NEWEST
+
+
+def test_an_annex_stored_in_the_first_form_still_reads(ctx, meeting, make_record):
+    project = make_record("project", "turku", "network", title="Tourism to Turku")
+    first_form = {
+        "since": "2026-01-01",
+        "themes": [
+            {
+                "theme": "Tourism",
+                "cities": [
+                    {
+                        "city": "Turku",
+                        "records": [
+                            {
+                                "kind": "project",
+                                "id": project,
+                                "title": "Tourism to Turku",
+                                "change": "new",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    shown = annex.for_reader(ctx.espoo, first_form)
+    assert shown["themes"][0]["counts"] == {"project": 1}
+    assert [r["title"] for r in shown["themes"][0]["records"]] == ["Tourism to Turku"]

@@ -1,91 +1,165 @@
-"""The agenda's automatic annex, "Network update since the previous meeting": the shared
-projects, events, agreements and expertise offers created or changed since the series'
-previous meeting, grouped by theme and city. Built when the agenda is published and stored
-with the meeting as it was then (plain data, so later edits of the records do not alter it).
+"""The agenda's automatic annex, "Network update since the previous meeting": what the
+cities shared in projects, events, agreements and expertise offers since the series'
+previous meeting, by theme: how many of each kind, which cities, and the newest few of each
+theme by name. Built when the agenda is published and stored with the meeting as it was
+then (plain data, so later edits of the records do not alter it).
 
-Only records shared with the network are read, so the annex is the same for every reader."""
+A summary, not a list: a busy period shares thousands of records, and a meeting reads a
+page. The counts and the newest records come from the database by aggregation, whatever the
+network's size. Only records shared with the network are read, so the annex is the same for
+every reader; a record made private since is left out for those who may no longer see it.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, cast, exists, func, null, select
 
 from portal import kinds
 from portal.extensions import db
 from portal.models.accounts import User
-from portal.models.expertise import ExpertiseOffer
 from portal.models.meetings import Meeting
 from portal.models.mixins import Visibility
+from portal.models.reference import City, Theme
 from portal.security.permissions import visible_filter
 from portal.services.meetings import previous_meeting
 
 # Without a previous meeting, the update covers this long before the meeting.
 FIRST_PERIOD = timedelta(days=180)
+# The newest records named under each theme; the rest are counted.
+NEWEST = 5
+NO_THEME = ""
+
+
+def _since(meeting: Meeting) -> datetime:
+    before = previous_meeting(meeting)
+    day = before.held_on if before is not None else meeting.held_on - FIRST_PERIOD
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def build(meeting: Meeting) -> dict:
-    """The annex as plain data: {"since": "YYYY-MM-DD", "themes": [{"theme": name,
-    "cities": [{"city": name, "records": [{kind, title, url, change}]}]}]}."""
-    before = previous_meeting(meeting)
-    since_day = before.held_on if before is not None else meeting.held_on - FIRST_PERIOD
-    since = datetime(since_day.year, since_day.month, since_day.day, tzinfo=UTC)
-    grouped: dict[str, dict[str, list[dict]]] = {}
-    for registered in kinds.shared_directory():
-        kind, model = registered.key, registered.model
-        options = [selectinload(model.city)]
-        if model is not ExpertiseOffer:
-            options.append(selectinload(model.themes))
-        else:
-            options.append(selectinload(model.theme))
-        records = db.session.scalars(
-            select(model)
-            .where(
-                model.visibility == Visibility.NETWORK,
-                model.archived_at.is_(None),
-                model.updated_at >= since,
+    """The annex as plain data: {"since": "YYYY-MM-DD", "total": n, "themes": [{"theme":
+    name, "slug": slug, "counts": {kind: n}, "cities": [{"city": name, "slug": slug,
+    "count": n}], "records": [{kind, id, title, city, change}] (the newest few)}]}."""
+    since = _since(meeting)
+    theme_rows = {t.id: t for t in db.session.scalars(select(Theme))}
+    city_rows = {c.id: c for c in db.session.scalars(select(City))}
+    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_city: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    newest: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    total = 0
+    for kind in kinds.shared_directory():
+        model = kind.model
+        shared = (
+            model.visibility == Visibility.NETWORK,
+            model.archived_at.is_(None),
+            model.updated_at >= since,
+        )
+        total += db.session.scalar(select(func.count()).select_from(model).where(*shared)) or 0
+        columns = (model.id, model.title, model.city_id, model.created_at, model.updated_at)
+        if kind.theme_link is not None:
+            link, own = kind.theme_link
+            joined = select(link.c.theme_id.label("theme_id"), *columns).join(link, own == model.id)
+            themeless = select(cast(null(), Integer).label("theme_id"), *columns).where(
+                ~exists().where(own == model.id)
             )
-            .options(*options)
-            .order_by(model.title)
-        ).all()
-        for record in records:
-            entry = {
-                "kind": kind,
-                "id": record.id,
-                "title": record.title,
-                "change": "new" if record.created_at >= since else "changed",
-            }
-            themes = [t.name_en for t in record.themes] or [str(_l("No theme"))]
-            for theme in themes:
-                grouped.setdefault(theme, {}).setdefault(record.city.name_fi, []).append(entry)
+            rows = joined.where(*shared).union_all(themeless.where(*shared)).subquery()
+        else:  # one theme a record, in its own column
+            rows = select(model.theme_id.label("theme_id"), *columns).where(*shared).subquery()
+        for theme_id, city_id, n in db.session.execute(
+            select(rows.c.theme_id, rows.c.city_id, func.count()).group_by(
+                rows.c.theme_id, rows.c.city_id
+            )
+        ):
+            counts[theme_id][kind.key] += n
+            by_city[theme_id][city_id] += n
+        order = func.row_number().over(
+            partition_by=rows.c.theme_id, order_by=(rows.c.updated_at.desc(), rows.c.id.desc())
+        )
+        ranked = select(rows, order.label("rank")).subquery()
+        for row in db.session.execute(select(ranked).where(ranked.c.rank <= NEWEST)):
+            newest[row.theme_id].append(
+                {
+                    "kind": kind.key,
+                    "id": row.id,
+                    "title": row.title,
+                    "city": city_rows[row.city_id].name_fi,
+                    "change": "new" if _aware(row.created_at) >= since else "changed",
+                    "at": _aware(row.updated_at).isoformat(),
+                }
+            )
+    ordered = sorted(
+        counts, key=lambda t: (t is None, theme_rows[t].position if t is not None else 0)
+    )
     return {
-        "since": since_day.isoformat(),
+        "since": since.date().isoformat(),
+        "total": total,
         "themes": [
             {
-                "theme": theme,
+                "theme": theme_rows[t].name_en if t is not None else str(_l("No theme")),
+                "slug": theme_rows[t].slug if t is not None else NO_THEME,
+                "counts": dict(counts[t]),
                 "cities": [
-                    {"city": city, "records": records}
-                    for city, records in sorted(grouped[theme].items())
+                    {"city": city_rows[c].name_fi, "slug": city_rows[c].slug, "count": n}
+                    for c, n in sorted(by_city[t].items(), key=lambda item: -item[1])
+                ],
+                "records": [
+                    {k: v for k, v in entry.items() if k != "at"}
+                    for entry in sorted(newest[t], key=lambda e: e["at"], reverse=True)[:NEWEST]
                 ],
             }
-            for theme in sorted(grouped)
+            for t in ordered
         ],
     }
 
 
+def _aware(value: datetime) -> datetime:
+    """A timestamp read through a subquery comes back naive (UTC) on SQLite."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _from_first_form(annex: dict) -> dict:
+    """Annexes stored before the summary form listed every record by theme and city:
+    read them in the summary form (they were small)."""
+    themes = []
+    for theme in annex.get("themes", []):
+        if "records" in theme:
+            themes.append(theme)
+            continue
+        counts: dict[str, int] = defaultdict(int)
+        cities, records = [], []
+        for group in theme.get("cities", []):
+            cities.append({"city": group["city"], "slug": "", "count": len(group["records"])})
+            for entry in group["records"]:
+                counts[entry["kind"]] += 1
+                records.append({**entry, "city": group["city"]})
+        themes.append(
+            {
+                "theme": theme["theme"],
+                "slug": "",
+                "counts": dict(counts),
+                "cities": cities,
+                "records": records,
+            }
+        )
+    return {**annex, "themes": themes}
+
+
 def for_reader(actor: User, annex: dict | None) -> dict | None:
-    """The stored annex as ``actor`` may read it now: an entry whose record was made private
-    (or erased) since publication is left out for readers who may no longer see it, while the
+    """The stored annex as ``actor`` may read it now: a named record made private (or
+    erased) since publication is left out for readers who may no longer see it, while the
     frozen text stays for those who may. One statement per record kind."""
     if not annex:
         return annex
+    annex = _from_first_form(annex)
     wanted: dict[str, set[int]] = {}
-    for theme in annex.get("themes", []):
-        for group in theme["cities"]:
-            for entry in group["records"]:
-                wanted.setdefault(entry["kind"], set()).add(entry["id"])
+    for theme in annex["themes"]:
+        for entry in theme["records"]:
+            wanted.setdefault(entry["kind"], set()).add(entry["id"])
     visible: set[tuple[str, int]] = set()
     for registered in kinds.shared_directory():
         kind, model = registered.key, registered.model
@@ -94,13 +168,13 @@ def for_reader(actor: User, annex: dict | None) -> dict | None:
                 select(model.id).where(model.id.in_(wanted[kind]), visible_filter(actor, model))
             )
             visible.update((kind, record_id) for record_id in ids)
-    themes = []
-    for theme in annex.get("themes", []):
-        cities = []
-        for group in theme["cities"]:
-            records = [e for e in group["records"] if (e["kind"], e["id"]) in visible]
-            if records:
-                cities.append({**group, "records": records})
-        if cities:
-            themes.append({**theme, "cities": cities})
-    return {**annex, "themes": themes}
+    return {
+        **annex,
+        "themes": [
+            {
+                **theme,
+                "records": [e for e in theme["records"] if (e["kind"], e["id"]) in visible],
+            }
+            for theme in annex["themes"]
+        ],
+    }
