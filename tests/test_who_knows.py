@@ -57,3 +57,23 @@ def test_a_city_profile_shows_its_records_as_far_as_the_user_may_see(client_as, 
     assert "Twin-city agreement" in page and "Draft memorandum" not in page
     assert "Winter-sports know-how" in page and "Coaching exchange" in page
     assert "Zhangjiakou" in page  # the public partnership
+
+
+def test_a_busy_organisation_shows_the_first_few_of_each_city_and_links_the_rest(
+    app, client_as, make_organisation, make_contact, make_interaction
+):
+    from portal.services.who_knows import SHOWN
+
+    org = make_organisation("Beijing Municipal Bureau of Commerce")
+    for n in range(SHOWN + 3):
+        make_interaction("espoo", "network", title=f"Trade talk {n:02d}", organisations=[org])
+    make_interaction("espoo", "city", title="Private trade talk", organisations=[org])
+    client, _ = client_as("officer", "helsinki")
+    page = client.get(f"/organisations/{org}").get_data(as_text=True)
+    assert page.count("Trade talk ") == SHOWN  # the first ten, not all thirteen
+    assert "and 3 more" in page
+    more = f"/interactions/?city=espoo&amp;organisation={org}"
+    assert more in page
+    listed = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
+    assert listed.count("Trade talk ") == SHOWN + 3 and "Private trade talk" not in listed
+    assert "1 interaction" in page and "not shared." in page

@@ -202,8 +202,6 @@ def list_agreements(actor: User, flt: RecordFilter, *, page: int = 1, per_page: 
     stmt = apply_filter(
         _eager(select_visible(actor, Agreement, include_archived=True)), Agreement, flt, actor=actor
     )
-    if flt.organisation is not None:
-        stmt = stmt.where(Agreement.organisations.any(id=flt.organisation.id))
     return paginate(
         stmt.order_by(Agreement.signed_on.desc().nulls_last(), Agreement.id.desc()),
         page=page,

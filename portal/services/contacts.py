@@ -110,8 +110,6 @@ def list_contacts(actor: User, flt: RecordFilter, *, page: int = 1, per_page: in
         selectinload(Contact.themes),
     )
     stmt = apply_filter(stmt, Contact, flt, actor=actor)
-    if flt.organisation is not None:
-        stmt = stmt.where(Contact.organisation_id == flt.organisation.id)
     order = {
         "name": (Contact.family_name, Contact.given_name, Contact.name_zh, Contact.id),
         "updated": (Contact.updated_at.desc(), Contact.id.desc()),

@@ -114,8 +114,6 @@ def list_events(
     stmt = apply_filter(
         _eager(select_visible(actor, Event, include_archived=True)), Event, flt, actor=actor
     )
-    if flt.organisation is not None:
-        stmt = stmt.where(Event.organisations.any(id=flt.organisation.id))
     if when == "past":
         stmt = stmt.where(Event.ends_on < today).order_by(Event.starts_on.desc(), Event.id.desc())
     elif when == "all":

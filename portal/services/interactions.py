@@ -89,8 +89,6 @@ def list_interactions(actor: User, flt: RecordFilter, *, page: int = 1, per_page
     """The interactions ``actor`` may see, filtered, newest first by default."""
     stmt = _eager(select_visible(actor, Interaction, include_archived=True))
     stmt = apply_filter(stmt, Interaction, flt, actor=actor)
-    if flt.organisation is not None:
-        stmt = stmt.where(Interaction.organisations.any(Organisation.id == flt.organisation.id))
     order = {
         "oldest": (Interaction.occurred_on.asc(), Interaction.id),
         "title": (Interaction.title, Interaction.id),

@@ -43,6 +43,22 @@ class RecordFilter:
         )
 
 
+def linked_to_organisations(model, organisation_condition):
+    """``model.id IN (the ids its link table pairs with the matching organisations)``; for
+    contacts, their one organisation.
+
+    Not ``model.organisations.any(...)``: SQLite plans that as a correlated subquery run
+    for every row of the model (every interaction of the network per request); this form
+    starts from the link table's organisation index."""
+    matching = select(Organisation.id).where(organisation_condition)
+    if not hasattr(model, "organisations"):
+        return model.organisation_id.in_(matching)
+    link = model.organisations.property.secondary
+    own_column = next(c for c in link.c if c.references(model.__table__.c.id))
+    organisation_column = next(c for c in link.c if c.references(Organisation.__table__.c.id))
+    return model.id.in_(select(own_column).where(organisation_column.in_(matching)))
+
+
 def filter_from(args: Mapping[str, str]) -> RecordFilter:
     """The list filters a query string names (unknown names are left out)."""
     from portal.services.organisations import place_by_slug
@@ -89,6 +105,10 @@ def apply_filter(stmt: Select, model, flt: RecordFilter, *, actor: User) -> Sele
             # A project belongs to its partner cities' lists too.
             city_condition = city_condition | model.partner_cities.any(City.id == flt.city.id)
         stmt = stmt.where(city_condition)
+    if flt.organisation is not None and (
+        hasattr(model, "organisations") or hasattr(model, "organisation_id")
+    ):
+        stmt = stmt.where(linked_to_organisations(model, Organisation.id == flt.organisation.id))
     if flt.status and hasattr(model, "status"):
         stmt = stmt.where(model.status == flt.status)
     if flt.kind and hasattr(model, "kind"):

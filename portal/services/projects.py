@@ -123,8 +123,6 @@ def list_projects(actor: User, flt: RecordFilter, *, page: int = 1, per_page: in
     stmt = apply_filter(
         _eager(select_visible(actor, Project, include_archived=True)), Project, flt, actor=actor
     )
-    if flt.organisation is not None:
-        stmt = stmt.where(Project.organisations.any(id=flt.organisation.id))
     order = {
         "title": (Project.title, Project.id),
         "updated": (Project.updated_at.desc(), Project.id.desc()),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, not_, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal import kinds as registry
@@ -19,18 +19,28 @@ from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, City
 from portal.security.permissions import visible_filter
+from portal.services.listing import linked_to_organisations
 
 # The registry's kinds that point at organisations, by their list names, in its order.
 MODELS = {k.blueprint: k.model for k in registry.who_knows()}
 KINDS = tuple(MODELS)
 
 
+# Of each kind, a city's records shown at most; for more, a link to the list filtered to them.
+SHOWN = 10
+
+
 @dataclass
 class CityRecords:
     city: City
     records: dict[str, list] = field(default_factory=lambda: {k: [] for k in KINDS})
+    visible: dict[str, int] = field(default_factory=dict)  # how many the user may see
     hidden: dict[str, int] = field(default_factory=dict)
     officer: User | None = None
+
+    def more(self, kind: str) -> int:
+        """How many visible records of ``kind`` are not on the page."""
+        return self.visible.get(kind, 0) - len(self.records[kind])
 
     # Kept for the templates written for contacts and interactions.
     @property
@@ -46,30 +56,13 @@ class CityRecords:
         return sum(self.hidden.values())
 
 
-def _linked(model, organisation_condition):
-    """``model.id IN (the ids its link table pairs with the matching organisations)``.
-
-    Not ``model.organisations.any(...)``: SQLite plans that as a correlated subquery run
-    for every row of the model (every interaction of the network per request); this form
-    starts from the link table's organisation index."""
-    link = model.organisations.property.secondary
-    own_column = next(c for c in link.c if c.references(model.__table__.c.id))
-    organisation_column = next(c for c in link.c if c.references(Organisation.__table__.c.id))
-    matching = select(Organisation.id).where(organisation_condition)
-    return model.id.in_(select(own_column).where(organisation_column.in_(matching)))
-
-
 def _at_organisations(model, org_ids):
-    if model is Contact:
-        return Contact.organisation_id.in_(org_ids)
-    return _linked(model, Organisation.id.in_(org_ids))
+    return linked_to_organisations(model, Organisation.id.in_(org_ids))
 
 
 def _at_place(model, place_ids):
     in_place = Organisation.place_id.in_(place_ids)
-    if model is Contact:
-        return Contact.organisation_id.in_(select(Organisation.id).where(in_place))
-    condition = _linked(model, in_place)
+    condition = linked_to_organisations(model, in_place)
     if model is Event:
         condition = or_(condition, Event.place_china_id.in_(place_ids))
     if model is Agreement:
@@ -79,38 +72,52 @@ def _at_place(model, place_ids):
 
 def _order(model):
     return {
-        "contacts": (Contact.family_name, Contact.given_name),
-        "interactions": (Interaction.occurred_on.desc(),),
-        "projects": (Project.title,),
-        "events": (Event.starts_on.desc(),),
-        "agreements": (Agreement.signed_on.desc(),),
+        "contacts": (Contact.family_name, Contact.given_name, Contact.id),
+        "interactions": (Interaction.occurred_on.desc(), Interaction.id.desc()),
+        "projects": (Project.title, Project.id),
+        "events": (Event.starts_on.desc(), Event.id.desc()),
+        "agreements": (Agreement.signed_on.desc(), Agreement.id.desc()),
     }[model]
 
 
 def _collect(actor: User, condition_for) -> list[CityRecords]:
-    """Visible records and hidden counts per city; two statements per record kind plus one
-    for the officers, however many records there are."""
+    """Per city, the first SHOWN records of each kind the user may see and how many there
+    are, and how many the user may not see: three statements per record kind plus one for
+    the officers, however many records there are."""
     groups: dict[int, CityRecords] = {}
     cities = {c.id: c for c in db.session.scalars(select(City))}
+
+    def group(city_id: int) -> CityRecords:
+        return groups.setdefault(city_id, CityRecords(cities[city_id]))
+
     for name in KINDS:
         model = MODELS[name]
-        where = [condition_for(model), model.archived_at.is_(None)]
+        where = (condition_for(model), model.archived_at.is_(None))
+        visible = visible_filter(actor, model)
+        counted = db.session.execute(
+            select(
+                model.city_id,
+                func.sum(case((visible, 1), else_=0)),
+                func.sum(case((visible, 0), else_=1)),
+            )
+            .where(*where)
+            .group_by(model.city_id)
+        )
+        for city_id, seen, unseen in counted:
+            if seen:
+                group(city_id).visible[name] = seen
+            if unseen:
+                group(city_id).hidden[name] = unseen
+        rank = func.row_number().over(partition_by=model.city_id, order_by=_order(name))
+        first = select(model.id, rank.label("rank")).where(visible, *where).subquery()
         for record in db.session.scalars(
             select(model)
-            .where(visible_filter(actor, model), *where)
+            .join(first, first.c.id == model.id)
+            .where(first.c.rank <= SHOWN)
             .options(joinedload(model.city))
             .order_by(*_order(name))
         ).unique():
-            groups.setdefault(record.city_id, CityRecords(cities[record.city_id])).records[
-                name
-            ].append(record)
-        hidden = db.session.execute(
-            select(model.city_id, func.count(model.id))
-            .where(not_(visible_filter(actor, model)), *where)
-            .group_by(model.city_id)
-        )
-        for city_id, count in hidden:
-            groups.setdefault(city_id, CityRecords(cities[city_id])).hidden[name] = count
+            group(record.city_id).records[name].append(record)
     officers: dict[int, User] = {}
     for user in db.session.scalars(
         select(User)
@@ -119,8 +126,8 @@ def _collect(actor: User, condition_for) -> list[CityRecords]:
     ):
         if user.city_id is not None:
             officers.setdefault(user.city_id, user)
-    for city_id, group in groups.items():
-        group.officer = officers.get(city_id)
+    for city_id, found in groups.items():
+        found.officer = officers.get(city_id)
     own = getattr(actor, "city_id", None)
     return sorted(groups.values(), key=lambda g: (g.city.id != own, g.city.name_fi))
 
