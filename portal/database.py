@@ -63,6 +63,14 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def refresh_statistics(connection) -> None:
+    """Let the query planner know the tables' sizes again (after a bulk load, a rebuild or
+    a restore, and nightly): ANALYZE, on SQLite sampling at most a thousand rows an index."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+    connection.exec_driver_sql("ANALYZE")
+
+
 def begin_write(session) -> None:
     """From here on the caller writes. For a request that reads first and may take its time
     before it writes (a login verifies a password hash for a good part of a second), so that

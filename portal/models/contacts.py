@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
-from portal.models.mixins import CityOwned, theme_links, visibility_check
+from portal.models.mixins import CityOwned, scope_index, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.reference import Theme
 
@@ -42,6 +42,18 @@ class Contact(CityOwned, Base):
         CheckConstraint(
             "legal_basis IN ('public_task', 'legitimate_interest', 'consent', 'contract')",
             name="legal_basis",
+        ),
+        scope_index("contacts"),
+        # The list's order, with what its filter reads: page after page without sorting.
+        Index(
+            "ix_contacts_by_name",
+            "family_name",
+            "given_name",
+            "name_zh",
+            "id",
+            "city_id",
+            "visibility",
+            "archived_at",
         ),
     )
 
@@ -88,6 +100,15 @@ class Interaction(CityOwned, Base):
             name="kind",
         ),
         Index("ix_interactions_city_follow_up", "city_id", "follow_up_on"),
+        scope_index("interactions"),
+        Index(
+            "ix_interactions_by_date",
+            "occurred_on",
+            "id",
+            "city_id",
+            "visibility",
+            "archived_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

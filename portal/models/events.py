@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
 from portal.models.contacts import Contact
-from portal.models.mixins import CityOwned, theme_links, visibility_check
+from portal.models.mixins import CityOwned, scope_index, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, City, Theme
@@ -51,6 +51,7 @@ class Event(CityOwned, Base):
         visibility_check(),
         CheckConstraint("kind IN ('" + "','".join(EVENT_KINDS) + "')", name="kind"),
         Index("ix_events_starts_on_city", "starts_on", "city_id"),
+        scope_index("events"),
         # The overview and the calendars ask for events not yet over.
         Index("ix_events_ends_on", "ends_on"),
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal.models.base import Base
@@ -25,6 +25,12 @@ class Visibility(StrEnum):
 def visibility_check() -> CheckConstraint:
     """The visibility rule's two values, as every city-owned table checks them."""
     return CheckConstraint("visibility IN ('city', 'network')", name="visibility")
+
+
+def scope_index(table: str) -> Index:
+    """The rows a user may see are their city's and the shared ones, live or archived: the
+    lists, counts and the overview select by these three columns."""
+    return Index(f"ix_{table}_scope", "visibility", "archived_at", "city_id")
 
 
 def theme_links(name: str, owner_table: str, owner_column: str) -> Table:

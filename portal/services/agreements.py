@@ -206,6 +206,7 @@ def list_agreements(actor: User, flt: RecordFilter, *, page: int = 1, per_page: 
         stmt.order_by(Agreement.signed_on.desc().nulls_last(), Agreement.id.desc()),
         page=page,
         per_page=per_page,
+        eager=_eager,
     )
 
 

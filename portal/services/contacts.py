@@ -102,20 +102,26 @@ def restore_contact(actor: User, contact: Contact) -> None:
     records.restore(actor, contact)
 
 
-def list_contacts(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
-    """The contacts ``actor`` may see, filtered and sorted, one page at a time."""
-    stmt = select_visible(actor, Contact, include_archived=True).options(
+def _eager(stmt):
+    """What a list of contacts shows with each one."""
+    return stmt.options(
         joinedload(Contact.organisation).joinedload(Organisation.place),
         joinedload(Contact.city),
         selectinload(Contact.themes),
     )
-    stmt = apply_filter(stmt, Contact, flt, actor=actor)
+
+
+def list_contacts(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+    """The contacts ``actor`` may see, filtered and sorted, one page at a time."""
+    stmt = apply_filter(
+        select_visible(actor, Contact, include_archived=True), Contact, flt, actor=actor
+    )
     order = {
         "name": (Contact.family_name, Contact.given_name, Contact.name_zh, Contact.id),
         "updated": (Contact.updated_at.desc(), Contact.id.desc()),
         "verified": (Contact.last_verified_on.asc(), Contact.id),
     }.get(flt.sort, (Contact.family_name, Contact.given_name, Contact.name_zh, Contact.id))
-    return paginate(stmt.order_by(*order), page=page, per_page=per_page)
+    return paginate(stmt.order_by(*order), page=page, per_page=per_page, eager=_eager)
 
 
 def interactions_of(actor: User, contact: Contact) -> list[Interaction]:

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 
 from portal import kinds
 from portal.extensions import db
@@ -85,12 +85,18 @@ def restore(actor: User, record) -> None:
     audit.record(actor, f"{action_prefix}.restore", obj=record, changes={"archived": [True, False]})
 
 
+# A list counts its rows up to here; beyond, it says "more than" (counting 100,000 rows to
+# print one number would cost more than the page itself, and filters find the few).
+COUNT_LIMIT = 1_000
+
+
 @dataclass
 class Page:
     items: list
     total: int
     number: int
     per_page: int
+    more: bool = False  # there are more than ``total`` (the count stopped at COUNT_LIMIT)
 
     @property
     def pages(self) -> int:
@@ -102,16 +108,32 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages
+        return self.number < self.pages or (self.more and len(self.items) == self.per_page)
 
 
-def paginate(stmt: Select, *, page: int, per_page: int) -> Page:
-    """Two statements whatever the size: the total, and one page of rows."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(1, page), pages)
-    items = list(db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique())
-    return Page(items=items, total=total, number=number, per_page=per_page)
+def paginate(stmt: Select, *, page: int, per_page: int, eager=None) -> Page:
+    """Three statements whatever the size: the count (up to COUNT_LIMIT), the ids of one
+    page (by the list's order, which an index can give without reading the rows), and those
+    rows with what they show (``eager(select)`` adds what to load with them; without it
+    the list's own statement is narrowed to the page). Reading the ids first keeps a deep
+    page from joining every row it skips."""
+    counted: Select = (
+        stmt.order_by(None).with_only_columns(literal_column("1")).limit(COUNT_LIMIT + 1)
+    )
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    more = total > COUNT_LIMIT
+    total = min(total, COUNT_LIMIT)
+    number = max(1, page) if more else min(max(1, page), max(1, math.ceil(total / per_page)))
+    entity = stmt.column_descriptions[0]["entity"]
+    ids = list(
+        db.session.scalars(
+            stmt.with_only_columns(entity.id).limit(per_page).offset((number - 1) * per_page)
+        )
+    )
+    shown = eager(select(entity)) if eager is not None else stmt.order_by(None)
+    rows = {row.id: row for row in db.session.scalars(shown.where(entity.id.in_(ids))).unique()}
+    items = [rows[i] for i in ids if i in rows]
+    return Page(items=items, total=total, number=number, per_page=per_page, more=more)
 
 
 def _creation_changes(cleaned: dict[str, Any]) -> dict[str, list[Any]]:
