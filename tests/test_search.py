@@ -265,3 +265,147 @@ def test_one_and_two_letter_words_match_whole_words(client_as, make_organisation
     client, _ = client_as("viewer", "oulu")
     assert titles(client, "li") == ["Li Ning Sports Company"]
     assert titles(client, "lia") == ["Lianyungang Port Authority"]
+
+
+@pytest.mark.parametrize(
+    "role,city,active",
+    [
+        ("officer", "helsinki", True),
+        ("viewer", "espoo", True),
+        ("viewer", "lahti", True),
+        ("coordinator", None, True),
+        ("admin", None, True),
+        ("officer", "helsinki", False),
+    ],
+)
+def test_the_engines_marks_agree_with_the_visibility_rule(
+    app, make_user, secrets_everywhere, make_record, make_organisation, role, city, active
+):
+    """Document by document: a reader's marks meet a document's exactly when visible_filter
+    selects it (and it is not archived)."""
+    from portal.extensions import db
+    from portal.models import SearchDocument, User
+    from portal.search import marks
+    from portal.security.permissions import visible_filter
+
+    make_record("project", "lahti", "city", title="Partnered", partners=["espoo"])
+    make_record("project", "espoo", "network", title="Gone", archived_at=None)
+    make_organisation("Shared registry office")
+    ref = make_user(role, city, active=active)
+    with app.app_context():
+        from portal.timeutil import utcnow
+
+        make_gone = db.session.scalar(select(SearchDocument).where(SearchDocument.title == "Gone"))
+        from portal.models import Project
+
+        db.session.get(Project, make_gone.record_id).archived_at = utcnow()
+        db.session.commit()
+        user = db.session.get(User, ref.id)
+        reader = set(marks.of_reader(user) or [])
+        visible = set(
+            db.session.scalars(
+                select(SearchDocument.id).where(
+                    visible_filter(user, SearchDocument), SearchDocument.archived.is_(False)
+                )
+            )
+        )
+        documents = db.session.execute(select(SearchDocument.id, SearchDocument.body)).all()
+        assert len(documents) >= 15
+        for document_id, body in documents:
+            carried = {w for w in body.split() if w.startswith(marks.MARK)}
+            assert bool(reader & carried) == (document_id in visible), (document_id, body)
+        if not active:
+            assert not visible and not reader
+
+
+def test_marks_cannot_be_typed(client_as, secrets_everywhere):
+    client, _ = client_as("officer", "espoo")
+    for query in ("zqxall", "zqx", "zqxcity1", "zqxkcontact julkinen"):
+        page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+        assert "Salaisuus" not in page.replace(f"Search: {query}", ""), query
+    assert titles(client, "zqxall") == []
+    assert len(titles(client, "julkinen zqxall")) == 6  # the mark is dropped, not matched
+
+
+def test_a_common_word_pages_from_the_newest_and_counts_only_so_far(
+    client_as, make_record, monkeypatch
+):
+    from portal.search import query
+
+    monkeypatch.setattr(query, "BOUND", 4)
+    for i in range(7):
+        make_record("event", ["helsinki", "espoo"][i % 2], "network", title=f"Seminar {i}")
+    make_record("project", "lahti", "network", title="Seminar series")
+    make_record("event", "espoo", "city", title="Seminar in private")
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/search?q=seminar").get_data(as_text=True)
+    assert "More than 4 results, newest first, page 1" in page
+    assert re.search(r'<a href="[^"]*kind=event[^"]*">Events</a>\s*</li>', page)  # no count
+    seen: list[str] = []
+    number = 1
+    while True:
+        page = client.get(f"/search?q=seminar&page={number}").get_data(as_text=True)
+        assert "Seminar in private" not in page
+        links = re.findall(r'<li>\s+<a href="[^"]+">(.*?)</a>', page)
+        seen += [re.sub(r"</?mark>", "", t) for t in links]
+        if 'rel="next"' not in page:
+            break
+        number += 1
+    assert sorted(seen) == sorted([f"Seminar {i}" for i in range(7)] + ["Seminar series"])
+    assert seen[0] == "Seminar series"  # the newest first
+    # A facet narrows in the engine: the one project, counted exactly.
+    page = client.get("/search?q=seminar&kind=project").get_data(as_text=True)
+    assert "1 result<" in page and "selected; select to remove" in page
+    assert titles(client, "seminar&kind=project") == ["Seminar series"]
+    page = client.get("/search?q=seminar&city=espoo&kind=event").get_data(as_text=True)
+    assert "3 results" in page  # Espoo's three shared seminars, not its private one
+    assert "0 results" in client.get("/search?q=seminar&theme=nonsense").get_data(as_text=True)
+
+
+def test_a_rebuild_commits_chunk_by_chunk_and_forgets_what_is_gone(
+    app, make_record, client_as, database_url
+):
+    """While a rebuild runs the portal keeps saving: between its chunks another connection
+    gets the write lock at once. And documents of records deleted behind the index's back
+    go."""
+    import sqlite3
+
+    from sqlalchemy import delete, event
+    from sqlalchemy.engine import make_url
+
+    from portal.extensions import db
+    from portal.models import Event
+    from portal.search import index
+
+    ids = [make_record("event", "helsinki", "network", title=f"Lecture {i}") for i in range(5)]
+    with app.app_context():
+        db.session.execute(delete(Event).where(Event.id == ids[0]))  # no hook sees this
+        db.session.commit()
+    client, _ = client_as("officer", "helsinki")
+    assert len(titles(client, "lecture")) == 5  # the index still holds the deleted one
+
+    free_between_chunks: list[bool] = []
+
+    def _after_commit(_session):
+        if database_url.startswith("sqlite"):
+            other = sqlite3.connect(make_url(database_url).database, timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                free_between_chunks.append(True)
+            except sqlite3.OperationalError:
+                free_between_chunks.append(False)
+            finally:
+                other.close()
+        else:
+            free_between_chunks.append(True)
+
+    with app.app_context():
+        event.listen(db.session, "after_commit", _after_commit)
+        try:
+            counts = index.rebuild(db.session, chunk=2)
+        finally:
+            event.remove(db.session, "after_commit", _after_commit)
+    assert counts["event"] == 4
+    assert len(free_between_chunks) >= 3 and all(free_between_chunks)
+    assert sorted(titles(client, "lecture")) == [f"Lecture {i}" for i in range(1, 5)]

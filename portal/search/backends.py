@@ -3,7 +3,9 @@ text into it, and the SQL condition that matches a query."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from collections.abc import Iterable
+
+from sqlalchemy import Integer, Subquery, TextClause, column, text
 from sqlalchemy.engine import Connection
 
 from portal.search.text import query_terms
@@ -12,6 +14,10 @@ SQLITE_FTS = "search_fts"
 # Words of one or two letters match whole words only: as prefixes ("of", "li") they would
 # match a good part of the index and find little the user meant.
 PREFIX_FROM = 3
+# SQLite keeps the documents of every prefix of these lengths, so that a prefix matching a
+# common word ("meeting*") is walked like a word instead of merged from every word it
+# begins (FTS5 merges all of those before it returns the first match).
+PREFIXES = "3 4 5 6 7 8 9 10"
 
 
 def create_structures(connection: Connection) -> None:
@@ -21,7 +27,7 @@ def create_structures(connection: Connection) -> None:
         connection.execute(
             text(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-                "body, tokenize = 'unicode61 remove_diacritics 2')"
+                f"body, tokenize = 'unicode61 remove_diacritics 2', prefix = '{PREFIXES}')"
             )
         )
     else:
@@ -49,15 +55,6 @@ def is_backend_object(name: str) -> bool:
     return name.startswith(SQLITE_FTS) or name in ("body_tsv", "ix_search_documents_body_tsv")
 
 
-def write(connection: Connection, document_id: int, body: str) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.execute(
-            text("INSERT INTO search_fts(rowid, body) VALUES (:id, :body)"),
-            {"id": document_id, "body": body},
-        )
-    # PostgreSQL computes body_tsv itself.
-
-
 def write_many(connection: Connection, rows: list[tuple[int, str]]) -> None:
     if connection.dialect.name == "sqlite" and rows:
         connection.execute(
@@ -68,10 +65,9 @@ def write_many(connection: Connection, rows: list[tuple[int, str]]) -> None:
 
 def forget(connection: Connection, document_ids: list[int]) -> None:
     if connection.dialect.name == "sqlite" and document_ids:
-        for document_id in document_ids:
-            connection.execute(
-                text("DELETE FROM search_fts WHERE rowid = :id"), {"id": document_id}
-            )
+        connection.execute(
+            text("DELETE FROM search_fts WHERE rowid = :id"), [{"id": i} for i in document_ids]
+        )
 
 
 def clear(connection: Connection) -> None:
@@ -80,28 +76,60 @@ def clear(connection: Connection) -> None:
         connection.execute(text("DELETE FROM search_fts"))
 
 
-def match_condition(dialect: str, query: str):
-    """A SQL condition on search_documents.id that is true for the documents matching the
-    query, or None when the query has nothing to search for. Terms are built from folded
-    word characters only, so nothing the user types reaches the query syntax."""
+def expression(dialect: str, query: str, groups: Iterable[Iterable[str]] = ()) -> str | None:
+    """The full-text query for the words of ``query`` and the marks (portal.search.marks)
+    of ``groups``: every word, and in each group at least one of its marks. None when there
+    is nothing to search for. Words are built from folded word characters only, so nothing
+    the user types reaches the query syntax."""
     latin, chinese, joined = query_terms(query)
-    if not latin and not chinese:
+    sqlite = dialect == "sqlite"
+    parts: list[str] = []
+    if latin or chinese:
+        if sqlite:
+            words = [f'"{t}"*' if len(t) >= PREFIX_FROM else f'"{t}"' for t in latin]
+            words += [f'"{c}"' for c in chinese]
+            text_part = " AND ".join(words)
+            if joined:
+                text_part = f'({text_part}) OR "{joined}"*'
+        else:
+            words = [f"{t}:*" if len(t) >= PREFIX_FROM else t for t in latin] + list(chinese)
+            text_part = " & ".join(words)
+            if joined:
+                text_part = f"({text_part}) | {joined}:*"
+        parts.append(f"({text_part})")
+    for group in groups:
+        marks = [f'"{m}"' if sqlite else m for m in group]
+        parts.append("(" + (" OR " if sqlite else " | ").join(marks) + ")")
+    if not parts:
         return None
+    return (" AND " if sqlite else " & ").join(parts)
+
+
+def matching(dialect: str, expression: str) -> TextClause:
+    """A condition on search_documents.id: the documents matching ``expression``."""
     if dialect == "sqlite":
-        parts = [f'"{t}"*' if len(t) >= PREFIX_FROM else f'"{t}"' for t in latin] + [
-            f'"{c}"' for c in chinese
-        ]
-        expression = " AND ".join(parts)
-        if joined:
-            expression = f'({expression}) OR "{joined}"*'
         return text(
             "search_documents.id IN "
             "(SELECT rowid FROM search_fts WHERE search_fts MATCH :fts_query)"
         ).bindparams(fts_query=expression)
-    parts = [f"{t}:*" if len(t) >= PREFIX_FROM else t for t in latin] + list(chinese)
-    expression = " & ".join(parts)
-    if joined:
-        expression = f"({expression}) | {joined}:*"
     return text("search_documents.body_tsv @@ to_tsquery('simple', :ts_query)").bindparams(
         ts_query=expression
     )
+
+
+def newest(dialect: str, expression: str, *, limit: int, offset: int = 0) -> Subquery:
+    """The ids (column ``id``) of the newest documents matching ``expression``, at most
+    ``limit`` from ``offset``. The engine walks its matches from the newest and stops at
+    the limit (SQLite's FTS5 in rowid order; PostgreSQL by the primary key or the GIN
+    index, whichever its planner finds cheaper)."""
+    if dialect == "sqlite":
+        stmt = text(
+            "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :fts_query "
+            "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"
+        ).bindparams(fts_query=expression, limit=limit, offset=offset)
+    else:
+        stmt = text(
+            "SELECT id FROM search_documents WHERE body_tsv @@ to_tsquery('simple', :ts_query) "
+            "ORDER BY id DESC LIMIT :limit OFFSET :offset"
+        ).bindparams(ts_query=expression, limit=limit, offset=offset)
+    return stmt.columns(column("id", Integer)).subquery()

@@ -21,7 +21,7 @@ from portal.models.search import (
     search_document_partners,
     search_document_themes,
 )
-from portal.search import backends
+from portal.search import backends, marks
 from portal.search.documents import Doc
 
 # The tables themselves, for the bulk statements (typed as tables, not just FROM clauses).
@@ -43,37 +43,44 @@ def document_for(record) -> Doc:
     return document(record)
 
 
-def _write(connection, doc: Doc) -> None:
-    _remove(connection, doc.kind, [doc.record_id])
-    result = connection.execute(
-        insert(DOCUMENTS).values(
-            kind=doc.kind,
-            record_id=doc.record_id,
+def _body(doc: Doc) -> str:
+    """The indexed text: the document's words and its marks (portal.search.marks)."""
+    return marks.marked(
+        doc.body,
+        marks.of_document(
+            kind_=doc.kind,
             city_id=doc.city_id,
             visibility=doc.visibility,
             archived=doc.archived,
-            title=doc.title[:300],
-            title_zh=doc.title_zh[:200],
-            summary=doc.summary[:400],
-            body=doc.body,
-            year=doc.year,
-            status=doc.status,
+            partner_ids=doc.partner_ids,
+            theme_ids=doc.theme_ids,
             place_id=doc.place_id,
-        )
+            year_=doc.year,
+            status_=doc.status,
+        ),
     )
-    document_id = result.inserted_primary_key[0]
-    if doc.theme_ids:
-        connection.execute(
-            insert(search_document_themes),
-            [{"document_id": document_id, "theme_id": t} for t in sorted(set(doc.theme_ids))],
-        )
-    if doc.partner_ids:
-        connection.execute(
-            insert(search_document_partners),
-            [{"document_id": document_id, "city_id": c} for c in sorted(set(doc.partner_ids))],
-        )
-    backends.write(connection, document_id, doc.body)
-    touch(connection)
+
+
+def _row(doc: Doc) -> dict[str, Any]:
+    return dict(
+        kind=doc.kind,
+        record_id=doc.record_id,
+        city_id=doc.city_id,
+        visibility=doc.visibility,
+        archived=doc.archived,
+        title=doc.title[:300],
+        title_zh=doc.title_zh[:200],
+        summary=doc.summary[:400],
+        body=_body(doc),
+        year=doc.year,
+        status=doc.status,
+        place_id=doc.place_id,
+    )
+
+
+def _write(connection, doc: Doc) -> None:
+    _remove(connection, doc.kind, [doc.record_id])
+    _write_many(connection, [doc])
 
 
 def _remove(connection, kind: str, record_ids: list[int]) -> None:
@@ -145,32 +152,20 @@ def reindex(session: AnySession, model, condition) -> int:
     return len(records)
 
 
-CHUNK = 2000
+# Records re-indexed per transaction by a rebuild: a fraction of a second of the write lock.
+CHUNK = 500
 
 
 def _write_many(connection, docs: list[Doc]) -> None:
-    """Insert many new documents at once (the index must not hold them yet)."""
+    """Insert documents (the index must not hold them yet)."""
     table = DOCUMENTS
-    ids = connection.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True),
-        [
-            dict(
-                kind=d.kind,
-                record_id=d.record_id,
-                city_id=d.city_id,
-                visibility=d.visibility,
-                archived=d.archived,
-                title=d.title[:300],
-                title_zh=d.title_zh[:200],
-                summary=d.summary[:400],
-                body=d.body,
-                year=d.year,
-                status=d.status,
-                place_id=d.place_id,
-            )
-            for d in docs
-        ],
-    ).all()
+    rows = [_row(d) for d in docs]
+    if len(rows) == 1:  # RETURNING for one row is plain inserted_primary_key
+        ids = [connection.execute(insert(table).values(rows[0])).inserted_primary_key[0]]
+    else:
+        ids = connection.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        ).all()
     themes = [
         {"document_id": i, "theme_id": t}
         for i, d in zip(ids, docs, strict=True)
@@ -185,40 +180,64 @@ def _write_many(connection, docs: list[Doc]) -> None:
         connection.execute(insert(search_document_themes), themes)
     if partners:
         connection.execute(insert(search_document_partners), partners)
-    backends.write_many(connection, [(i, d.body) for i, d in zip(ids, docs, strict=True)])
+    backends.write_many(connection, [(i, r["body"]) for i, r in zip(ids, rows, strict=True)])
     touch(connection)
 
 
-def rebuild(session: AnySession) -> dict[str, int]:
-    """Empty the index and build it again from every record (flask search rebuild), a
-    chunk of records at a time with what the documents need loaded in bulk."""
-    connection = session.connection()
-    table = DOCUMENTS
-    backends.clear(connection)
-    connection.execute(delete(search_document_themes))
-    connection.execute(delete(search_document_partners))
-    connection.execute(delete(table))
-    touch(connection)
-    counts = {}
-    for model, kind in KINDS.items():
-        counts[kind] = 0
-        last_id = 0
-        while True:
-            records = (
-                session.scalars(
-                    select(model)
-                    .where(model.id > last_id)
-                    .order_by(model.id)
-                    .limit(CHUNK)
-                    .options(*kinds.of(model).eager)
+def rebuild(session: AnySession, *, chunk: int = CHUNK) -> dict[str, int]:
+    """Build the index again from every record (flask search rebuild, and after a restore
+    or a copy): a chunk of records at a time, each in a short write transaction of its own
+    that replaces their documents, so that the portal keeps serving (and its users keep
+    saving) while it runs, and search finds every record throughout. Documents left over
+    from records that no longer exist go at the end. Commits as it goes."""
+    from portal.database import refresh_statistics, write_intent
+
+    token = write_intent.set(True)  # each chunk's transaction takes the write lock first
+    try:
+        session.commit()
+        counts = {}
+        for model, kind in KINDS.items():
+            counts[kind] = 0
+            last_id = 0
+            while True:
+                records = (
+                    session.scalars(
+                        select(model)
+                        .where(model.id > last_id)
+                        .order_by(model.id)
+                        .limit(chunk)
+                        .options(*kinds.of(model).eager)
+                    )
+                    .unique()
+                    .all()
                 )
-                .unique()
-                .all()
+                if not records:
+                    break
+                connection = session.connection()
+                _remove(connection, kind, [r.id for r in records])
+                _write_many(connection, [document_for(r) for r in records])
+                counts[kind] += len(records)
+                last_id = records[-1].id
+                session.commit()
+                session.expunge_all()
+            _remove_orphans(session, model, kind)
+        refresh_statistics(session.connection())
+        session.commit()
+        return counts
+    finally:
+        write_intent.reset(token)
+
+
+def _remove_orphans(session: AnySession, model, kind: str) -> None:
+    """Forget the documents of ``kind`` whose record is gone, in one transaction."""
+    table = DOCUMENTS
+    record_ids = list(
+        session.scalars(
+            select(table.c.record_id).where(
+                table.c.kind == kind, table.c.record_id.not_in(select(model.id))
             )
-            if not records:
-                break
-            _write_many(connection, [document_for(r) for r in records])
-            counts[kind] += len(records)
-            last_id = records[-1].id
-            session.expunge_all()
-    return counts
+        )
+    )
+    for start in range(0, len(record_ids), CHUNK):
+        _remove(session.connection(), kind, record_ids[start : start + CHUNK])
+    session.commit()

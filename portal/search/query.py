@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import attrgetter
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, case, cast, false, func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from portal import kinds as registry
@@ -19,7 +16,7 @@ from portal.extensions import db
 from portal.input_safety import parse_id
 from portal.models.reference import ChinesePlace, City, Theme
 from portal.models.search import SearchDocument, search_document_themes
-from portal.search.backends import match_condition
+from portal.search import backends, marks
 from portal.security.permissions import visibility_scope, visible_filter
 
 # The order search shows its groups in: the registry's.
@@ -44,7 +41,7 @@ class Filters:
 class FacetOption:
     value: str
     label: str
-    count: int
+    count: int | None  # None: offered, not counted (a search beyond BOUND)
     selected: bool
 
 
@@ -56,10 +53,15 @@ class SearchResult:
     per_page: int
     items: list[SearchDocument]
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
+    more: bool = False  # more than ``total`` match (the count stopped at BOUND)
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages or (self.more and len(self.items) == self.per_page)
 
     @property
     def groups(self) -> list[tuple[str, list[SearchDocument]]]:
@@ -80,130 +82,146 @@ def _lookups():
     return themes, cities, places
 
 
-@dataclass(slots=True)
-class _Hit:
-    """What the facets and the ordering need of one matching document."""
-
-    id: int
-    kind: str
-    city_id: int | None
-    place_id: int | None
-    year: int | None
-    status: str
-    title: str
-    themes: set[int] = field(default_factory=set)
+# A search counts at most this many matches, with its facets; beyond (a common word) it says
+# "more than", pages from the newest match, and offers facet values without counts.
+BOUND = 2_000
 
 
-class _HitSet(list):
-    """The hits of one search, in result order, with their unfiltered facet counts once
-    they have been asked for."""
-
-    counts: dict[str, Counter] | None = None
-
-
-def _equals(attribute: str, value: object) -> Callable[[_Hit], bool]:
-    return lambda hit: getattr(hit, attribute) == value
-
-
-def _tests(filters: Filters, themes, cities, places) -> dict[str, Callable[[_Hit], bool]]:
-    """Per active filter, a test on a hit. Unknown values match nothing."""
-    tests: dict[str, Callable[[_Hit], bool]] = {}
+def _conditions(filters: Filters, hits, themes, cities, places) -> dict[str, ColumnElement]:
+    """Per chosen facet, its condition on the ``hits`` CTE. Unknown values match nothing."""
+    ok: dict[str, ColumnElement] = {}
     if filters.kind:
-        tests["kind"] = _equals("kind", filters.kind)
+        ok["kind"] = hits.c.kind == filters.kind
     if filters.theme:
-        theme_id = themes[filters.theme].id if filters.theme in themes else -1
-        tests["theme"] = lambda hit: theme_id in hit.themes
-    if filters.city:
-        tests["city"] = _equals(
-            "city_id", cities[filters.city].id if filters.city in cities else -1
+        theme = themes.get(filters.theme)
+        ok["theme"] = (
+            hits.c.id.in_(
+                select(search_document_themes.c.document_id).where(
+                    search_document_themes.c.theme_id == theme.id
+                )
+            )
+            if theme
+            else false()
         )
+    if filters.city:
+        city = cities.get(filters.city)
+        ok["city"] = hits.c.city_id == city.id if city else false()
     if filters.place:
         place = places.get(filters.place)
-        ids = {p.id for p in places.values() if place.id in (p.id, p.parent_id)} if place else set()
-        tests["place"] = lambda hit: hit.place_id in ids
+        ids = [p.id for p in places.values() if place.id in (p.id, p.parent_id)] if place else []
+        ok["place"] = hits.c.place_id.in_(ids) if ids else false()
     if filters.year:
-        tests["year"] = _equals("year", parse_id(filters.year) or -1)
+        year = parse_id(filters.year)
+        ok["year"] = hits.c.year == year if year is not None else false()
     if filters.status:
-        tests["status"] = _equals("status", filters.status)
-    return tests
+        ok["status"] = hits.c.status == filters.status
+    return ok
 
 
-def _hits(actor, match) -> _HitSet:
-    """Every document ``actor`` may see that matches, read in one statement (with its themes
-    joined in), so the total, the page and all facet counts come from the same single pass
-    over the index instead of one full-text evaluation each."""
+def _hits(actor, expression: str):
+    """The newest BOUND + 1 documents ``actor`` may see that match: a CTE of what the facets
+    and the order need. The engine keeps to the reader's marks while it matches, so it reads
+    no more; ``visible_filter`` checks again what it returns."""
     doc = SearchDocument
-    stmt = (
-        select(
-            doc.id,
-            doc.kind,
-            doc.city_id,
-            doc.place_id,
-            doc.year,
-            doc.status,
-            doc.title,
-            search_document_themes.c.theme_id,
-        )
-        .outerjoin(search_document_themes, search_document_themes.c.document_id == doc.id)
+    newest = backends.newest(db.engine.dialect.name, expression, limit=BOUND + 1)
+    return (
+        select(doc.id, doc.kind, doc.city_id, doc.place_id, doc.year, doc.status, doc.title)
+        .join(newest, newest.c.id == doc.id)
         .where(visible_filter(actor, doc), doc.archived.is_(False))
+        .cte("hits")
     )
-    if match is not None:
-        stmt = stmt.where(match)
-    hits: dict[int, _Hit] = {}
-    for id_, kind, city_id, place_id, year, status, title, theme_id in db.session.execute(stmt):
-        hit = hits.get(id_)
-        if hit is None:
-            hit = hits[id_] = _Hit(id_, kind, city_id, place_id, year, status, title)
-        if theme_id is not None:
-            hit.themes.add(theme_id)
-    # In the order of the results: grouped by kind in a fixed order, then by title.
-    rank = {k: i for i, k in enumerate(KIND_ORDER)}
-    return _HitSet(sorted(hits.values(), key=lambda h: (rank.get(h.kind, 99), h.title, h.id)))
 
 
-def _cached_hits(actor, query: str, match) -> _HitSet:
-    """The hits, kept per visibility scope and query while the index is unchanged: paging
-    through results or choosing facets reuses the one pass over the index."""
-    scope = visibility_scope(actor)
-    if scope is None:
-        return _hits(actor, match)
-    return per_data_state(
-        "search-hits",
-        (scope, query),
-        lambda: _hits(actor, match),
-        limit=200_000,
-        weight=len,
+_FACET_VALUES = {"kind": "kind", "city": "city_id", "place": "place_id", "year": "year"}
+
+
+def _counts(hits, ok: dict[str, ColumnElement]) -> tuple[dict[str, Counter], int]:
+    """One statement: per facet its values and counts (leaving out the facet's own choice,
+    so that the other values of a chosen facet still show what they would give), and the
+    number of hits passing every choice."""
+    parts = []
+    for name in FACETS:
+        others = [condition for facet, condition in ok.items() if facet != name]
+        if name == "theme":
+            value = search_document_themes.c.theme_id
+            source = hits.join(
+                search_document_themes, search_document_themes.c.document_id == hits.c.id
+            )
+        else:
+            value = hits.c[_FACET_VALUES.get(name, name)]
+            source = hits
+        parts.append(
+            select(literal(name), cast(value, String), func.count())
+            .select_from(source)
+            .where(*others)
+            .group_by(value)
+        )
+    parts.append(
+        select(literal("=total"), literal(""), func.count()).select_from(hits).where(*ok.values())
     )
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    total = 0
+    for facet, found, n in db.session.execute(union_all(*parts)):
+        if facet == "=total":
+            total = n
+        elif found not in (None, ""):
+            counts[facet][found if facet in ("kind", "status") else int(found)] = n
+    return counts, total
 
 
 def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int = 20):
     """Search what ``actor`` may see. The visibility rule is applied before anything is
-    counted, so totals and facet counts never include a record the user may not see."""
+    counted, so totals and facet counts never include a record the user may not see.
+
+    Up to BOUND matches are counted exactly, with facet counts, and shown grouped by kind
+    and by title, all in the database: a statement for the counts, one for the page, one
+    for its documents. Beyond (a common word), the engine pages through the newest matches
+    that pass the chosen facets and counts them up to BOUND: "more than 5,000 results"."""
     query = (query or "").strip()[:200]
-    match = match_condition(db.engine.dialect.name, query) if query else None
-    if match is None and not filters.active():
+    dialect = db.engine.dialect.name
+    reader = marks.of_reader(actor)
+    if reader is None or (backends.expression(dialect, query) is None and not filters.active()):
         return SearchResult(query, 0, 1, per_page, [])
+    expression = backends.expression(dialect, query, [reader])
+    assert expression is not None
     themes, cities, places = _lookups()
-    hits = _cached_hits(actor, query, match)
-    tests = _tests(filters, themes, cities, places)
-    selected, near = _split(hits, tests)
-    # A facet's counts leave out its own filter, so choosing a value still shows what the
-    # other values of the same facet would give.
-    if tests:
-        counts = {
-            name: _count(selected + near[name] if name in near else selected, name)
-            for name in FACETS
-        }
-    else:
-        # Without filters the counts depend on the hits alone: kept with them.
-        if hits.counts is None:
-            hits.counts = {name: _count(hits, name) for name in FACETS}
-        counts = hits.counts
-    total = len(selected)
+    found = _matches_up_to(expression, BOUND + 1)
+    if found > BOUND:
+        return _beyond_bound(actor, query, filters, found, page, per_page, themes, cities, places)
+    hits = _hits(actor, expression)
+    ok = _conditions(filters, hits, themes, cities, places)
+    counts, total = per_data_state(
+        "search-counts",
+        (visibility_scope(actor), query, tuple(sorted(filters.active().items()))),
+        lambda: _counts(hits, ok),
+        limit=512,
+    )
     pages = max(1, math.ceil(total / per_page))
     number = min(max(1, page), pages)
-    ordered = selected[(number - 1) * per_page : number * per_page]
-    ids = [h.id for h in ordered]
+    rank = case({k: i for i, k in enumerate(KIND_ORDER)}, value=hits.c.kind, else_=99)
+    ids = list(
+        db.session.scalars(
+            select(hits.c.id)
+            .where(*ok.values())
+            .order_by(rank, hits.c.title, hits.c.id)
+            .limit(per_page)
+            .offset((number - 1) * per_page)
+        )
+    )
+    result = SearchResult(query, total, number, per_page, _documents(ids))
+    result.facets = _facets(filters, counts, themes, cities, places)
+    return result
+
+
+def _matches_up_to(expression: str, limit: int) -> int:
+    """How many documents match, counting no further than ``limit`` (in the engine alone:
+    the reader's marks are in ``expression``)."""
+    found = backends.newest(db.engine.dialect.name, expression, limit=limit)
+    return db.session.scalar(select(func.count()).select_from(found)) or 0
+
+
+def _documents(ids: list[int]) -> list[SearchDocument]:
+    """The documents of one page, in the order of ``ids``."""
     loaded = {
         d.id: d
         for d in db.session.scalars(
@@ -212,39 +230,100 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
             .options(joinedload(SearchDocument.city))
         )
     }
-    items = [loaded[i] for i in ids if i in loaded]
-    result = SearchResult(query, total, number, per_page, items)
-    result.facets = _facets(filters, counts, themes, cities, places)
+    return [loaded[i] for i in ids if i in loaded]
+
+
+def _filter_marks(filters: Filters, themes, cities, places) -> list[list[str]] | None:
+    """The chosen facet values as groups of marks, for the engine; None when a value is
+    unknown (it matches nothing)."""
+    groups: list[list[str]] = []
+    if filters.kind:
+        if filters.kind not in KIND_ORDER:
+            return None
+        groups.append([marks.kind(filters.kind)])
+    if filters.theme:
+        if filters.theme not in themes:
+            return None
+        groups.append([marks.theme(themes[filters.theme].id)])
+    if filters.city:
+        if filters.city not in cities:
+            return None
+        groups.append([marks.city(cities[filters.city].id)])
+    if filters.place:
+        place = places.get(filters.place)
+        if place is None:
+            return None
+        groups.append(
+            [marks.place(p.id) for p in places.values() if place.id in (p.id, p.parent_id)]
+        )
+    if filters.year:
+        year = parse_id(filters.year)
+        if year is None:
+            return None
+        groups.append([marks.year(year)])
+    if filters.status:
+        if not filters.status.replace("_", "").isalpha():
+            return None
+        groups.append([marks.status(filters.status)])
+    return groups
+
+
+def _chosen(filters: Filters, themes, cities, places) -> dict[str, object]:
+    """The chosen facet values that are known, as the facet counts key them."""
+    chosen: dict[str, object] = {}
+    if filters.kind in KIND_ORDER:
+        chosen["kind"] = filters.kind
+    if filters.theme in themes:
+        chosen["theme"] = themes[filters.theme].id
+    if filters.city in cities:
+        chosen["city"] = cities[filters.city].id
+    if filters.place in places:
+        chosen["place"] = places[filters.place].id
+    if parse_id(filters.year) is not None:
+        chosen["year"] = parse_id(filters.year)
+    if filters.status:
+        chosen["status"] = filters.status
+    return chosen
+
+
+def _beyond_bound(actor, query, filters, found, page, per_page, themes, cities, places):
+    """A search with more than BOUND matches: the page and a bounded count straight from
+    the engine, newest first. The facets offer every kind, theme and city without counts
+    (and keep a chosen place, year or status on offer, to be removed)."""
+    dialect = db.engine.dialect.name
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    counts["kind"].update({k: 0 for k in KIND_ORDER})
+    counts["theme"].update({t.id: 0 for t in themes.values()})
+    counts["city"].update({c.id: 0 for c in cities.values()})
+    for name, value in _chosen(filters, themes, cities, places).items():
+        counts[name].setdefault(value, 0)
+    facets = _facets(filters, counts, themes, cities, places)
+    for options in facets.values():  # the values are offered; how many is not known
+        for option in options:
+            option.count = None
+    groups = _filter_marks(filters, themes, cities, places)
+    if groups is None:
+        result = SearchResult(query, 0, 1, per_page, [])
+        result.facets = facets
+        return result
+    expression = backends.expression(dialect, query, [marks.of_reader(actor) or [], *groups])
+    assert expression is not None
+    total = _matches_up_to(expression, BOUND + 1) if groups else found
+    more = total > BOUND
+    number = max(1, page) if more else min(max(1, page), max(1, math.ceil(total / per_page)))
+    shown = backends.newest(dialect, expression, limit=per_page, offset=(number - 1) * per_page)
+    doc = SearchDocument
+    ids = list(
+        db.session.scalars(
+            select(doc.id)
+            .join(shown, shown.c.id == doc.id)
+            .where(visible_filter(actor, doc), doc.archived.is_(False))
+            .order_by(doc.id.desc())
+        )
+    )
+    result = SearchResult(query, min(total, BOUND), number, per_page, _documents(ids), more=more)
+    result.facets = facets
     return result
-
-
-def _split(hits: list[_Hit], tests: dict) -> tuple[list[_Hit], dict[str, list[_Hit]]]:
-    """The hits passing every filter, and per filter the hits failing only that one."""
-    if not tests:
-        return hits, {}
-    selected: list[_Hit] = []
-    near: dict[str, list[_Hit]] = {name: [] for name in tests}
-    checks = list(tests.items())
-    for hit in hits:
-        failed = None
-        for name, test in checks:
-            if not test(hit):
-                if failed is not None:
-                    break
-                failed = name
-        else:
-            (selected if failed is None else near[failed]).append(hit)
-    return selected, near
-
-
-def _count(pool: list[_Hit], name: str) -> Counter:
-    if name == "theme":
-        return Counter(chain.from_iterable(h.themes for h in pool))
-    attribute = {"kind": "kind", "city": "city_id", "place": "place_id"}.get(name, name)
-    counter = Counter(map(attrgetter(attribute), pool))
-    counter.pop(None, None)
-    counter.pop("", None)
-    return counter
 
 
 def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[FacetOption]]:
@@ -268,7 +347,7 @@ def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[
             )
             for t, n in by_theme.items()
         ),
-        key=lambda o: -o.count,
+        key=lambda o: -(o.count or 0),
     )
     by_city = counts["city"]
     facets["city"] = sorted(
@@ -278,7 +357,7 @@ def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[
             )
             for c, n in by_city.items()
         ),
-        key=lambda o: (-o.count, o.label),
+        key=lambda o: (-(o.count or 0), o.label),
     )
     by_place = counts["place"]
     facets["place"] = sorted(
@@ -288,7 +367,7 @@ def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[
             )
             for p, n in by_place.items()
         ),
-        key=lambda o: (-o.count, o.label),
+        key=lambda o: (-(o.count or 0), o.label),
     )
     by_year = counts["year"]
     facets["year"] = [

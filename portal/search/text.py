@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from portal.search.marks import MARK
 from portal.textfold import fold
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -60,7 +61,7 @@ def query_terms(query: str) -> tuple[list[str], list[str], str | None]:
     chinese: list[str] = []
     for word in _WORD.findall(fold(query))[:12]:
         for piece in _CJK_RUN.split(word):
-            if piece:
+            if piece and not piece.startswith(MARK):  # marks are not for typing
                 latin.append(piece)
         for run in _CJK_RUN.findall(word):
             chinese.extend(_cjk_pairs(run))

@@ -7,6 +7,7 @@ templates all ask ``can()``; lists and look-ups go through ``visible_filter()`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
@@ -235,6 +236,37 @@ def visibility_scope(user: User) -> tuple | None:
     if user.city_id is None:
         return ("shared",)
     return ("city", user.city_id)
+
+
+def reader_marks(user: User) -> list[str] | None:
+    """``visible_filter`` once more, for the search engine: a reader sees the documents that
+    carry any of these marks (see ``document_marks``), so the full-text engine applies the
+    rule while it matches instead of the database after it. None: nothing at all.
+
+    The permission-matrix tests check, document by document, that the two agree."""
+    if not _is_live(user):
+        return None
+    if user.role == Role.ADMIN:
+        return ["all"]
+    if user.city_id is None:
+        return ["network"]
+    return ["network", f"city{user.city_id}", f"partner{user.city_id}"]
+
+
+def document_marks(
+    *, city_id: int | None, visibility: str, archived: bool, partner_ids: Iterable[int]
+) -> list[str]:
+    """The marks of a search document: who it is for. An archived record is for nobody (it
+    leaves search; its city finds it in its lists' archive)."""
+    if archived:
+        return []
+    marks = ["all"]
+    if visibility == Visibility.NETWORK.value:
+        marks.append("network")
+    if city_id is not None:
+        marks.append(f"city{city_id}")
+    marks.extend(f"partner{c}" for c in sorted(set(partner_ids)))
+    return marks
 
 
 def select_visible(user: User, model: type[Any], *, include_archived: bool = False):

@@ -85,14 +85,18 @@ def _matching(model, query: str):
     """The records of ``model`` whose words match ``query``, through the search index (so
     a list's free text finds what search finds, without reading every row's text)."""
     from portal import kinds
-    from portal.search.backends import match_condition
+    from portal.search import backends, marks
 
-    condition = match_condition(db.engine.dialect.name, query)
-    if condition is None:  # nothing to search for (only punctuation): every row
+    dialect = db.engine.dialect.name
+    kind = kinds.of(model).key
+    if backends.expression(dialect, query) is None:  # only punctuation: every row
         return model.id.is_not(None)
+    # The kind's mark lets the engine skip the other kinds' documents while it matches.
+    expression = backends.expression(dialect, query, [[marks.kind(kind)]])
+    assert expression is not None
     return model.id.in_(
         select(SearchDocument.record_id).where(
-            SearchDocument.kind == kinds.of(model).key, condition
+            SearchDocument.kind == kind, backends.matching(dialect, expression)
         )
     )
 
