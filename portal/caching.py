@@ -1,5 +1,5 @@
-"""Values computed once per state of the data: the overview's network-wide figures, the
-hits of a search.
+"""Values computed once per state of the data (the overview's network-wide figures, the
+counts of a search), and once per version of a record (an event in a calendar feed).
 
 The key includes the search index's state token (portal.search.index.touch): every create,
 edit, archive or merge of a record changes it in the same transaction, in every worker's
@@ -73,4 +73,18 @@ def per_data_state(
     if value is None:
         value = compute()
         store.put(full_key, value, weight(value) if weight else 1)
+    return value
+
+
+def per_version(name: str, key: Hashable, compute: Callable[[], T], *, limit: int) -> T:
+    """``compute()``, or what it gave for the same ``key``, which must name everything the
+    value is made of, the record's version (its last change) included: such a value never
+    goes stale, whatever else is written, and only the changed records are computed again.
+    At most ``limit`` values are kept under ``name``."""
+    stores: dict[str, _Store] = current_app.extensions.setdefault("per_version", {})
+    store = stores.get(name) or stores.setdefault(name, _Store(limit))
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.put(key, value, 1)
     return value

@@ -343,3 +343,79 @@ def test_list_pages_issue_a_fixed_number_of_statements(
     few = statements()
     fill(200)
     assert statements() == few
+
+
+def _feed_url(client, scope: str = "network") -> str:
+    page = client.post("/events/feeds/new").get_data(as_text=True)
+    return re.search(rf'value="http://localhost(/calendar/[^"]+/{scope}\.ics)"', page).group(1)
+
+
+def test_a_feed_holds_the_last_90_days_and_the_next_two_years(app, client_as, make_record):
+    today = local_today()
+
+    def on(days: int) -> dict:
+        day = today + timedelta(days=days)
+        return {"starts_on": day, "ends_on": day}
+
+    make_record("event", "helsinki", "network", title="Long ago", **on(-120))
+    make_record("event", "helsinki", "network", title="Last month", **on(-30))
+    make_record("event", "helsinki", "network", title="Next year", **on(365))
+    make_record("event", "helsinki", "network", title="Far ahead", **on(800))
+    client, _ = client_as("viewer", "espoo")
+    feed = app.test_client().get(_feed_url(client))
+    assert {str(e["summary"]) for e in parse(feed.data)} == {"Last month", "Next year"}
+
+
+def test_a_calendar_poll_costs_nothing_until_the_feed_changes(app, client_as, make_record):
+    from portal.models import Event
+    from portal.timeutil import utcnow
+
+    day = local_today() + timedelta(days=5)
+    first = make_record(
+        "event", "helsinki", "network", title="Harbin ice festival", starts_on=day, ends_on=day
+    )
+    client, _ = client_as("viewer", "espoo")
+    url = _feed_url(client)
+    calendar = app.test_client()
+
+    def change(seconds_ago: int, **values) -> None:
+        with app.app_context():
+            event = db.session.get(Event, first)
+            for name, value in values.items():
+                setattr(event, name, value)
+            event.updated_at = utcnow() - timedelta(seconds=seconds_ago)
+            db.session.commit()
+
+    change(60)
+    response = calendar.get(url)
+    etag, modified = response.headers["ETag"], response.headers["Last-Modified"]
+    assert response.status_code == 200 and "private" in response.headers["Cache-Control"]
+
+    def poll(**headers):
+        return calendar.get(url, headers=headers)
+
+    again = poll(**{"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert poll(**{"If-Modified-Since": modified}).status_code == 304
+
+    change(30, title="Harbin ice and snow festival")  # Helsinki renames its event
+    changed = poll(**{"If-None-Match": etag})
+    assert changed.status_code == 200 and b"Harbin ice and snow festival" in changed.data
+    assert poll(**{"If-Modified-Since": modified}).status_code == 200
+    etag, modified = changed.headers["ETag"], changed.headers["Last-Modified"]
+    assert poll(**{"If-None-Match": etag}).status_code == 304
+
+    change(10, visibility="city")  # ... and makes it private: it leaves Espoo's feed
+    left = poll(**{"If-None-Match": etag})
+    assert left.status_code == 200 and b"Harbin" not in left.data
+    assert poll(**{"If-Modified-Since": modified}).status_code == 200
+
+
+def test_a_change_within_the_second_sends_no_last_modified(app, client_as, make_record):
+    """HTTP dates count whole seconds: a time that another change could still share would
+    let a client keep a stale feed, so only the tag is sent then."""
+    day = local_today() + timedelta(days=5)
+    make_record("event", "helsinki", "network", title="Fresh", starts_on=day, ends_on=day)
+    client, _ = client_as("viewer", "espoo")
+    response = app.test_client().get(_feed_url(client))
+    assert "ETag" in response.headers and "Last-Modified" not in response.headers

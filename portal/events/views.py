@@ -8,6 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.http import http_date, is_resource_modified
 
 from portal.events import bp
 from portal.events.forms import EditEventForm, EventForm, FeedForm
@@ -159,13 +160,23 @@ def feed(token: str, scope: str):
     user = events.user_for_calendar_token(token)
     if user is None or (scope == "city" and user.city_id is None):
         abort(404)
+    version = events.feed_version(user, scope)
+    headers = {
+        "ETag": f'"{version.etag}"',
+        # The address is the user's secret: no shared cache keeps it; a client asks again.
+        "Cache-Control": "private, no-cache",
+    }
+    if version.modified is not None:
+        headers["Last-Modified"] = http_date(version.modified)
+    if not is_resource_modified(request.environ, etag=version.etag, last_modified=version.modified):
+        return Response(status=304, headers=headers)
     name = (
         _("C21: %(city)s events", city=user.city.name_fi if user.city else "")
         if scope == "city"
         else _("C21 network: shared events")
     )
     body = events.to_ical(events.feed_events(user, scope), name=name, url_for_event=_external_url)
-    return Response(body, mimetype="text/calendar")
+    return Response(body, mimetype="text/calendar", headers=headers)
 
 
 add_archive_routes(

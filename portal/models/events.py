@@ -54,6 +54,19 @@ class Event(CityOwned, Base):
         scope_index("events"),
         # The overview and the calendars ask for events not yet over.
         Index("ix_events_ends_on", "ends_on"),
+        # A calendar feed: the shared events of its window, with what its version needs
+        # (the index alone answers a client's poll); and the latest change per city.
+        Index(
+            "ix_events_feed",
+            "visibility",
+            "ends_on",
+            "starts_on",
+            "archived_at",
+            "city_id",
+            "updated_at",
+        ),
+        Index("ix_events_changes", "city_id", "updated_at"),
+        Index("ix_events_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

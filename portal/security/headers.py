@@ -29,8 +29,10 @@ def init_app(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if request.endpoint != "static":
-            # Pages carry personal data: keep them out of shared and back-button caches.
+        if request.endpoint != "static" and not response.cache_control.private:
+            # Pages carry personal data: keep them out of shared and back-button caches. (A
+            # view that marks its response private, for its one reader to revalidate, such
+            # as a calendar feed, keeps that.)
             response.headers["Cache-Control"] = "no-store"
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"

@@ -7,13 +7,16 @@ import calendar as _calendar
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, true, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.caching import per_version
 from portal.database import rows_matched
 from portal.extensions import db
 from portal.kinds import EVENT
@@ -26,7 +29,7 @@ from portal.services import audit, organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
-from portal.timeutil import utcnow
+from portal.timeutil import local_today, utcnow
 
 TIMEZONES = ("Europe/Helsinki", "Asia/Shanghai")
 
@@ -217,54 +220,135 @@ def user_for_calendar_token(token: str) -> User | None:
     return row.user
 
 
+# A feed holds what a calendar needs: the recent past and the two years to come.
+FEED_PAST = timedelta(days=90)
+FEED_AHEAD = timedelta(days=730)
+
+
+def _feed_filter(user: User, scope: str, today: date):
+    return and_(
+        scope_filter(user, scope),
+        Event.ends_on >= today - FEED_PAST,
+        Event.starts_on <= today + FEED_AHEAD,
+    )
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What a calendar client compares before it downloads a feed again (its hourly poll):
+    unchanged unless an event of the feed changed, came or went, or the day turned."""
+
+    etag: str
+    modified: datetime | None  # None within a second of the latest change
+
+
+def feed_version(user: User, scope: str) -> FeedVersion:
+    """The feed's validators, from two aggregate statements instead of the feed itself.
+
+    The tag covers which events the feed holds and their latest change (count, sum of
+    ids, newest change), for this reader on this day. Last-Modified, for clients that
+    only send If-Modified-Since, is the latest change of any event the feed could hold,
+    in or out of it (an archived or unshared event changed when it left)."""
+    today = local_today()
+    count, id_sum, newest = db.session.execute(
+        select_visible(user, Event)
+        .where(_feed_filter(user, scope, today))
+        .with_only_columns(func.count(), func.sum(Event.id), func.max(Event.updated_at))
+    ).one()
+    base = Event.city_id == user.city_id if scope == "city" else true()
+    any_change = db.session.scalar(select(func.max(Event.updated_at)).where(base))
+    reader = (user.id, user.role, user.city_id, scope, str(get_locale()))
+    tag = hashlib.sha256(repr((reader, today, count, id_sum, newest)).encode()).hexdigest()
+    modified = datetime.combine(today, time(0), tzinfo=UTC)  # the window moves daily
+    if any_change is not None:
+        modified = max(modified, any_change.replace(tzinfo=UTC))
+    # HTTP dates count whole seconds: while another change could still share this second,
+    # the time would not tell the two apart, so only the tag is offered.
+    if utcnow().replace(tzinfo=UTC) - modified < timedelta(seconds=1):
+        return FeedVersion(etag=tag[:32], modified=None)
+    # Rounded up: a change later in the same second must not look older than the feed.
+    whole = modified.replace(microsecond=0)
+    if whole < modified:
+        whole += timedelta(seconds=1)
+    return FeedVersion(etag=tag[:32], modified=whole)
+
+
 def feed_events(user: User, scope: str) -> list[Event]:
-    """The events of a feed, as far as ``user`` may see them: a year back and all to come."""
-    since = utcnow().date() - timedelta(days=365)
+    """The events of a feed, as far as ``user`` may see them: the last 90 days and the
+    next two years."""
     return list(
         db.session.scalars(
-            _eager(select_visible(user, Event))
-            .where(scope_filter(user, scope), Event.ends_on >= since)
+            select_visible(user, Event)
+            .options(joinedload(Event.place_city), joinedload(Event.place_china))
+            .where(_feed_filter(user, scope, local_today()))
             .order_by(Event.starts_on, Event.id)
         ).unique()
     )
 
 
+def _vevent(event: Event, link: str, location: str) -> bytes:
+    from icalendar import Event as IcalEvent
+
+    item = IcalEvent()
+    item.add("uid", f"event-{event.id}@c21-portal")
+    item.add("summary", event.title)
+    item.add("dtstamp", event.updated_at)
+    item.add("last-modified", event.updated_at)
+    if event.start_time is not None:
+        zone = ZoneInfo(event.timezone)
+        item.add("dtstart", datetime.combine(event.starts_on, event.start_time, zone))
+        end_time = event.end_time or event.start_time
+        end = datetime.combine(event.ends_on, end_time, zone)
+        if event.end_time is None:
+            end += timedelta(hours=1)
+        item.add("dtend", end)
+    else:
+        item.add("dtstart", event.starts_on)
+        item.add("dtend", event.ends_on + timedelta(days=1))  # exclusive, per RFC 5545
+    if location:
+        item.add("location", location)
+    item.add("url", link)
+    item.add("description", (event.description + "\n\n" if event.description else "") + link)
+    return item.to_ical()
+
+
+@cache
+def _timezone(tzid: str) -> bytes:
+    from icalendar import Timezone
+
+    return Timezone.from_tzid(tzid).to_ical()
+
+
 def to_ical(events: list[Event], *, name: str, url_for_event) -> bytes:
     """An iCalendar document. UIDs are stable (event-<id>@c21-portal) so that clients update
-    events instead of duplicating them; each links back to its page."""
+    events instead of duplicating them; each links back to its page.
+
+    Each event is written by the icalendar library once per version of it (its last change,
+    link and place) and kept: a feed of a thousand events after one change writes one."""
     from icalendar import Calendar
-    from icalendar import Event as IcalEvent
 
     cal = Calendar()
     cal.add("prodid", "-//C21 China Network Portal//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
+    end = b"END:VCALENDAR\r\n"
+    shell = cal.to_ical()
+    parts = [shell[: -len(end)]]
+    # The time zones the events' times refer to, before the events (RFC 5545 3.6.5).
+    parts += [_timezone(t) for t in sorted({e.timezone for e in events if e.start_time})]
     for event in events:
-        item = IcalEvent()
-        item.add("uid", f"event-{event.id}@c21-portal")
-        item.add("summary", event.title)
-        item.add("dtstamp", event.updated_at)
-        item.add("last-modified", event.updated_at)
-        if event.start_time is not None:
-            zone = ZoneInfo(event.timezone)
-            item.add("dtstart", datetime.combine(event.starts_on, event.start_time, zone))
-            end_time = event.end_time or event.start_time
-            end = datetime.combine(event.ends_on, end_time, zone)
-            if event.end_time is None:
-                end += timedelta(hours=1)
-            item.add("dtend", end)
-        else:
-            item.add("dtstart", event.starts_on)
-            item.add("dtend", event.ends_on + timedelta(days=1))  # exclusive, per RFC 5545
-        location = ", ".join(p for p in (event.place_text, event.place_label) if p)
-        if location:
-            item.add("location", location)
         link = url_for_event(event)
-        item.add("url", link)
-        item.add("description", (event.description + "\n\n" if event.description else "") + link)
-        cal.add_component(item)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+        location = ", ".join(p for p in (event.place_text, event.place_label) if p)
+        parts.append(
+            per_version(
+                "ical-event",
+                (event.id, event.updated_at, link, location),
+                partial(_vevent, event, link, location),
+                limit=50_000,
+            )
+        )
+    parts.append(end)
+    return b"".join(parts)
 
 
 def city_events_for_picker(actor: User, city_id: int | None) -> list[Event]:
