@@ -1,4 +1,5 @@
-"""event feed indexes: a feed's window and version from the index alone
+"""event feed indexes: a feed's window and version from the index alone; the shared
+directory by age for the overview
 
 Revision ID: 0010
 Revises: 0009
@@ -13,6 +14,8 @@ down_revision = '0009'
 branch_labels = None
 depends_on = None
 
+SHARED = ("projects", "events", "agreements", "expertise_offers")
+
 
 def upgrade():
     op.create_index(
@@ -22,9 +25,19 @@ def upgrade():
     )
     op.create_index("ix_events_changes", "events", ["city_id", "updated_at"])
     op.create_index("ix_events_updated_at", "events", ["updated_at"])
+    for table in SHARED:
+        op.create_index(
+            f"ix_{table}_shared_by_age", table, ["visibility", "archived_at", "created_at"]
+        )
+    op.create_index(
+        "ix_events_shared_by_start", "events", ["visibility", "archived_at", "starts_on"]
+    )
 
 
 def downgrade():
+    op.drop_index("ix_events_shared_by_start", table_name="events")
+    for table in SHARED:
+        op.drop_index(f"ix_{table}_shared_by_age", table_name=table)
     op.drop_index("ix_events_updated_at", table_name="events")
     op.drop_index("ix_events_changes", table_name="events")
     op.drop_index("ix_events_feed", table_name="events")

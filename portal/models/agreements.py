@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
-from portal.models.mixins import CityOwned, scope_index, theme_links, visibility_check
+from portal.models.mixins import CityOwned, scope_index, shared_index, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, Theme
@@ -42,6 +42,7 @@ class Agreement(CityOwned, Base):
         CheckConstraint("kind IN ('" + "','".join(AGREEMENT_KINDS) + "')", name="kind"),
         CheckConstraint("status IN ('" + "','".join(AGREEMENT_STATUSES) + "')", name="status"),
         scope_index("agreements"),
+        shared_index("agreements"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

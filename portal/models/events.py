@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
 from portal.models.contacts import Contact
-from portal.models.mixins import CityOwned, scope_index, theme_links, visibility_check
+from portal.models.mixins import CityOwned, scope_index, shared_index, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, City, Theme
@@ -52,6 +52,7 @@ class Event(CityOwned, Base):
         CheckConstraint("kind IN ('" + "','".join(EVENT_KINDS) + "')", name="kind"),
         Index("ix_events_starts_on_city", "starts_on", "city_id"),
         scope_index("events"),
+        shared_index("events"),
         # The overview and the calendars ask for events not yet over.
         Index("ix_events_ends_on", "ends_on"),
         # A calendar feed: the shared events of its window, with what its version needs
@@ -67,6 +68,8 @@ class Event(CityOwned, Base):
         ),
         Index("ix_events_changes", "city_id", "updated_at"),
         Index("ix_events_updated_at", "updated_at"),
+        # The overview: shared events held per quarter.
+        Index("ix_events_shared_by_start", "visibility", "archived_at", "starts_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,13 @@ from portal.models.accounts import User
 from portal.models.agreements import Agreement
 from portal.models.base import Base
 from portal.models.events import Event
-from portal.models.mixins import CityOwned, Visibility, scope_index, visibility_check
+from portal.models.mixins import (
+    CityOwned,
+    Visibility,
+    scope_index,
+    shared_index,
+    visibility_check,
+)
 from portal.models.projects import Project
 from portal.models.reference import Theme
 
@@ -35,7 +41,11 @@ expertise_agreements = Table(
 
 class ExpertiseOffer(CityOwned, Base):
     __tablename__ = "expertise_offers"
-    __table_args__ = (visibility_check(), scope_index("expertise_offers"))
+    __table_args__ = (
+        visibility_check(),
+        scope_index("expertise_offers"),
+        shared_index("expertise_offers"),
+    )
 
     # Shared with the network by default: offering is the point.
     visibility: Mapped[str] = mapped_column(String(10), default=Visibility.NETWORK.value)

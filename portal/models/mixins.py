@@ -33,6 +33,12 @@ def scope_index(table: str) -> Index:
     return Index(f"ix_{table}_scope", "visibility", "archived_at", "city_id")
 
 
+def shared_index(table: str) -> Index:
+    """The shared directory's records by age: the overview's activity over the last two
+    years reads only those."""
+    return Index(f"ix_{table}_shared_by_age", "visibility", "archived_at", "created_at")
+
+
 def theme_links(name: str, owner_table: str, owner_column: str) -> Table:
     """The link table between a kind's records and their themes."""
     return Table(

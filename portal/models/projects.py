@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
-from portal.models.mixins import CityOwned, scope_index, theme_links, visibility_check
+from portal.models.mixins import CityOwned, scope_index, shared_index, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.reference import City, Theme
 from portal.timeutil import utcnow
@@ -42,6 +42,7 @@ class Project(CityOwned, Base):
         visibility_check(),
         CheckConstraint("status IN ('" + "','".join(PROJECT_STATUSES) + "')", name="status"),
         scope_index("projects"),
+        shared_index("projects"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload
@@ -95,6 +95,9 @@ def activity(today: date, quarters: int = 8) -> list[Quarter]:
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     keys.reverse()
     first_year = keys[0][0]
+    # A range on the column itself, which an index can serve (not a function of it).
+    since = date(first_year, 1, 1)
+    since_utc = datetime(first_year, 1, 1, tzinfo=UTC)
     created: dict[tuple[int, int], int] = defaultdict(int)
     held: dict[tuple[int, int], int] = defaultdict(int)
     for model, _t, _c in SHARED.values():
@@ -102,14 +105,14 @@ def activity(today: date, quarters: int = 8) -> list[Quarter]:
             select(
                 extract("year", model.created_at), extract("month", model.created_at), func.count()
             )
-            .where(*_shared(model), extract("year", model.created_at) >= first_year)
+            .where(*_shared(model), model.created_at >= since_utc)
             .group_by(extract("year", model.created_at), extract("month", model.created_at))
         )
         for y, m, n in db.session.execute(stmt):
             created[(int(y), (int(m) - 1) // 3 + 1)] += n
     stmt = (
         select(extract("year", Event.starts_on), extract("month", Event.starts_on), func.count())
-        .where(*_shared(Event), extract("year", Event.starts_on) >= first_year)
+        .where(*_shared(Event), Event.starts_on >= since)
         .group_by(extract("year", Event.starts_on), extract("month", Event.starts_on))
     )
     for y, m, n in db.session.execute(stmt):
