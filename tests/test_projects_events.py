@@ -419,3 +419,32 @@ def test_a_change_within_the_second_sends_no_last_modified(app, client_as, make_
     client, _ = client_as("viewer", "espoo")
     response = app.test_client().get(_feed_url(client))
     assert "ETag" in response.headers and "Last-Modified" not in response.headers
+
+
+def test_a_feed_polled_late_in_the_evening_utc_still_says_when_it_changed(
+    app, client_as, make_record, monkeypatch
+):
+    """The feed's window moves at midnight in Finland, which is 22:00 UTC in winter: between
+    then and midnight UTC the feed must still give a Last-Modified in the past (it once gave
+    none, so calendars re-downloaded the feed every poll for two hours a night)."""
+    from datetime import UTC, datetime
+
+    from portal.models import Event
+    from portal.services import events
+
+    evening = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)  # 00:30 on the 23rd in Helsinki
+    monkeypatch.setattr(events, "utcnow", lambda: evening)
+    day = local_today() + timedelta(days=5)
+    first = make_record(
+        "event", "helsinki", "network", title="Harbin ice festival", starts_on=day, ends_on=day
+    )
+    with app.app_context():
+        db.session.get(Event, first).updated_at = evening - timedelta(hours=3)
+        db.session.commit()
+    client, _ = client_as("viewer", "espoo")
+    url = _feed_url(client)
+    response = app.test_client().get(url)
+    modified = response.headers.get("Last-Modified")
+    assert modified == "Sun, 22 Nov 2026 22:00:00 GMT"  # midnight in Helsinki
+    again = app.test_client().get(url, headers={"If-Modified-Since": modified})
+    assert again.status_code == 304

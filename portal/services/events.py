@@ -29,7 +29,7 @@ from portal.services import audit, organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
 from portal.services.records import Page, paginate
-from portal.timeutil import local_today, utcnow
+from portal.timeutil import HELSINKI, local_today, utcnow
 
 TIMEZONES = ("Europe/Helsinki", "Asia/Shanghai")
 
@@ -249,7 +249,8 @@ def feed_version(user: User, scope: str) -> FeedVersion:
     ids, newest change), for this reader on this day. Last-Modified, for clients that
     only send If-Modified-Since, is the latest change of any event the feed could hold,
     in or out of it (an archived or unshared event changed when it left)."""
-    today = local_today()
+    now = utcnow()
+    today = now.astimezone(HELSINKI).date()
     count, id_sum, newest = db.session.execute(
         select_visible(user, Event)
         .where(_feed_filter(user, scope, today))
@@ -259,12 +260,13 @@ def feed_version(user: User, scope: str) -> FeedVersion:
     any_change = db.session.scalar(select(func.max(Event.updated_at)).where(base))
     reader = (user.id, user.role, user.city_id, scope, str(get_locale()))
     tag = hashlib.sha256(repr((reader, today, count, id_sum, newest)).encode()).hexdigest()
-    modified = datetime.combine(today, time(0), tzinfo=UTC)  # the window moves daily
+    # The window moves at midnight in Finland (from 22:00 UTC), not at midnight UTC.
+    modified = datetime.combine(today, time(0), tzinfo=HELSINKI).astimezone(UTC)
     if any_change is not None:
         modified = max(modified, any_change.replace(tzinfo=UTC))
     # HTTP dates count whole seconds: while another change could still share this second,
     # the time would not tell the two apart, so only the tag is offered.
-    if utcnow().replace(tzinfo=UTC) - modified < timedelta(seconds=1):
+    if now - modified < timedelta(seconds=1):
         return FeedVersion(etag=tag[:32], modified=None)
     # Rounded up: a change later in the same second must not look older than the feed.
     whole = modified.replace(microsecond=0)
