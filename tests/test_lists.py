@@ -97,3 +97,33 @@ def test_a_lists_free_text_finds_characters_and_pinyin_without_tones(client_as, 
         assert "张伟" not in page and "王伟" not in page, query  # nor Espoo's private one
     nothing = client.get("/contacts/", query_string={"q": "?!"}).get_data(as_text=True)
     assert "王丽" in nothing and "张伟" in nothing  # only punctuation filters nothing
+
+
+def test_a_home_page_shows_the_first_ten_and_links_the_rest(client_as, factories):
+    from datetime import timedelta
+
+    from portal.timeutil import local_today
+
+    for i in range(12):
+        factories.record("project", "helsinki", title=f"Project {i:02d}")
+    for i in range(11):
+        factories.interaction(
+            "helsinki", title=f"Overdue {i:02d}", follow_up_on=local_today() - timedelta(days=i + 1)
+        )
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/").get_data(as_text=True)
+    assert page.count(">Project ") == 10 and "Project 11" not in page
+    assert "/projects/?city=helsinki&amp;status=active" in page
+    assert page.count(">Overdue ") == 10
+    assert "/interactions/?city=helsinki&amp;sort=follow_up" in page
+    everything = client.get("/projects/?city=helsinki&status=active").get_data(as_text=True)
+    assert "Project 11" in everything
+
+
+def test_a_city_profile_lists_ten_offers_and_links_the_rest(client_as, factories):
+    for i in range(11):
+        factories.record("offer", "tampere", "network", title=f"Offer {i:02d}")
+    client, _ = client_as("viewer", "helsinki")
+    page = client.get("/cities/tampere").get_data(as_text=True)
+    assert page.count(">Offer ") == 10
+    assert "/expertise/?city=tampere" in page

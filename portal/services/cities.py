@@ -63,12 +63,20 @@ def officer_counts() -> dict[int, int]:
 def record_counts(city: City) -> dict[str, int]:
     """How many live records of each kind the city has (its own, private and shared)."""
     from portal import kinds
+    from portal.models.mixins import Visibility
 
+    # Naming both visibilities lets the kind's scope index (visibility, archived_at, city_id)
+    # count by itself, without reading a city's ten thousand rows.
+    both = [v.value for v in Visibility]
     return {
         kind.blueprint: db.session.scalar(
             select(func.count())
             .select_from(kind.model)
-            .where(kind.model.city_id == city.id, kind.model.archived_at.is_(None))
+            .where(
+                kind.model.visibility.in_(both),
+                kind.model.archived_at.is_(None),
+                kind.model.city_id == city.id,
+            )
         )
         or 0
         for kind in kinds.city_owned()
@@ -84,15 +92,14 @@ def profile_records(actor: User, city: City, *, today) -> dict[str, list]:
     from portal.models.events import Event
     from portal.models.expertise import ExpertiseOffer
     from portal.security.permissions import select_visible
+    from portal.services.records import first_few
 
     return {
-        "agreements": list(
-            db.session.scalars(
-                select_visible(actor, Agreement)
-                .where(Agreement.city_id == city.id)
-                .options(joinedload(Agreement.counterpart_place))
-                .order_by(Agreement.signed_on.desc().nulls_last())
-            )
+        "agreements": first_few(
+            select_visible(actor, Agreement)
+            .where(Agreement.city_id == city.id)
+            .options(joinedload(Agreement.counterpart_place))
+            .order_by(Agreement.signed_on.desc().nulls_last(), Agreement.id.desc())
         ),
         "events": list(
             db.session.scalars(
@@ -102,12 +109,10 @@ def profile_records(actor: User, city: City, *, today) -> dict[str, list]:
                 .limit(10)
             )
         ),
-        "offers": list(
-            db.session.scalars(
-                select_visible(actor, ExpertiseOffer)
-                .where(ExpertiseOffer.city_id == city.id)
-                .options(joinedload(ExpertiseOffer.theme))
-                .order_by(ExpertiseOffer.title)
-            )
+        "offers": first_few(
+            select_visible(actor, ExpertiseOffer)
+            .where(ExpertiseOffer.city_id == city.id)
+            .options(joinedload(ExpertiseOffer.theme))
+            .order_by(ExpertiseOffer.title, ExpertiseOffer.id)
         ),
     }

@@ -17,7 +17,7 @@ from portal.security.permissions import READ, can, ensure, select_visible
 from portal.services import organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
-from portal.services.records import Page, paginate
+from portal.services.records import Page, Shortlist, first_few, paginate
 
 
 def _clean(actor: User, values: dict) -> dict:
@@ -113,19 +113,25 @@ def interactions_with_organisation(actor: User, org: Organisation) -> list[Inter
 
 
 def follow_ups(actor: User, city_id: int | None, *, today: date, days: int = 14):
-    """The city's open follow-ups: (overdue, due within ``days``), soonest first."""
+    """The city's open follow-ups: (the first overdue, the first due within ``days``),
+    soonest first, each a Shortlist."""
     if city_id is None:
-        return [], []
-    rows = list(
-        db.session.scalars(
-            select_visible(actor, Interaction)
-            .where(
-                Interaction.city_id == city_id,
-                Interaction.follow_up_on.is_not(None),
-                Interaction.follow_up_on <= today + timedelta(days=days),
-                Interaction.follow_up_done.is_(False),
-            )
-            .order_by(Interaction.follow_up_on, Interaction.id)
+        return Shortlist(), Shortlist()
+    open_ones = (
+        select_visible(actor, Interaction)
+        .where(
+            Interaction.city_id == city_id,
+            Interaction.follow_up_on.is_not(None),
+            Interaction.follow_up_done.is_(False),
         )
+        .order_by(Interaction.follow_up_on, Interaction.id)
     )
-    return [r for r in rows if r.follow_up_on < today], [r for r in rows if r.follow_up_on >= today]
+    return (
+        first_few(open_ones.where(Interaction.follow_up_on < today)),
+        first_few(
+            open_ones.where(
+                Interaction.follow_up_on >= today,
+                Interaction.follow_up_on <= today + timedelta(days=days),
+            )
+        ),
+    )

@@ -22,7 +22,7 @@ from portal.security.permissions import CONTRIBUTE, can, ensure, select_visible
 from portal.services import audit, organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
-from portal.services.records import Page, paginate
+from portal.services.records import Page, Shortlist, first_few, paginate
 
 
 def _clean(actor: User, values: dict, lead_city_id: int) -> dict:
@@ -130,26 +130,26 @@ def list_projects(actor: User, flt: RecordFilter, *, page: int = 1, per_page: in
     return paginate(stmt.order_by(*order), page=page, per_page=per_page, eager=_eager)
 
 
-def active_projects(actor: User, city_id: int | None) -> list[Project]:
-    """The active projects a city leads or takes part in, as far as ``actor`` may see."""
+def active_projects(actor: User, city_id: int | None) -> Shortlist:
+    """The first active projects a city leads or takes part in, as far as ``actor`` may
+    see (``more`` says there are others)."""
     if city_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            _eager(select_visible(actor, Project))
-            .where(
-                Project.status == "active",
-                or_(
-                    Project.city_id == city_id,
-                    Project.id.in_(
-                        select(project_partner_cities.c.project_id).where(
-                            project_partner_cities.c.city_id == city_id
-                        )
-                    ),
+        return Shortlist()
+    return first_few(
+        select_visible(actor, Project)
+        .options(joinedload(Project.city))
+        .where(
+            Project.status == "active",
+            or_(
+                Project.city_id == city_id,
+                Project.id.in_(
+                    select(project_partner_cities.c.project_id).where(
+                        project_partner_cities.c.city_id == city_id
+                    )
                 ),
-            )
-            .order_by(Project.title)
-        ).unique()
+            ),
+        )
+        .order_by(Project.title, Project.id)
     )
 
 

@@ -136,6 +136,27 @@ def paginate(stmt: Select, *, page: int, per_page: int, eager=None) -> Page:
     return Page(items=items, total=total, number=number, per_page=per_page, more=more)
 
 
+# How many records a page shows in a short list (a city's active projects on its home
+# page); the rest are a link away, in the list that pages.
+SHORTLIST = 10
+
+
+class Shortlist(list):
+    """The first few records of a statement; ``more`` says whether there are others."""
+
+    more: bool = False
+
+
+def first_few(stmt: Select, n: int = SHORTLIST) -> Shortlist:
+    """At most ``n`` rows of ``stmt`` (in its order) in one statement that reads one more
+    to know whether there are others: a page never loads all of a city's records to show a
+    handful."""
+    rows = list(db.session.scalars(stmt.limit(n + 1)).unique())
+    shown = Shortlist(rows[:n])
+    shown.more = len(rows) > n
+    return shown
+
+
 def _creation_changes(cleaned: dict[str, Any]) -> dict[str, list[Any]]:
     return {
         field: [
