@@ -62,9 +62,14 @@ test: lint
 		echo "PORTAL_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped (CI runs it)."; \
 	fi
 
-# Extract the interface strings into the catalogue template, for translators.
+# Extract the interface strings into the catalogue template, bring the Finnish and Swedish
+# catalogues up to date with it (new strings to translate, removed ones marked obsolete) and
+# compile them; the compiled catalogues are committed so that every install has them.
 translations: install
-	$(BIN)/pybabel extract --ignore-dirs ".*" -F babel.cfg -k _l -o portal/translations/messages.pot .
+	$(BIN)/pybabel extract --ignore-dirs ".*" -F babel.cfg -k _l -k _n:1,2 -k lazy_ngettext:1,2 \
+		--no-location --sort-output -o portal/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel compile --statistics -d portal/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

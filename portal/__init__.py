@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -22,6 +22,7 @@ from portal.security.sessions import load_session_user
 # The only pages anyone may open without logging in (DESIGN.md section 1).
 PUBLIC_ENDPOINTS = frozenset(
     {
+        "auth.language",  # the language switch, also on the login page
         "auth.login",
         "auth.set_password",
         "events.feed",  # calendar clients cannot log in: the secret token is the key
@@ -158,11 +159,15 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    from portal.i18n import available_locales
+    from portal.i18n import available_locales, default_locale
 
     if not has_request_context():
         return "en"  # command line: messages in the source language
     available = available_locales()
     if current_user and current_user.is_authenticated and current_user.locale in available:
         return current_user.locale
-    return request.accept_languages.best_match(available) or "en"
+    chosen = session.get("lang")  # the header's switch, before logging in
+    if chosen in available:
+        return chosen
+    # Then the browser's languages, then Finnish, the language of most users.
+    return request.accept_languages.best_match(available) or default_locale()

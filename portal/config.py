@@ -55,6 +55,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Sessions: the cookie only carries a reference to a server-side session record.
         "SESSION_COOKIE_NAME": "c21_session",
+        # The interface language for a visitor whose browser asks for none we have.
+        "DEFAULT_LOCALE": _env("DEFAULT_LOCALE", "fi"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

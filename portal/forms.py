@@ -117,9 +117,9 @@ VISIBILITY_CHOICES = [
 ]
 
 
-def visibility_field(what) -> RadioField:
+def visibility_field(label) -> RadioField:
     return RadioField(
-        _l("Who sees this %(what)s", what=what),
+        label,
         choices=choices(VISIBILITY_CHOICES),
         default="city",
     )

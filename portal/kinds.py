@@ -234,7 +234,7 @@ class Kind:
             elif f.type == FieldType.CHOICE and value not in (f.choices or {}):
                 errors[f.name] = str(f.invalid or _l("Choose one from the list."))
             elif f.type == FieldType.VISIBILITY and value not in ("city", "network"):
-                errors[f.name] = str(_l("Choose who sees this %(what)s.", what=self.singular))
+                errors[f.name] = str(_l("Choose who can see this."))
             cleaned[f.name] = value
         return cleaned
 
@@ -292,7 +292,7 @@ CONTACT = Kind(
             invalid=_l("Choose the legal basis."),
         ),
         Field("last_verified_on", _l("Last verified on"), DATE),
-        Field("visibility", _l("Who sees this %(what)s", what=_l("contact")), FieldType.VISIBILITY),
+        Field("visibility", _l("Who sees this contact"), FieldType.VISIBILITY),
     ),
     document=documents.contact,
     filter_text=lambda c: search_text(
@@ -343,9 +343,7 @@ INTERACTION = Kind(
         Field("themes", _l("Themes"), MANY, lookup="themes"),
         Field("follow_up_on", _l("Follow up by"), DATE),
         Field("follow_up_done", _l("The follow-up is done"), FieldType.FLAG),
-        Field(
-            "visibility", _l("Who sees this %(what)s", what=_l("interaction")), FieldType.VISIBILITY
-        ),
+        Field("visibility", _l("Who sees this interaction"), FieldType.VISIBILITY),
     ),
     document=documents.interaction,
     filter_text=lambda i: search_text(
@@ -383,7 +381,7 @@ PROJECT = Kind(
             choices=labels.FUNDING_SOURCE_LABELS,
         ),
         Field("outcomes", _l("Outcomes"), LT),
-        Field("visibility", _l("Who sees this %(what)s", what=_l("project")), FieldType.VISIBILITY),
+        Field("visibility", _l("Who sees this project"), FieldType.VISIBILITY),
         Field("themes", _l("Themes"), MANY, lookup="themes"),
         Field("partner_cities", _l("Partner cities in the C21 network"), MANY, lookup="cities"),
         Field(
@@ -450,7 +448,7 @@ EVENT = Kind(
         Field("organisations", _l("Organisations"), MANY, lookup="organisations"),
         Field("organisation_name", _l("Add an organisation"), ORG),
         Field("themes", _l("Themes"), MANY, lookup="themes"),
-        Field("visibility", _l("Who sees this %(what)s", what=_l("event")), FieldType.VISIBILITY),
+        Field("visibility", _l("Who sees this event"), FieldType.VISIBILITY),
     ),
     document=documents.event,
     filter_text=lambda e: search_text(
@@ -506,9 +504,7 @@ AGREEMENT = Kind(
         Field("organisations", _l("Counterpart organisations"), MANY, lookup="organisations"),
         Field("organisation_name", _l("Add a counterpart organisation"), ORG),
         Field("themes", _l("Themes"), MANY, lookup="themes"),
-        Field(
-            "visibility", _l("Who sees this %(what)s", what=_l("agreement")), FieldType.VISIBILITY
-        ),
+        Field("visibility", _l("Who sees this agreement"), FieldType.VISIBILITY),
     ),
     document=documents.agreement,
     filter_text=lambda a: search_text(
@@ -546,7 +542,7 @@ EXPERTISE = Kind(
         Field("projects", _l("Projects that show it"), MANY, lookup="projects"),
         Field("events", _l("Events that show it"), MANY, lookup="events"),
         Field("agreements", _l("Agreements that show it"), MANY, lookup="agreements"),
-        Field("visibility", _l("Who sees this %(what)s", what=_l("offer")), FieldType.VISIBILITY),
+        Field("visibility", _l("Who sees this offer"), FieldType.VISIBILITY),
     ),
     document=documents.expertise,
     filter_text=lambda o: search_text(

@@ -117,3 +117,63 @@ ACTION_STATUS_LABELS = {
     "in_progress": _l("In progress"),
     "done": _l("Done"),
 }
+
+
+def count(what: str, n: int) -> str:
+    """``n`` records of a kind, with the plural form the language needs ("1 contact",
+    "2 contacts"; in Finnish "1 yhteyshenkilö", "2 yhteyshenkilöä")."""
+    from flask_babel import ngettext as _n
+
+    from portal.formatting import number_text
+
+    c = number_text(n)
+    forms = {
+        "contacts": lambda: _n("%(count)s contact", "%(count)s contacts", n, count=c),
+        "interactions": lambda: _n("%(count)s interaction", "%(count)s interactions", n, count=c),
+        "projects": lambda: _n("%(count)s project", "%(count)s projects", n, count=c),
+        "events": lambda: _n("%(count)s event", "%(count)s events", n, count=c),
+        "agreements": lambda: _n("%(count)s agreement", "%(count)s agreements", n, count=c),
+        "offers": lambda: _n("%(count)s expertise offer", "%(count)s expertise offers", n, count=c),
+        "organisations": lambda: _n(
+            "%(count)s organisation", "%(count)s organisations", n, count=c
+        ),
+        "results": lambda: _n("%(count)s result", "%(count)s results", n, count=c),
+    }
+    return forms[what]()
+
+
+def more_than(what: str, n: int) -> str:
+    """A count that stopped at ``n``: "More than 1,000 contacts"."""
+    from flask_babel import ngettext as _n
+
+    from portal.formatting import number_text
+
+    c = number_text(n)
+    forms = {
+        "contacts": lambda: _n(
+            "More than %(count)s contact", "More than %(count)s contacts", n, count=c
+        ),
+        "interactions": lambda: _n(
+            "More than %(count)s interaction", "More than %(count)s interactions", n, count=c
+        ),
+        "projects": lambda: _n(
+            "More than %(count)s project", "More than %(count)s projects", n, count=c
+        ),
+        "events": lambda: _n("More than %(count)s event", "More than %(count)s events", n, count=c),
+        "agreements": lambda: _n(
+            "More than %(count)s agreement", "More than %(count)s agreements", n, count=c
+        ),
+        "offers": lambda: _n(
+            "More than %(count)s expertise offer",
+            "More than %(count)s expertise offers",
+            n,
+            count=c,
+        ),
+        "organisations": lambda: _n(
+            "More than %(count)s organisation", "More than %(count)s organisations", n, count=c
+        ),
+        "results": lambda: _n(
+            "More than %(count)s result", "More than %(count)s results", n, count=c
+        ),
+    }
+    return forms[what]()

@@ -131,19 +131,17 @@ def save_new(form, *, create, template: str, detail: Callable[[Any], str], **con
     return render_template(template, form=form, errors=errors, **context)
 
 
-def stale_message(what: str, *, shown: bool = True) -> str:
+def stale_message(*, shown: bool = True) -> str:
     """What a refused stale save says, wherever it happens (``shown``: the other person's
     values are on the page)."""
     if shown:
         return _(
-            "Someone else saved this %(what)s while you were editing it. Nothing was saved. "
-            "Their values are shown with yours; save again to keep yours.",
-            what=what,
+            "Someone else saved this while you were editing it. Nothing was saved. "
+            "Their values are shown with yours; save again to keep yours."
         )
     return _(
-        "Someone else saved this %(what)s while you were editing it. Nothing was saved. "
-        "Save again to keep yours, or open it again to see theirs first.",
-        what=what,
+        "Someone else saved this while you were editing it. Nothing was saved. "
+        "Save again to keep yours, or open it again to see theirs first."
     )
 
 
@@ -153,7 +151,6 @@ def save_edit(
     update: Callable[[Any], Any],
     reload: Callable[[], R],
     current: Callable[[R], dict],
-    what: str,
     template: str,
     detail: Callable[[R], str],
     record: R,
@@ -184,7 +181,7 @@ def save_edit(
             conflict = stale_differences(form, current(record))
             field.data = version_of(record)
             field.raw_data = [str(version_of(record))]
-            errors = [stale_message(what, shown=bool(conflict))]
+            errors = [stale_message(shown=bool(conflict))]
         except ValidationError as error:
             db.session.rollback()
             if on_invalid is not None:
@@ -255,7 +252,6 @@ def edit_record_page(
         update=update_record,
         reload=lambda: load_visible(current_user, kind.model, record_id),
         current=kind.current,
-        what=str(kind.singular),
         template=f"{kind.blueprint}/form.html",
         detail=lambda stored: kind.url(stored.id),
         record=record,
@@ -307,7 +303,7 @@ def city_field(form, choosing_city: bool) -> None:
     if choosing_city:
         from portal.services.cities import all_cities
 
-        form.city.choices = choices((c.slug, c.name_fi) for c in all_cities())
+        form.city.choices = choices((c.slug, c.local_name) for c in all_cities())
     else:
         del form.city
 

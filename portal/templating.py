@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
-from portal import kinds, labels
+from portal import formatting, kinds, labels
 from portal.i18n import LANGUAGE_NAMES, available_locales
 from portal.labels import INTERACTION_KIND_LABELS, ORGANISATION_KIND_LABELS
 from portal.search.highlight import highlight
@@ -42,12 +42,14 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["audit_value"] = _audit_value
     app.jinja_env.filters["highlight"] = highlight
-    app.jinja_env.filters["month_name"] = lambda d: format_date(d, "LLLL y")
-    app.jinja_env.globals["weekday_names"] = _weekday_names
-    app.jinja_env.filters["date_short"] = lambda d: format_date(d, "medium") if d else ""
+    # One format per kind of value, in the interface language (portal/formatting.py).
+    app.jinja_env.filters["month_name"] = formatting.month_text
+    app.jinja_env.globals["weekday_names"] = formatting.weekday_names
+    app.jinja_env.filters["date_short"] = formatting.date_text
+    app.jinja_env.filters["time_short"] = formatting.time_text
     app.jinja_env.filters["from_iso"] = lambda s: date.fromisoformat(s) if s else None
-    app.jinja_env.filters["localtime"] = _localtime
-    app.jinja_env.filters["thousands"] = lambda n: f"{n:,}".replace(",", "\u00a0")
+    app.jinja_env.filters["localtime"] = formatting.datetime_text
+    app.jinja_env.filters["thousands"] = formatting.number_text
 
 
 def _translations():
@@ -55,12 +57,6 @@ def _translations():
     if translations is None:
         translations = g._portal_translations = get_translations()
     return translations
-
-
-def _weekday_names() -> list[str]:
-    """Monday to Sunday in the interface language."""
-    monday = date(2024, 1, 1)
-    return [format_date(monday + timedelta(days=i), "EEEE") for i in range(7)]
 
 
 def _audit_value(value) -> str:
@@ -81,10 +77,3 @@ def _url_with(**changes) -> str:
         else:
             args[key] = value
     return url_for(request.endpoint or "", **(request.view_args or {}), **args)
-
-
-def _localtime(value: datetime | None, fmt: str = "short") -> str:
-    """A UTC timestamp shown in Europe/Helsinki time (the Babel default time zone)."""
-    if value is None:
-        return ""
-    return format_datetime(value, fmt)

@@ -94,6 +94,8 @@ def make_app(database_url: str, **overrides) -> Flask:
         "SERVER_NAME": None,
         # Uploaded papers go to a folder of the test run, not the working copy's instance.
         "UPLOAD_FOLDER": UPLOADS,
+        # Most tests read English; the language tests choose theirs.
+        "DEFAULT_LOCALE": "en",
     }
     config.update(overrides)
     return create_app(config)
@@ -197,6 +199,7 @@ class Factories:
         name: str | None = None,
         password: str | None = PASSWORD,
         active: bool = True,
+        locale: str = "en",
     ) -> UserRef:
         n = next(self._users)
         if role == "admin":
@@ -210,6 +213,7 @@ class Factories:
                 role=role,
                 city=city_obj,
                 password=password,
+                locale=locale,
             )
             if not active:
                 user.active = False
@@ -429,8 +433,8 @@ def make_record(factories):
 def client_as(app, login, make_user):
     """A logged-in client for a new user: client_as("officer", "espoo")."""
 
-    def _client_as(role: str = "officer", city: str | None = "helsinki"):
-        user = make_user(role, city)
+    def _client_as(role: str = "officer", city: str | None = "helsinki", locale: str = "en"):
+        user = make_user(role, city, locale=locale)
         return login(app.test_client(), user), user
 
     return _client_as

@@ -33,6 +33,7 @@ def gunicorn(database_url: str, *, workers: int = 2, env: dict | None = None) ->
         "PORTAL_ENV": "testing",
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_SECRET_KEY": "gunicorn-test-key",
+        "PORTAL_DEFAULT_LOCALE": "en",
         **(env or {}),
     }
     binary = Path(sys.executable).with_name("gunicorn")

@@ -350,6 +350,8 @@ ROUTES: list[Route] = [
     ),
     # Accounts
     Route("auth.logout", "POST", lambda w, s: "/logout", _all(302)),
+    # The language switch: anyone, logged in or not, back to the page.
+    Route("auth.language", "POST", lambda w, s: "/language", _all(302, anonymous=302)),
     Route("auth.change_password", "GET", lambda w, s: "/account/password", LOGGED_IN_200),
     Route("auth.change_password", "POST", lambda w, s: "/account/password", LOGGED_IN_200),
     # Cities: public within the network, own and other alike

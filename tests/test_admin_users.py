@@ -180,7 +180,7 @@ def test_a_stale_edit_is_refused_and_shows_the_other_change(app, admin_client, m
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Someone else saved this account" in page
+    assert "Someone else saved this" in page
     assert "Saara Salo-Mäki" in page  # the other admin's value is shown
     assert 'value="Saara S."' in page  # and the typed one is not lost
     current = user_by_email(app, user.email)

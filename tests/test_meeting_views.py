@@ -209,7 +209,7 @@ def test_a_second_secretary_gets_a_conflict_not_a_silent_overwrite(app, client_a
     )
     text = _text(page)
     assert page.status_code == 200
-    assert "Someone else saved this item's minutes while you were editing it" in text
+    assert "Someone else saved this while you were editing it" in text
     assert "The agenda was approved." in text  # theirs, shown
     assert "Approved with one change." in text  # yours, still in the form
     with app.app_context():

@@ -71,7 +71,7 @@ def test_a_zip_bomb_is_refused_in_bounded_memory_and_time(tmp_path):
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PORTAL_ENV": "testing"},
+        env={**os.environ, "PORTAL_ENV": "testing", "PORTAL_DEFAULT_LOCALE": "en"},
         check=True,
     )
     measured = json.loads(result.stdout.strip().splitlines()[-1])

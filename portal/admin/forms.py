@@ -35,10 +35,13 @@ class UserFields:
     locale = SelectField(
         _l("Language of the interface"),
         choices=_choices([("", _l("The browser's language")), *LANGUAGE_NAMES.items()]),
+        default="fi",  # new accounts start in Finnish, the language of most users
     )
 
     def set_city_choices(self, cities) -> None:
-        self.city.choices = _choices([("", _l("No city"))] + [(c.slug, c.name_fi) for c in cities])
+        self.city.choices = _choices(
+            [("", _l("No city"))] + [(c.slug, c.local_name) for c in cities]
+        )
 
 
 class NewUserForm(UserFields, PortalForm):

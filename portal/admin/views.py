@@ -94,7 +94,6 @@ def edit_user(user_id: int):
             "city": stored.city.slug if stored.city else "",
             "locale": stored.locale or "",
         },
-        what=_("account"),
         template="admin/user_edit.html",
         detail=lambda stored: url_for("admin.edit_user", user_id=stored.id),
         record=user,

@@ -39,7 +39,7 @@ class AgreementForm(PortalForm):
     project = SelectField(AGREEMENT.label("project"), choices=[])
     themes = MultiCheckboxField(AGREEMENT.label("themes"), choices=[])
     document = FileField(_l("The signed document (PDF, at most 10 MB)"))
-    visibility = visibility_field(_l("agreement"))
+    visibility = visibility_field(_l("Who sees this agreement"))
 
 
 class EditAgreementForm(AgreementForm, VersionedForm):

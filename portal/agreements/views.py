@@ -35,9 +35,9 @@ def _prepare(form: AgreementForm, city_id: int, record=None, *, choosing_city=Fa
     places = all_places()
     city_projects = projects.city_projects_for_picker(current_user, city_id)
     linked_orgs = list(record.organisations) if record else []
-    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.themes.choices = choices((t.id, t.local_name) for t in themes)
     form.counterpart_place.choices = choices(
-        [("", _("Not given")), *((p.id, p.name_en) for p in places)]
+        [("", _("Not given")), *((p.id, p.local_name) for p in places)]
     )
     form.project.choices = choices([("", _("None")), *((p.id, p.title) for p in city_projects)])
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
@@ -154,7 +154,6 @@ def plan(agreement_id: int):
         ),
         reload=lambda: load_visible(current_user, Agreement, agreement_id),
         current=lambda stored: {},
-        what=_("agreement"),
         template="agreements/plan.html",
         detail=lambda stored: url_for("agreements.detail", agreement_id=stored.id),
         record=agreement,

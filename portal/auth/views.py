@@ -10,6 +10,7 @@ from portal.auth import bp
 from portal.auth.forms import PASSWORD_HINT, ChangePasswordForm, LoginForm, SetPasswordForm
 from portal.extensions import db
 from portal.forms import attach_errors, safe_next
+from portal.i18n import available_locales
 from portal.request_info import client_address
 from portal.security.sessions import SESSION_TOKEN_KEY
 from portal.security.throttle import (
@@ -23,8 +24,12 @@ from portal.services.errors import ValidationError
 
 
 def _begin_session(user, token: str) -> None:
-    # A fresh cookie on every login: nothing from before the login carries over.
+    # A fresh cookie on every login: nothing from before the login carries over but the
+    # language chosen on the login page.
+    language = session.get("lang")
     session.clear()
+    if language:
+        session["lang"] = language
     session.permanent = True
     session[SESSION_TOKEN_KEY] = token
     login_user(user)
@@ -91,6 +96,21 @@ def logout():
     session.clear()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The language switch in the header: kept in the account, or in the browser's session
+    for someone not logged in; back to the page it was chosen on."""
+    chosen = request.form.get("lang", "")
+    back = safe_next(request.form.get("next")) or url_for("cities.home")
+    if chosen not in available_locales():
+        return redirect(back)
+    if current_user.is_authenticated:
+        accounts.set_language(current_user, chosen)
+        db.session.commit()
+    session["lang"] = chosen
+    return redirect(back)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -43,7 +43,7 @@ class ContactForm(PortalForm):
         CONTACT.label("legal_basis"), choices=choices(LEGAL_BASIS_LABELS.items())
     )
     last_verified_on = DateField(CONTACT.label("last_verified_on"), validators=[Optional()])
-    visibility = visibility_field(_l("contact"))
+    visibility = visibility_field(_l("Who sees this contact"))
 
 
 class EditContactForm(ContactForm, VersionedForm):

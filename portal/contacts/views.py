@@ -30,7 +30,7 @@ def _prepare(form: ContactForm, city_id: int, record=None, *, choosing_city=Fals
     """Fill the form's choices; return what it offers, for reading the answers. Only an
     admin creating a record (admins belong to no city) chooses its city."""
     themes = contacts.themes()
-    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.themes.choices = choices((t.id, t.local_name) for t in themes)
     city_field(form, choosing_city)
     return {"themes": {str(t.id): t for t in themes}}
 

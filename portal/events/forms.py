@@ -38,7 +38,7 @@ class EventForm(PortalForm):
     organisation_name = StringField(EVENT.label("organisation_name"))
     create_organisation = BooleanField(_l("Add it to the registry if it is not there yet"))
     themes = MultiCheckboxField(EVENT.label("themes"), choices=[])
-    visibility = visibility_field(_l("event"))
+    visibility = visibility_field(_l("Who sees this event"))
 
 
 class EditEventForm(EventForm, VersionedForm):

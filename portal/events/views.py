@@ -37,11 +37,14 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
     people = people_picker(form, city_id, record)
     city_projects = projects.city_projects_for_picker(current_user, city_id)
     linked_orgs = list(record.organisations) if record else []
-    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.themes.choices = choices((t.id, t.local_name) for t in themes)
     form.place_city.choices = choices(
-        [("", _("None")), *((c.id, c.name_fi) for c in sorted(all_cities, key=lambda c: c.name_fi))]
+        [
+            ("", _("None")),
+            *((c.id, c.local_name) for c in sorted(all_cities, key=lambda c: c.local_name)),
+        ]
     )
-    form.place_china.choices = choices([("", _("None")), *((p.id, p.name_en) for p in places)])
+    form.place_china.choices = choices([("", _("None")), *((p.id, p.local_name) for p in places)])
     form.project.choices = choices([("", _("None")), *((p.id, p.title) for p in city_projects)])
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
     city_field(form, choosing_city)
@@ -171,7 +174,7 @@ def feed(token: str, scope: str):
     if not is_resource_modified(request.environ, etag=version.etag, last_modified=version.modified):
         return Response(status=304, headers=headers)
     name = (
-        _("C21: %(city)s events", city=user.city.name_fi if user.city else "")
+        _("C21: %(city)s events", city=user.city.local_name if user.city else "")
         if scope == "city"
         else _("C21 network: shared events")
     )

@@ -30,7 +30,7 @@ def _prepare(form: OfferForm, city_id: int, record=None, *, choosing_city=False)
     own_projects = projects.city_projects_for_picker(current_user, city_id)
     own_events = city_events_for_picker(current_user, city_id)
     own_agreements = agreements.city_agreements_for_picker(current_user, city_id)
-    form.theme.choices = choices((t.id, t.name_en) for t in themes)
+    form.theme.choices = choices((t.id, t.local_name) for t in themes)
     form.contact_user.choices = choices(
         [("", _("Nobody in particular")), *((u.id, u.name) for u in people)]
     )

@@ -22,7 +22,7 @@ class InteractionForm(PortalForm):
     themes = MultiCheckboxField(INTERACTION.label("themes"), choices=[])
     follow_up_on = DateField(INTERACTION.label("follow_up_on"), validators=[Optional()])
     follow_up_done = BooleanField(INTERACTION.label("follow_up_done"))
-    visibility = visibility_field(_l("interaction"))
+    visibility = visibility_field(_l("Who sees this interaction"))
 
 
 class EditInteractionForm(InteractionForm, VersionedForm):

@@ -30,7 +30,7 @@ def _prepare(form: InteractionForm, city_id: int, record=None, *, choosing_city=
     linked_orgs = list(record.organisations) if record else []
     themes = contacts.themes()
     people = people_picker(form, city_id, record)
-    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.themes.choices = choices((t.id, t.local_name) for t in themes)
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)
     city_field(form, choosing_city)
     return {

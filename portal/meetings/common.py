@@ -4,7 +4,6 @@ readers' rule for proposals) and running a one-button POST."""
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import db
@@ -37,7 +36,7 @@ def meeting_url(meeting_or_id, anchor: str = "") -> str:
     return url_for("meetings.detail", meeting_id=meeting_id) + (f"#{anchor}" if anchor else "")
 
 
-def run_action(service, *, back: str, success: str, what: str = ""):
+def run_action(service, *, back: str, success: str):
     """A one-button POST that runs one service: its validation messages come back as flash
     messages on the page the user was on (nothing saved), success as a confirmation. A
     refused stale save says so as every edit page does."""
@@ -45,7 +44,7 @@ def run_action(service, *, back: str, success: str, what: str = ""):
         service()
     except StaleEdit:
         db.session.rollback()
-        flash(stale_message(what or _("item"), shown=False), "error")
+        flash(stale_message(shown=False), "error")
     except ValidationError as error:
         db.session.rollback()
         for message in error.errors.values():

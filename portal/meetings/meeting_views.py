@@ -124,7 +124,6 @@ def edit(meeting_id: int):
         ),
         reload=lambda: load_meeting(meeting_id),
         current=_stored,
-        what=_("meeting"),
         template="meetings/meeting_form.html",
         detail=meeting_url,
         record=meeting,

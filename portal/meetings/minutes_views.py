@@ -20,9 +20,9 @@ from portal.services import cities, minutes, notifications
 
 
 def _owner_choices(form) -> dict[str, City]:
-    all_cities = sorted(cities.all_cities(), key=lambda c: c.name_fi)
+    all_cities = sorted(cities.all_cities(), key=lambda c: c.local_name)
     form.owner_city.choices = choices(
-        [("", _("Choose a city"))] + [(c.id, c.name_fi) for c in all_cities]
+        [("", _("Choose a city"))] + [(c.id, c.local_name) for c in all_cities]
     )
     return {str(c.id): c for c in all_cities}
 
@@ -54,7 +54,6 @@ def item_minutes(item_id: int):
         ),
         reload=lambda: load_item(item_id),
         current=lambda stored: {"decision": stored.decision, "notes": stored.notes},
-        what=_("item's minutes"),
         template="meetings/minutes.html",
         detail=lambda stored: url_for("meetings.item_minutes", item_id=stored.id),
         record=item,
@@ -109,7 +108,6 @@ def action_status(action_id: int):
         ),
         back=safe_next(back) or meeting_url(action.item.meeting_id),
         success=_("The action item's status was saved."),
-        what=_("action item"),
     )
 
 

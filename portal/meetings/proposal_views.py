@@ -104,7 +104,6 @@ def edit_item(item_id: int):
         ),
         reload=lambda: load_item(item_id),
         current=_stored,
-        what=_("item"),
         template="meetings/item_form.html",
         detail=lambda stored: meeting_url(stored.meeting_id, f"item-{stored.id}"),
         record=item,

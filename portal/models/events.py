@@ -100,7 +100,7 @@ class Event(CityOwned, Base):
     @property
     def place_label(self) -> str:
         if self.place_city is not None:
-            return self.place_city.name_fi
+            return self.place_city.local_name
         if self.place_china is not None:
-            return self.place_china.name_en
+            return self.place_china.local_name
         return self.place_text

@@ -11,7 +11,20 @@ PLACE_KINDS = ("municipality", "province", "autonomous_region", "sar", "city", "
 PARTNERSHIP_KINDS = ("sister_city", "partner_city", "friendship_city", "cooperation", "memorandum")
 
 
-class City(Base):
+class LocalName:
+    """The name in the interface language of the request (portal.formatting.language)."""
+
+    def name(self, locale: str = "en") -> str:
+        raise NotImplementedError
+
+    @property
+    def local_name(self) -> str:
+        from portal.formatting import language
+
+        return self.name(language())
+
+
+class City(LocalName, Base):
     """A C21 member city: the tenant that owns records."""
 
     __tablename__ = "cities"
@@ -38,7 +51,7 @@ class City(Base):
         return f"<City {self.slug}>"
 
 
-class Theme(Base):
+class Theme(LocalName, Base):
     """A subject of co-operation (tourism, winter sports, ...); admins add more."""
 
     __tablename__ = "themes"
@@ -55,7 +68,7 @@ class Theme(Base):
         return {"fi": self.name_fi, "sv": self.name_sv}.get(locale, self.name_en)
 
 
-class ChinesePlace(Base):
+class ChinesePlace(LocalName, Base):
     """A province-level division, city or district of China."""
 
     __tablename__ = "chinese_places"
@@ -69,6 +82,10 @@ class ChinesePlace(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name_en: Mapped[str] = mapped_column(String(120))
+    # Finnish and Swedish exonyms where the language has its own (Peking, Kanton); empty
+    # where the English (pinyin) name is used as is.
+    name_fi: Mapped[str] = mapped_column(String(120), default="")
+    name_sv: Mapped[str] = mapped_column(String(120), default="")
     name_zh: Mapped[str] = mapped_column(String(60))
     pinyin: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(30))
@@ -77,6 +94,9 @@ class ChinesePlace(Base):
     lon: Mapped[float | None]
 
     parent: Mapped[ChinesePlace | None] = relationship(remote_side=[id])
+
+    def name(self, locale: str = "en") -> str:
+        return {"fi": self.name_fi, "sv": self.name_sv}.get(locale) or self.name_en
 
 
 class CityPartnership(Base):

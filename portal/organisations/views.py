@@ -21,7 +21,7 @@ from portal.services.who_knows import records_at_organisation
 
 def _prepare(form: OrganisationForm) -> dict:
     places = organisations.all_places()
-    form.place.choices = choices([("", _("Not known")), *((p.slug, p.name_en) for p in places)])
+    form.place.choices = choices([("", _("Not known")), *((p.slug, p.local_name) for p in places)])
     return {"places": {p.slug: p for p in places}}
 
 
@@ -129,7 +129,6 @@ def edit(org_id: int):
         ),
         reload=lambda: organisations.organisation_by_id(org_id),
         current=ORGANISATION.current,
-        what=_("organisation"),
         template="organisations/form.html",
         detail=lambda stored: url_for("organisations.detail", org_id=stored.id),
         record=org,
@@ -215,7 +214,7 @@ def _brief(org) -> dict:
         "name_en": org.name_en,
         "name_zh": org.name_zh,
         "pinyin": org.pinyin,
-        "place": org.place.name_en if org.place else "",
+        "place": org.place.local_name if org.place else "",
         "url": url_for("organisations.detail", org_id=org.id),
     }
 

@@ -34,7 +34,7 @@ class ProjectForm(PortalForm):
         PROJECT.label("funding_sources"), choices=choices(FUNDING_SOURCE_LABELS.items())
     )
     outcomes = TextAreaField(PROJECT.label("outcomes"))
-    visibility = visibility_field(_l("project"))
+    visibility = visibility_field(_l("Who sees this project"))
 
 
 class EditProjectForm(ProjectForm, VersionedForm):

@@ -29,10 +29,10 @@ def _prepare(form: ProjectForm, lead_city_id: int, record=None, *, choosing_city
     linked_orgs = list(record.organisations) if record else []
     themes = contacts.themes()
     all_cities = cities.all_cities()
-    form.themes.choices = choices((t.id, t.name_en) for t in themes)
+    form.themes.choices = choices((t.id, t.local_name) for t in themes)
     form.partner_cities.choices = choices(
-        (c.id, c.name_fi)
-        for c in sorted(all_cities, key=lambda c: c.name_fi)
+        (c.id, c.local_name)
+        for c in sorted(all_cities, key=lambda c: c.local_name)
         if c.id != lead_city_id
     )
     form.organisations.choices = choices((o.id, o.name_en) for o in linked_orgs)

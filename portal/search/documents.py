@@ -160,8 +160,7 @@ def event(record) -> Doc:
                 record.title,
                 record.place_text,
                 *(o.name_en for o in record.organisations),
-                record.place_china.name_en if record.place_china else "",
-                record.place_china.name_zh if record.place_china else "",
+                *(_place_names(record.place_china) if record.place_china else ()),
             ],
             [record.description],
         ),
@@ -169,6 +168,11 @@ def event(record) -> Doc:
         place_id=record.place_china_id or _first_place(record.organisations),
         **_city_owned(record),
     )
+
+
+def _place_names(place) -> tuple[str, ...]:
+    """A Chinese place by every name it has here, so "Peking" finds Beijing."""
+    return (place.name_en, place.name_fi, place.name_sv, place.name_zh)
 
 
 def agreement(record) -> Doc:
@@ -181,8 +185,7 @@ def agreement(record) -> Doc:
         body=index_text(
             [
                 record.title,
-                place.name_en if place else "",
-                place.name_zh if place else "",
+                *(_place_names(place) if place else ()),
                 *(o.name_en for o in record.organisations),
             ],
             [record.summary, *(t.title for t in record.plan_themes)],
@@ -201,7 +204,14 @@ def expertise(record) -> Doc:
         title=record.title,
         summary=_short(record.description),
         body=index_text(
-            [record.title, record.theme.name_en if record.theme else ""],
+            [
+                record.title,
+                *(
+                    (record.theme.name_en, record.theme.name_fi, record.theme.name_sv)
+                    if record.theme
+                    else ()
+                ),
+            ],
             [record.description],
         ),
         year=record.created_at.year if record.created_at else None,

@@ -343,7 +343,10 @@ def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[
     facets["theme"] = sorted(
         (
             FacetOption(
-                theme_by_id[t].slug, theme_by_id[t].name_en, n, filters.theme == theme_by_id[t].slug
+                theme_by_id[t].slug,
+                theme_by_id[t].local_name,
+                n,
+                filters.theme == theme_by_id[t].slug,
             )
             for t, n in by_theme.items()
         ),
@@ -353,7 +356,7 @@ def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[
     facets["city"] = sorted(
         (
             FacetOption(
-                city_by_id[c].slug, city_by_id[c].name_fi, n, filters.city == city_by_id[c].slug
+                city_by_id[c].slug, city_by_id[c].local_name, n, filters.city == city_by_id[c].slug
             )
             for c, n in by_city.items()
         ),
@@ -363,7 +366,10 @@ def _facets(filters: Filters, counts, themes, cities, places) -> dict[str, list[
     facets["place"] = sorted(
         (
             FacetOption(
-                place_by_id[p].slug, place_by_id[p].name_en, n, filters.place == place_by_id[p].slug
+                place_by_id[p].slug,
+                place_by_id[p].local_name,
+                n,
+                filters.place == place_by_id[p].slug,
             )
             for p, n in by_place.items()
         ),

@@ -92,7 +92,7 @@ def create_user(
     name: str,
     role: str,
     city: City | None = None,
-    locale: str | None = None,
+    locale: str | None = "fi",
     password: str | None = None,
 ) -> User:
     """Create an account. Admins (or the operator at the command line, actor None) only.
@@ -338,6 +338,17 @@ def log_out(user: User, session_token: str | None) -> None:
     """End the current session on the server and audit the logout."""
     sessions.end_session(session_token)
     audit.record(user, "logout", obj=user)
+
+
+def set_language(user: User, locale: str) -> None:
+    """Keep the interface language ``user`` chose with the switch in the header (their own
+    account only; the language of someone else's account is an admin's edit)."""
+    if locale not in LOCALES:
+        raise ValidationError({"lang": str(_l("Choose a language."))})
+    if user.locale == locale:
+        return
+    audit.record(user, "user.language", obj=user, changes={"locale": [user.locale, locale]})
+    user.locale = locale
 
 
 def users_for_management(actor: User) -> list[User]:

@@ -75,16 +75,20 @@ def tell_proposing_city(item: AgendaItem, decision: str) -> None:
         "reject": _l("rejected"),
         "remove": _l("taken off the agenda"),
     }[decision]
-    message = str(
-        _l(
-            "Your proposal “%(title)s” for %(meeting)s was %(decision)s.",
-            title=item.title,
-            meeting=item.meeting.title,
-            decision=words,
+
+    def message() -> str:
+        text = str(
+            _l(
+                "Your proposal “%(title)s” for %(meeting)s was %(decision)s.",
+                title=item.title,
+                meeting=item.meeting.title,
+                decision=words,
+            )
         )
-    )
-    if item.reason:
-        message += " " + str(_l("Reason: %(reason)s", reason=item.reason))
+        if item.reason:
+            text += " " + str(_l("Reason: %(reason)s", reason=item.reason))
+        return text
+
     notifications.notify(officers, message, url=f"/meetings/{item.meeting_id}")
 
 

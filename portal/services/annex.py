@@ -87,7 +87,7 @@ def build(meeting: Meeting) -> dict:
                     "kind": kind.key,
                     "id": row.id,
                     "title": row.title,
-                    "city": city_rows[row.city_id].name_fi,
+                    "city": city_rows[row.city_id].local_name,
                     "change": "new" if _aware(row.created_at) >= since else "changed",
                     "at": _aware(row.updated_at).isoformat(),
                 }
@@ -100,11 +100,11 @@ def build(meeting: Meeting) -> dict:
         "total": total,
         "themes": [
             {
-                "theme": theme_rows[t].name_en if t is not None else str(_l("No theme")),
+                "theme": theme_rows[t].local_name if t is not None else str(_l("No theme")),
                 "slug": theme_rows[t].slug if t is not None else NO_THEME,
                 "counts": dict(counts[t]),
                 "cities": [
-                    {"city": city_rows[c].name_fi, "slug": city_rows[c].slug, "count": n}
+                    {"city": city_rows[c].local_name, "slug": city_rows[c].slug, "count": n}
                     for c, n in sorted(by_city[t].items(), key=lambda item: -item[1])
                 ],
                 "records": [

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.formatting import date_text
 from portal.models.accounts import Role, User
 from portal.models.meetings import AgendaItem, AgendaVersion, Meeting, MeetingSeries
 from portal.models.reference import City
@@ -364,11 +365,11 @@ def publish(actor: User, meeting: Meeting, *, annex: dict) -> AgendaVersion:
     ).all()
     notifications.notify(
         officers,
-        str(
+        lambda: str(
             _l(
                 "The agenda of %(title)s on %(day)s is published.",
                 title=meeting.title,
-                day=meeting.held_on.strftime("%d.%m.%Y"),
+                day=date_text(meeting.held_on),
             )
         ),
         url=f"/meetings/{meeting.id}",
@@ -431,7 +432,7 @@ def to_ical(meeting: Meeting, *, url: str, with_agenda: bool) -> bytes:
     event.add("dtstart", datetime.combine(meeting.held_on, meeting.starts_at, zone))
     event.add("dtend", datetime.combine(meeting.held_on, meeting.ends_at, zone))
     location = ", ".join(
-        p for p in (meeting.venue, meeting.host_city.name_fi if meeting.host_city else "") if p
+        p for p in (meeting.venue, meeting.host_city.local_name if meeting.host_city else "") if p
     )
     if location:
         event.add("location", location)

@@ -4,6 +4,8 @@ otherwise written to the log (so nothing is lost on a machine without mail)."""
 from __future__ import annotations
 
 import smtplib
+from collections import defaultdict
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from flask import current_app
@@ -15,14 +17,28 @@ from portal.models.meetings import Notification
 from portal.timeutil import utcnow
 
 
-def notify(users, message: str, *, url: str = "") -> list[Notification]:
-    """A notification for each user, in the caller's transaction; the e-mails go after."""
-    created = []
+def notify(users, message: Callable[[], str], *, url: str = "") -> list[Notification]:
+    """A notification for each user, in the caller's transaction; the e-mails go after.
+
+    ``message`` writes the text; it is called once per language of the recipients, under
+    that language, so that each person reads it (and its dates) in their own."""
+    from flask_babel import force_locale
+
+    from portal.i18n import available_locales, default_locale
+
+    by_language: dict[str, list] = defaultdict(list)
     for user in users:
-        notification = Notification(user_id=user.id, message=message[:300], url=url[:300])
-        db.session.add(notification)
-        created.append(notification)
-    send_mail([u.email for u in users], message, url)
+        language = user.locale if user.locale in available_locales() else default_locale()
+        by_language[language].append(user)
+    created = []
+    for language, readers in by_language.items():
+        with force_locale(language):
+            text = str(message())
+        for user in readers:
+            notification = Notification(user_id=user.id, message=text[:300], url=url[:300])
+            db.session.add(notification)
+            created.append(notification)
+        send_mail([u.email for u in readers], text, url)
     return created
 
 

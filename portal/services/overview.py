@@ -61,7 +61,7 @@ def by_theme() -> list[Row]:
         for theme_id, n in db.session.execute(stmt):
             counts[theme_id][kind] = n
     return [
-        Row(t.slug, t.name_en, counts[t.id])
+        Row(t.slug, t.local_name, counts[t.id])
         for t in themes
         if counts[t.id] and any(counts[t.id].values())
     ]
@@ -76,7 +76,7 @@ def by_city() -> list[Row]:
             select(model.city_id, func.count()).where(*_shared(model)).group_by(model.city_id)
         ):
             counts[city_id][kind] = n
-    return [Row(c.slug, c.name_fi, counts[c.id]) for c in cities]
+    return [Row(c.slug, c.local_name, counts[c.id]) for c in cities]
 
 
 @dataclass
@@ -138,13 +138,14 @@ def map_links(actor: User) -> list:
         if p.city.lat is None or p.city.lon is None or p.place.lat is None or p.place.lon is None:
             continue
         links[(p.city_id, p.place_id)] = Link(
-            p.city.name_fi,
+            p.city.local_name,
             p.city.lat,
             p.city.lon,
-            p.place.name_en,
+            p.place.local_name,
             p.place.lat,
             p.place.lon,
-            f"{p.city.name_fi} – {p.place.name_en}" + (f", {p.since_year}" if p.since_year else ""),
+            f"{p.city.local_name} – {p.place.local_name}"
+            + (f", {p.since_year}" if p.since_year else ""),
         )
     for a in db.session.scalars(
         select_visible(actor, Agreement)
@@ -155,20 +156,20 @@ def map_links(actor: User) -> list:
         place = a.counterpart_place
         if key not in links and None not in (a.city.lat, a.city.lon, place.lat, place.lon):
             links[key] = Link(
-                a.city.name_fi,
+                a.city.local_name,
                 a.city.lat,
                 a.city.lon,
-                place.name_en,
+                place.local_name,
                 place.lat,
                 place.lon,
-                f"{a.city.name_fi} – {place.name_en}: {a.title}",
+                f"{a.city.local_name} – {place.local_name}: {a.title}",
             )
     return sorted(links.values(), key=lambda link: (link.city, link.place))
 
 
 def map_cities() -> list[tuple[str, float, float]]:
     return [
-        (c.name_fi, c.lat, c.lon)
+        (c.local_name, c.lat, c.lon)
         for c in db.session.scalars(select(City))
         if c.lat is not None and c.lon is not None
     ]

@@ -129,7 +129,7 @@ def _collect(actor: User, condition_for) -> list[CityRecords]:
     for city_id, found in groups.items():
         found.officer = officers.get(city_id)
     own = getattr(actor, "city_id", None)
-    return sorted(groups.values(), key=lambda g: (g.city.id != own, g.city.name_fi))
+    return sorted(groups.values(), key=lambda g: (g.city.id != own, g.city.local_name))
 
 
 def records_at_organisation(actor: User, org: Organisation) -> list[CityRecords]:

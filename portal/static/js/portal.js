@@ -54,7 +54,7 @@ function enhanceDuplicateCheck(box) {
       return;
     }
     const intro = document.createElement("p");
-    intro.textContent = "Already in the registry? Check these before adding:";
+    intro.textContent = box.dataset.intro || "";
     const ul = document.createElement("ul");
     for (const o of results) {
       const li = document.createElement("li");
@@ -90,7 +90,9 @@ function enhanceDraft(form) {
   const saved = JSON.parse(localStorage.getItem(key) || "null");
   if (saved && fields.some((f) => (saved.values[f.name] ?? f.value) !== f.value)) {
     fields.forEach((f) => { if (f.name in saved.values) f.value = saved.values[f.name]; });
-    if (status) status.textContent = `Your unsaved text from ${new Date(saved.at).toLocaleString()} was restored. Save it to keep it.`;
+    // The message comes translated from the page, the time written as the page's language does.
+    const when = new Date(saved.at).toLocaleString(document.documentElement.lang || undefined);
+    if (status) status.textContent = (form.dataset.draftRestored || "{when}").replace("{when}", when);
   }
   const store = debounce(() => {
     const values = Object.fromEntries(fields.map((f) => [f.name, f.value]));

@@ -1,0 +1,83 @@
+"""The portal in Finnish and Swedish in a real browser: the switch on the login page, then
+the main pages, a form's errors and search, each page checked by axe in that language."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+WORDS = {
+    "fi": {
+        "switch": "suomi",
+        "email": "Sähköpostiosoite",
+        "password": "Salasana",
+        "log_in": "Kirjaudu sisään",
+        "main": "Päävalikko",
+        "contacts": "Yhteyshenkilöt",
+        "add_contact": "Lisää yhteyshenkilö",
+        "save_contact": "Tallenna yhteyshenkilö",
+        "problem": "Lomakkeessa on virhe",
+        "search_box": "Hae verkoston tiedoista",
+        "search": "Hae",
+        "one_result": "1 tulos",
+        "overview": "Yleiskuva",
+        "events": "Tapahtumat",
+        "meetings": "Kokoukset",
+        "cities": "Kaupungit",
+        "turku": "Turku",
+    },
+    "sv": {
+        "switch": "svenska",
+        "email": "E-postadress",
+        "password": "Lösenord",
+        "log_in": "Logga in",
+        "main": "Huvudmeny",
+        "contacts": "Kontaktpersoner",
+        "add_contact": "Lägg till en kontaktperson",
+        "save_contact": "Spara kontaktpersonen",
+        "problem": "Det finns ett problem",
+        "search_box": "Sök i nätverkets uppgifter",
+        "search": "Sök",
+        "one_result": "1 träff",
+        "overview": "Översikt",
+        "events": "Evenemang",
+        "meetings": "Möten",
+        "cities": "Städer",
+        "turku": "Åbo",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_an_officer_works_in_finnish_or_swedish(ui, make_user, make_record, language):
+    words = WORDS[language]
+    make_record("event", "turku", "network", title="Lumiveistosfestivaali Harbinissa")
+    officer = make_user("officer", "helsinki", locale=None)
+    page = ui.page
+
+    ui.goto("/login")  # the browser asks for English
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    ui.follow(page.get_by_role("button", name=words["switch"]))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.get_by_label(words["email"]).fill(officer.email)
+    page.get_by_label(words["password"], exact=True).fill(PASSWORD)
+    ui.follow(page.get_by_role("button", name=words["log_in"]))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+    menu = page.get_by_role("navigation", name=words["main"])
+    ui.follow(menu.get_by_role("link", name=words["contacts"]))
+    ui.follow(page.get_by_role("link", name=words["add_contact"]))
+    ui.follow(page.get_by_role("button", name=words["save_contact"]))
+    expect(page.get_by_role("heading", name=words["problem"])).to_be_visible()
+    ui.check()
+
+    page.get_by_role("searchbox", name=words["search_box"]).fill("lumiveistosfestivaali")
+    ui.follow(page.get_by_role("button", name=words["search"], exact=True))
+    expect(page.get_by_role("status")).to_contain_text(words["one_result"])
+    for name in ("overview", "events", "meetings", "cities"):
+        ui.follow(menu.get_by_role("link", name=words[name], exact=True))
+    expect(page.get_by_role("main")).to_contain_text(words["turku"])
+    ui.goto("/accessibility")
+    expect(page.locator("html")).to_have_attribute("lang", language)
