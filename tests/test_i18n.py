@@ -361,3 +361,34 @@ def test_notifications_reach_each_person_in_their_own_language(app, client_as, m
         "esityslista" in said[finnish.id] and f"{held_on.day}.{held_on.month}." in said[finnish.id]
     )
     assert "Föredragningslistan" in said[swedish.id]
+
+
+# --- Search folds the names of places ---------------------------------------------------
+
+
+def test_other_names_of_places_stand_in_for_the_indexed_name():
+    from portal.search.names import alternatives
+
+    assert alternatives("peking") == ["beijing"]
+    assert alternatives("pekingissa") == ["beijing"]  # Pekingissä, folded
+    assert alternatives("kantonin") == ["guangzhou"]
+    assert alternatives("helsingfors") == ["helsinki"]
+    assert alternatives("helsingin") == ["helsinki"]
+    assert alternatives("turussa") == ["turku"]
+    assert alternatives("beijing") == [] and alternatives("meeting") == []
+    assert alternatives("pekingilaisten") == []  # more than a case ending: not the name
+
+
+@pytest.mark.parametrize("typed", ["Peking", "Pekingissä", "pekingin"])
+def test_a_search_in_finnish_finds_beijing(client_as, make_record, typed):
+    make_record("event", "helsinki", "network", title="Winter sports week in Beijing")
+    client, _ = client_as("officer", "espoo", locale="fi")
+    page = _text(client.get("/search", query_string={"q": typed}))
+    assert "Winter sports week in Beijing" in page
+
+
+def test_a_list_filter_in_swedish_finds_the_finnish_city_name(client_as, make_record):
+    make_record("project", "helsinki", "network", title="Helsinki–Beijing coaching exchange")
+    client, _ = client_as("officer", "espoo", locale="sv")
+    page = _text(client.get("/projects/", query_string={"q": "Helsingfors"}))
+    assert "Helsinki–Beijing coaching exchange" in page

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import Integer, Subquery, TextClause, column, text
 from sqlalchemy.engine import Connection
 
+from portal.search.names import alternatives
 from portal.search.text import query_terms
 
 SQLITE_FTS = "search_fts"
@@ -85,14 +86,25 @@ def expression(dialect: str, query: str, groups: Iterable[Iterable[str]] = ()) -
     sqlite = dialect == "sqlite"
     parts: list[str] = []
     if latin or chinese:
+        # A place's other names stand in for it ("peking" also searches "beijing").
+        spelled = [[t, *alternatives(t)] for t in latin]
         if sqlite:
-            words = [f'"{t}"*' if len(t) >= PREFIX_FROM else f'"{t}"' for t in latin]
+            words = [
+                "("
+                + " OR ".join(f'"{w}"*' if len(w) >= PREFIX_FROM else f'"{w}"' for w in ws)
+                + ")"
+                for ws in spelled
+            ]
             words += [f'"{c}"' for c in chinese]
             text_part = " AND ".join(words)
             if joined:
                 text_part = f'({text_part}) OR "{joined}"*'
         else:
-            words = [f"{t}:*" if len(t) >= PREFIX_FROM else t for t in latin] + list(chinese)
+            words = [
+                "(" + " | ".join(f"{w}:*" if len(w) >= PREFIX_FROM else w for w in ws) + ")"
+                for ws in spelled
+            ]
+            words += list(chinese)
             text_part = " & ".join(words)
             if joined:
                 text_part = f"({text_part}) | {joined}:*"
