@@ -127,6 +127,21 @@ def app(_session_app) -> Iterator[Flask]:
     _clean(_session_app)
 
 
+def _restore_themes() -> None:
+    """Themes are reference data that admins edit: put back the shipped ones as shipped."""
+    from portal.models import Theme
+    from portal.services.reference import _rows
+
+    shipped = {row["slug"]: row for row in _rows("themes.csv")}
+    for position, (slug, row) in enumerate(shipped.items(), start=1):
+        theme = db.session.scalar(select(Theme).where(Theme.slug == slug))
+        if theme is not None:
+            for name, value in {**row, "position": position * 10, "active": True}.items():
+                setattr(theme, name, value)
+    db.session.execute(Theme.__table__.delete().where(Theme.slug.not_in(list(shipped))))
+    db.session.commit()
+
+
 def _clean(app: Flask) -> None:
     """Remove every row but the reference data, so that each test starts alike."""
     with app.app_context():
@@ -136,6 +151,7 @@ def _clean(app: Flask) -> None:
                 if table.name not in REFERENCE_TABLES:
                     conn.execute(table.delete())
             backends.clear(conn)
+        _restore_themes()
     # And the uploaded files: each test starts with an empty upload folder too.
     for entry in Path(UPLOADS).iterdir():
         shutil.rmtree(entry) if entry.is_dir() else entry.unlink()

@@ -366,6 +366,15 @@ ROUTES: list[Route] = [
     ),
     # Administration: admins only, whatever city the account is in
     Route("admin.users", "GET", lambda w, s: "/admin/users/", ADMIN_ONLY),
+    # Themes: admins keep their names in the three languages (an empty POST: the errors, 200).
+    Route("admin.theme_list", "GET", lambda w, s: "/admin/themes/", ADMIN_ONLY),
+    Route("admin.new_theme", "GET", lambda w, s: "/admin/themes/new", ADMIN_ONLY),
+    Route("admin.new_theme", "POST", lambda w, s: "/admin/themes/new", ADMIN_ONLY),
+    Route("admin.edit_theme", "GET", lambda w, s: f"/admin/themes/{w.theme_id}", ADMIN_ONLY),
+    # An empty POST keeps the stored names (nothing changed): back to the list.
+    Route(
+        "admin.edit_theme", "POST", lambda w, s: f"/admin/themes/{w.theme_id}", ADMIN_ONLY_REDIRECT
+    ),
     Route("admin.new_user", "GET", lambda w, s: "/admin/users/new", ADMIN_ONLY),
     Route("admin.new_user", "POST", lambda w, s: "/admin/users/new", ADMIN_ONLY),
     Route(

@@ -392,3 +392,83 @@ def test_a_list_filter_in_swedish_finds_the_finnish_city_name(client_as, make_re
     client, _ = client_as("officer", "espoo", locale="sv")
     page = _text(client.get("/projects/", query_string={"q": "Helsingfors"}))
     assert "Helsinki–Beijing coaching exchange" in page
+
+
+# --- Admins keep a theme's three names ------------------------------------------------------
+
+
+def test_an_admin_renames_a_theme_and_every_language_shows_its_own_name(app, client_as):
+    from portal.models import AuditEvent, Theme
+
+    admin, _ = client_as("admin", None)
+    with app.app_context():
+        theme = db.session.scalar(select(Theme).where(Theme.slug == "tourism"))
+        theme_id = theme.id
+    # A name left empty is named next to its field, and nothing is saved.
+    page = _text(
+        admin.post(
+            f"/admin/themes/{theme_id}",
+            data={"name_fi": "Matkailu", "name_sv": "", "name_en": "Tourism", "active": "y"},
+        )
+    )
+    assert "Enter the theme's name in Swedish." in page
+    response = admin.post(
+        f"/admin/themes/{theme_id}",
+        data={
+            "name_fi": "Matkailu ja vierailut",
+            "name_sv": "Turism och besök",
+            "name_en": "Tourism",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Theme, theme_id).name_sv == "Turism och besök"
+        assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "theme.update"))
+    swedish, _ = client_as("officer", "vaasa", locale="sv")
+    assert "Turism och besök" in _text(swedish.get("/contacts/new"))
+    finnish, _ = client_as("officer", "vaasa", locale="fi")
+    assert "Matkailu ja vierailut" in _text(finnish.get("/contacts/new"))
+
+
+def test_an_admin_adds_a_theme_and_retires_it(app, client_as):
+    from portal.models import Theme
+
+    admin, _ = client_as("admin", None)
+    response = admin.post(
+        "/admin/themes/new",
+        data={
+            "name_fi": "Vesihuolto",
+            "name_sv": "Vattenförsörjning",
+            "name_en": "Water supply",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        theme = db.session.scalar(select(Theme).where(Theme.name_en == "Water supply"))
+        assert theme.slug == "water-supply" and theme.active
+    officer, _ = client_as("officer", "kotka", locale="en")
+    assert "Water supply" in _text(officer.get("/contacts/new"))
+    admin.post(
+        f"/admin/themes/{theme.id}",
+        data={"name_fi": "Vesihuolto", "name_sv": "Vattenförsörjning", "name_en": "Water supply"},
+    )
+    assert "Water supply" not in _text(officer.get("/contacts/new"))
+    assert "Retired" in _text(admin.get("/admin/themes/"))
+
+
+def test_loading_the_reference_data_again_keeps_an_admins_theme_names(app):
+    from portal.models import Theme
+    from portal.services import reference
+
+    with app.app_context():
+        theme = db.session.scalar(select(Theme).where(Theme.slug == "tourism"))
+        theme.name_sv, theme.active = "Turism och besöksnäring", False
+        db.session.commit()
+        reference.load_reference_data()
+        db.session.commit()
+        theme = db.session.scalar(select(Theme).where(Theme.slug == "tourism"))
+        assert (theme.name_sv, theme.active) == ("Turism och besöksnäring", False)
+        theme.name_sv, theme.active = "Turism", True  # the reference data the other tests see
+        db.session.commit()

@@ -34,6 +34,7 @@ class World:
     action: dict[str, int]  # action items owned by Helsinki ("own") and Espoo ("other")
     # Papers on the published agenda's item and on Helsinki's and Espoo's proposals.
     attachment: dict[str, int]
+    theme_id: int  # a theme of the reference data
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,17 @@ def world(matrix_app, make) -> World:
         agreement=agreements,
         offer=offers,
         feed_token=feed_token,
+        theme_id=_first_theme(matrix_app),
     )
+
+
+def _first_theme(app) -> int:
+    from sqlalchemy import select
+
+    from portal.models import Theme
+
+    with app.app_context():
+        return db.session.scalar(select(Theme.id).order_by(Theme.id))
 
 
 @pytest.fixture

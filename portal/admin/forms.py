@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import PortalForm, VersionedForm
@@ -54,3 +54,12 @@ class EditUserForm(UserFields, VersionedForm):
 
 class ConfirmForm(PortalForm):
     """An empty form: the CSRF token behind a button that changes state."""
+
+
+class ThemeForm(PortalForm):
+    """A theme's three names (the service checks them) and whether it is offered."""
+
+    name_fi = StringField(_l("In Finnish"))
+    name_sv = StringField(_l("In Swedish"))
+    name_en = StringField(_l("In English"))
+    active = BooleanField(_l("Offered for new records"), default=True)

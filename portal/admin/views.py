@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import bp
-from portal.admin.forms import ConfirmForm, EditUserForm, NewUserForm, role_label
+from portal.admin.forms import ConfirmForm, EditUserForm, NewUserForm, ThemeForm, role_label
 from portal.extensions import db
 from portal.forms import attach_errors
 from portal.record_views import save_edit
 from portal.security.permissions import require
-from portal.services import accounts, audit, cities
+from portal.services import accounts, audit, cities, themes
 from portal.services.errors import ValidationError
 
 
@@ -145,3 +145,44 @@ def password_link(user_id: int):
     token = accounts.issue_password_link(current_user, user)
     db.session.commit()
     return _render_link(user, token)
+
+
+@bp.route("/themes/")
+def theme_list():
+    return render_template("admin/themes.html", themes=themes.all_themes(current_user))
+
+
+@bp.route("/themes/new", methods=["GET", "POST"])
+def new_theme():
+    form = ThemeForm()
+    themes.all_themes(current_user)  # admins only, before anything is shown
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            theme = themes.create_theme(current_user, form.data)
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The theme %(name)s is added.", name=theme.local_name), "success")
+            return redirect(url_for("admin.theme_list"))
+    return render_template("admin/theme_form.html", form=form, errors=errors, theme=None)
+
+
+@bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
+def edit_theme(theme_id: int):
+    theme = themes.theme_for_edit(current_user, theme_id)
+    form = ThemeForm(obj=theme)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            changes = themes.update_theme(current_user, theme, form.data)
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes are saved.") if changes else _("Nothing was changed."), "success")
+            return redirect(url_for("admin.theme_list"))
+    return render_template("admin/theme_form.html", form=form, errors=errors, theme=theme)

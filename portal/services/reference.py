@@ -20,12 +20,16 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
-def _upsert(model: type[Any], key: str, values: dict[str, Any]) -> tuple[Any, bool]:
+def _upsert(
+    model: type[Any], key: str, values: dict[str, Any], *, update: bool = True
+) -> tuple[Any, bool]:
     row = db.session.scalar(select(model).where(getattr(model, key) == values[key]))
     if row is None:
         row = model(**values)
         db.session.add(row)
         return row, True
+    if not update:
+        return row, False
     for field, value in values.items():
         if getattr(row, field) != value:
             setattr(row, field, value)
@@ -58,7 +62,8 @@ def load_reference_data() -> dict[str, int]:
         )
         added["cities"] += new
     for position, row in enumerate(_rows("themes.csv"), start=1):
-        _, new = _upsert(Theme, "slug", {**row, "position": position * 10})
+        # Admins rename, order and retire themes once they exist: only new ones are added.
+        _, new = _upsert(Theme, "slug", {**row, "position": position * 10}, update=False)
         added["themes"] += new
     places: dict[str, ChinesePlace] = {}
     for row in _rows("places.csv"):

@@ -81,3 +81,21 @@ def test_an_officer_works_in_finnish_or_swedish(ui, make_user, make_record, lang
     expect(page.get_by_role("main")).to_contain_text(words["turku"])
     ui.goto("/accessibility")
     expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def test_an_admin_keeps_a_themes_three_names(ui, make_user):
+    admin = make_user("admin", None, locale="sv")
+    page = ui.page
+    ui.goto("/login")
+    page.get_by_label("E-mail address").fill(admin.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    ui.follow(page.get_by_role("button", name="Log in"))
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    ui.follow(page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Teman"))
+    ui.follow(page.get_by_role("link", name="Matkailu"))
+    page.get_by_label("På svenska").fill("")
+    ui.follow(page.get_by_role("button", name="Spara temat"))
+    expect(page.get_by_role("heading", name="Det finns ett problem")).to_be_visible()
+    page.get_by_label("På svenska").fill("Turism och besöksnäring")
+    ui.follow(page.get_by_role("button", name="Spara temat"))
+    expect(page.get_by_role("table")).to_contain_text("Turism och besöksnäring")
