@@ -3,9 +3,12 @@ the main pages, a form's errors and search, each page checked by axe in that lan
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
+from portal.timeutil import local_today
 from tests.conftest import PASSWORD
 
 WORDS = {
@@ -27,6 +30,7 @@ WORDS = {
         "meetings": "Kokoukset",
         "cities": "Kaupungit",
         "turku": "Turku",
+        "agenda": "Esityslista suunniteltuine alkamisaikoineen",
     },
     "sv": {
         "switch": "svenska",
@@ -46,14 +50,23 @@ WORDS = {
         "meetings": "Möten",
         "cities": "Städer",
         "turku": "Åbo",
+        "agenda": "Föredragningslista med planerade starttider",
     },
 }
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
-def test_an_officer_works_in_finnish_or_swedish(ui, make_user, make_record, language):
+def test_an_officer_works_in_finnish_or_swedish(
+    app, ui, client_as, make_user, make_record, language
+):
+    from tests.test_meeting_views import _meeting_id, _new_meeting
+
     words = WORDS[language]
     make_record("event", "turku", "network", title="Lumiveistosfestivaali Harbinissa")
+    coordinator, _ = client_as("coordinator", None)
+    _new_meeting(coordinator, local_today() + timedelta(days=20))
+    meeting = _meeting_id(app)
+    coordinator.post(f"/meetings/{meeting}/publish")
     officer = make_user("officer", "helsinki", locale=None)
     page = ui.page
 
@@ -78,6 +91,9 @@ def test_an_officer_works_in_finnish_or_swedish(ui, make_user, make_record, lang
     expect(page.get_by_role("status")).to_contain_text(words["one_result"])
     for name in ("overview", "events", "meetings", "cities"):
         ui.follow(menu.get_by_role("link", name=words[name], exact=True))
+        if name == "meetings":  # the published agenda, in the reader's language
+            ui.goto(f"/meetings/{meeting}")
+            expect(page.get_by_role("table", name=words["agenda"])).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(words["turku"])
     ui.goto("/accessibility")
     expect(page.locator("html")).to_have_attribute("lang", language)
