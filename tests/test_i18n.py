@@ -100,6 +100,27 @@ def test_translations_keep_every_placeholder(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_every_percent_sign_is_a_placeholder_or_escaped(language):
+    """Templates format every string with %: a lone "400 % and" came out as "400 {}nd" in
+    English and a 500 in Finnish ("400 %:n"). A percent sign is written %%."""
+    lone = re.compile(r"%(?!\(\w+\)[sd])")
+    for message in _catalogue(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in (*ids, *strings):
+            assert not lone.search(text.replace("%%", "")), text
+
+
+def test_the_accessibility_statement_says_400_percent_in_every_language(app):
+    client = app.test_client()
+    for language, words in (("en", "400 % and"), ("fi", "400 %:n"), ("sv", "400 % förstoring")):
+        page = _text(client.get("/accessibility", headers={"Accept-Language": language}))
+        assert words in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_compiled_catalogue_is_the_current_one(language):
     """The .mo files ship with the package (pip install ., make run): they must say what
     the .po files say."""
