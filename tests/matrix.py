@@ -172,9 +172,12 @@ MEETING_ROUTES = [
         scopes=MEETING_SCOPES,
     ),
     Route("meetings.ical", "GET", _meeting("/meeting.ics"), LOGGED_IN_200, scopes=MEETING_SCOPES),
-    Route("meetings.publish", "POST", _meeting("/publish"), MANAGERS_302, scopes=("draft",)),
+    # Publishing a draft with items asks for confirmation first: the page that asks (200).
+    Route("meetings.publish", "POST", _meeting("/publish"), MANAGERS_200, scopes=("draft",)),
     Route("meetings.mark_held", "POST", _meeting("/held"), MANAGERS_302, scopes=("published",)),
     Route("meetings.approve", "POST", _meeting("/approve"), MANAGERS_302, scopes=("published",)),
+    # Reopening needs approved minutes: refused with a message for a published meeting.
+    Route("meetings.reopen", "POST", _meeting("/reopen"), MANAGERS_302, scopes=("published",)),
     # Proposing: officers with a city, before the deadline (the published meeting's passed).
     Route(
         "meetings.propose",

@@ -350,13 +350,13 @@ def test_the_overview_in_swedish(client_as, make_record):
 def test_the_agenda_and_its_pdf_in_finnish(app, client_as):
     from pypdf import PdfReader
 
-    from tests.test_meeting_views import _meeting_id, _new_meeting
+    from tests.test_meeting_views import CONFIRMED, _meeting_id, _new_meeting
 
     coordinator, _ = client_as("coordinator", None, locale="fi")
     held_on = local_today() + timedelta(days=30)
     assert _new_meeting(coordinator, held_on).status_code == 302
     meeting = _meeting_id(app)
-    assert coordinator.post(f"/meetings/{meeting}/publish").status_code == 302
+    assert coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED).status_code == 302
     page = _text(coordinator.get(f"/meetings/{meeting}"))
     assert "Esityslista" in page and "(Helsingin aikaa)" in page
     assert f"{held_on.day}.{held_on.month}.{held_on.year}" in page
@@ -368,14 +368,14 @@ def test_the_agenda_and_its_pdf_in_finnish(app, client_as):
 
 
 def test_notifications_reach_each_person_in_their_own_language(app, client_as, make_user):
-    from tests.test_meeting_views import _meeting_id, _new_meeting
+    from tests.test_meeting_views import CONFIRMED, _meeting_id, _new_meeting
 
     finnish = make_user("officer", "tampere", locale="fi")
     swedish = make_user("officer", "vaasa", locale="sv")
     coordinator, _ = client_as("coordinator", None, locale="en")
     held_on = date.today() + timedelta(days=40)
     _new_meeting(coordinator, held_on)
-    coordinator.post(f"/meetings/{_meeting_id(app)}/publish")
+    coordinator.post(f"/meetings/{_meeting_id(app)}/publish", data=CONFIRMED)
     with app.app_context():
         said = dict(db.session.execute(select(Notification.user_id, Notification.message)).all())
     assert (

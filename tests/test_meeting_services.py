@@ -112,7 +112,8 @@ def meeting_values(held_on=None, **over):
         "host_city": city("espoo"),
         "venue": "Espoo City Hall",
         "online_url": "",
-        "proposal_deadline": held_on - timedelta(days=14),
+        # Two weeks before, or today when the meeting is sooner than that.
+        "proposal_deadline": max(held_on - timedelta(days=14), min(held_on, local_today())),
         "chair": "Chair of the network",
         "secretary": "Network coordinator",
     }
@@ -199,6 +200,13 @@ def test_only_coordinators_create_meetings_and_bad_input_is_named_by_field(ctx):
 # --- Proposals ------------------------------------------------------------------------------
 
 
+def _hold(ctx, m) -> None:
+    """The meeting's day comes (moved to today) and the coordinator marks it held."""
+    m.held_on = local_today()
+    m.proposal_deadline = min(m.proposal_deadline, m.held_on)
+    meetings.set_status(ctx.coordinator, m, "held")
+
+
 @pytest.fixture
 def meeting(ctx):
     m = meetings.create_meeting(ctx.coordinator, series(), meeting_values(), start="empty")
@@ -258,6 +266,7 @@ def test_no_proposals_after_the_deadline_nor_from_viewers_or_coordinators(ctx):
             local_today() + timedelta(days=5), proposal_deadline=local_today() - timedelta(days=1)
         ),
         start="empty",
+        past_deadline_ok=True,
     )
     with pytest.raises(Forbidden):
         proposals.propose(ctx.helsinki, late, item_values())
@@ -459,6 +468,7 @@ def test_minutes_refuse_a_stale_save_and_lock_when_approved(ctx, meeting):
         minutes.save_minutes(ctx.admin, a, decision="Other text", notes="", expected_version=0)
     assert conflict.value.current.decision == "Agreed."
     db.session.rollback()
+    _hold(ctx, meeting)
     minutes.approve(ctx.coordinator, meeting)
     db.session.commit()
     with pytest.raises(Forbidden):
@@ -474,6 +484,7 @@ def test_open_action_items_are_carried_into_the_next_meeting_until_done(ctx):
         meeting_values(
             local_today() - timedelta(days=30), proposal_deadline=local_today() - timedelta(days=40)
         ),
+        past_deadline_ok=True,
     )
     second = meetings.create_meeting(ctx.coordinator, series(), meeting_values())
     meetings.publish(ctx.coordinator, first, annex={})
@@ -535,6 +546,7 @@ def test_no_decisions_once_the_minutes_are_approved(ctx, meeting):
     item = proposals.propose(ctx.helsinki, meeting, item_values())
     agenda.add_item(ctx.coordinator, meeting, item_values(title="Other"))
     meetings.publish(ctx.coordinator, meeting, annex={})
+    _hold(ctx, meeting)
     minutes.approve(ctx.coordinator, meeting)
     db.session.commit()
     with pytest.raises(ValidationError):

@@ -15,6 +15,19 @@ from portal.extensions import db
 from portal.models import ActionItem, AgendaItem, City, Meeting, Notification
 from portal.timeutil import local_today
 
+# The confirmation a coordinator gives on the page that asks (publishing, approving).
+CONFIRMED = {"confirmed": "yes"}
+
+
+def _hold(app, client, meeting_id) -> None:
+    """The meeting's day comes (it is moved to today) and a coordinator marks it held."""
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        meeting.held_on = local_today()
+        meeting.proposal_deadline = min(meeting.proposal_deadline, meeting.held_on)
+        db.session.commit()
+    assert client.post(f"/meetings/{meeting_id}/held").status_code == 302
+
 
 def _city_id(app, slug):
     with app.app_context():
@@ -114,7 +127,7 @@ def test_from_proposals_to_minutes_and_the_next_meetings_matters_arising(
     agenda = page[page.index("Agenda with planned start times") :]
     assert agenda.index("Tourism fair in Shanghai") < agenda.index("Winter sports exchange")
 
-    assert coordinator.post(f"/meetings/{meeting}/publish").status_code == 302
+    assert coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED).status_code == 302
     page = _text(viewer.get(f"/meetings/{meeting}"))
     assert "Winter sports exchange with Beijing" in page
     assert "Winter sports coaching" in page  # the linked shared project
@@ -174,7 +187,7 @@ def test_from_proposals_to_minutes_and_the_next_meetings_matters_arising(
         title="C21 China network, spring meeting",
     )
     spring = _meeting_id(app, "C21 China network, spring meeting")
-    coordinator.post(f"/meetings/{spring}/publish")
+    coordinator.post(f"/meetings/{spring}/publish", data=CONFIRMED)
     assert "Share the coaching programme" in _text(viewer.get(f"/meetings/{spring}"))
     with app.app_context():
         action = db.session.scalar(select(ActionItem))
@@ -197,7 +210,7 @@ def test_a_second_secretary_gets_a_conflict_not_a_silent_overwrite(app, client_a
     second, _ = client_as("coordinator", None)
     _new_meeting(first, local_today() + timedelta(days=20))
     meeting = _meeting_id(app)
-    first.post(f"/meetings/{meeting}/publish")
+    first.post(f"/meetings/{meeting}/publish", data=CONFIRMED)
     item = _item_id(app, "Approval of the agenda")
     first.post(
         f"/meetings/items/{item}/minutes",
@@ -219,7 +232,8 @@ def test_a_second_secretary_gets_a_conflict_not_a_silent_overwrite(app, client_a
         f"/meetings/items/{item}/minutes",
         data={"decision": "Approved with one change.", "notes": "", "minutes_version": "1"},
     )
-    first.post(f"/meetings/{meeting}/approve")
+    _hold(app, first, meeting)
+    first.post(f"/meetings/{meeting}/approve", data=CONFIRMED)
     with app.app_context():
         assert db.session.get(AgendaItem, item).decision == "Approved with one change."
     # Approved minutes are locked.
@@ -306,7 +320,7 @@ def test_papers_are_recognised_by_their_content(app, client_as, name, data, acce
     reader, _ = client_as("viewer", "turku")
     _new_meeting(coordinator, local_today() + timedelta(days=20))
     meeting = _meeting_id(app)
-    coordinator.post(f"/meetings/{meeting}/publish")
+    coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED)
     item = _item_id(app, "Reports from the cities")
     content = MINIMAL_PDF if data is None else data
     coordinator.post(
@@ -356,7 +370,7 @@ def test_a_changed_published_agenda_says_what_changed(app, client_as):
     viewer, _ = client_as("viewer", "oulu")
     _new_meeting(coordinator, local_today() + timedelta(days=20))
     meeting = _meeting_id(app)
-    coordinator.post(f"/meetings/{meeting}/publish")
+    coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED)
     assert "has changed since it was published" not in _text(viewer.get(f"/meetings/{meeting}"))
     coordinator.post(
         f"/meetings/{meeting}/items",
@@ -388,7 +402,7 @@ def test_a_record_made_private_after_publication_leaves_the_annex_for_other_citi
     make_record("project", "espoo", "network", title="Shanghai design week")
     _new_meeting(coordinator, local_today() + timedelta(days=20))
     meeting = _meeting_id(app)
-    assert coordinator.post(f"/meetings/{meeting}/publish").status_code == 302
+    assert coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED).status_code == 302
     assert "Secret panda diplomacy" in _text(turku.get(f"/meetings/{meeting}"))
 
     with app.app_context():

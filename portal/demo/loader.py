@@ -363,6 +363,7 @@ def _meetings(ref: _Reference) -> None:
                 "host_city": ref.cities[row["host_city"]],
                 "online_url": "",
             },
+            past_deadline_ok=True,  # the network's earlier meetings
         )
         added = []
         for item_row in row["items"]:
@@ -416,6 +417,7 @@ def _meetings(ref: _Reference) -> None:
                         actor, action, action_row["status"], expected_version=action.version
                     )
         if row.get("minutes_approved"):
+            meetings.set_status(actor, meeting, "held")
             minutes.approve(actor, meeting)
 
 

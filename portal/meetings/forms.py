@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -29,6 +30,9 @@ class MeetingForm(PortalForm):
 
 
 class NewMeetingForm(MeetingForm):
+    past_deadline_ok = BooleanField(
+        _l("Create it anyway: the last day for proposals has passed, only coordinators add items")
+    )
     start = RadioField(
         _l("Start the agenda"),
         choices=choices(

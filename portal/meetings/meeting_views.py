@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import db
+from portal.formatting import date_text
 from portal.forms import attach_errors, choices
 from portal.meetings import bp
 from portal.meetings.common import load_meeting, meeting_url, run_action
@@ -96,6 +97,7 @@ def new():
                 the_series,
                 _meeting_values(form, lookup),
                 start=form.start.data,
+                past_deadline_ok=form.past_deadline_ok.data,
             )
         except ValidationError as error:
             db.session.rollback()
@@ -140,7 +142,7 @@ def _detail_context(meeting: Meeting) -> dict:
     later = meetings.later_drafts(meeting) if manages else []
     decide_form = DecideForm()
     decide_form.defer_to.choices = choices(
-        [("", _("No date yet"))] + [(m.id, f"{m.title}, {m.held_on:%d.%m.%Y}") for m in later]
+        [("", _("No date yet"))] + [(m.id, f"{m.title}, {date_text(m.held_on)}") for m in later]
     )
     return {
         "meeting": meeting,
@@ -159,6 +161,8 @@ def _detail_context(meeting: Meeting) -> dict:
         "annex": annex.for_reader(actor, meeting.annex),
         "can_attach": lambda item: can(actor, "papers.edit", item),
         "printing": False,
+        "reopenings": minutes.reopenings(meeting),
+        "today": local_today(),
     }
 
 
@@ -211,10 +215,38 @@ def ical(meeting_id: int):
     )
 
 
+def _confirmed() -> bool:
+    return request.form.get("confirmed") == "yes"
+
+
+def _confirm(meeting: Meeting, *, action: str, question: str, consequence: str, button: str):
+    """The confirmation step of a step that cannot be taken back by a click: a page of its
+    own (no script needed) that posts the same form again, confirmed."""
+    return render_template(
+        "meetings/confirm.html",
+        meeting=meeting,
+        action=url_for(action, meeting_id=meeting.id),
+        question=question,
+        consequence=consequence,
+        button=button,
+    )
+
+
 @bp.route("/<int:meeting_id>/publish", methods=["POST"])
 def publish(meeting_id: int):
     require(current_user, "meeting.manage")
     meeting = load_meeting(meeting_id)
+    if meeting.status == "draft" and meetings.accepted_items(meeting) and not _confirmed():
+        return _confirm(
+            meeting,
+            action="meetings.publish",
+            question=_("Publish the agenda of %(title)s?", title=meeting.title),
+            consequence=_(
+                "Every city's officers are told, and the annex of what the cities shared is "
+                "frozen as it is now. Later changes to the agenda are shown as versions."
+            ),
+            button=_("Publish the agenda"),
+        )
     return run_action(
         lambda: meetings.publish(current_user, meeting, annex=annex.build(meeting)),
         back=meeting_url(meeting),
@@ -237,8 +269,30 @@ def mark_held(meeting_id: int):
 def approve(meeting_id: int):
     require(current_user, "meeting.manage")
     meeting = load_meeting(meeting_id)
+    if minutes.can_approve(meeting) and not _confirmed():
+        return _confirm(
+            meeting,
+            action="meetings.approve",
+            question=_("Approve the minutes of %(title)s?", title=meeting.title),
+            consequence=_(
+                "The minutes are locked: nobody can change them. A coordinator can reopen "
+                "them for a correction, giving the reason, which the meeting's page shows."
+            ),
+            button=_("Approve the minutes"),
+        )
     return run_action(
         lambda: minutes.approve(current_user, meeting),
         back=meeting_url(meeting),
         success=_("The minutes are approved and locked."),
+    )
+
+
+@bp.route("/<int:meeting_id>/reopen", methods=["POST"])
+def reopen(meeting_id: int):
+    require(current_user, "meeting.manage")
+    meeting = load_meeting(meeting_id)
+    return run_action(
+        lambda: minutes.reopen(current_user, meeting, request.form.get("reason", "")),
+        back=meeting_url(meeting),
+        success=_("The minutes are open for corrections again."),
     )

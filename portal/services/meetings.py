@@ -20,7 +20,7 @@ from portal.security.permissions import ensure
 from portal.services import audit, notifications, records
 from portal.services.errors import NotFound, ValidationError
 from portal.services.schedule import Schedule, plan
-from portal.timeutil import utcnow
+from portal.timeutil import local_today, utcnow
 
 MEETING_FIELDS = (
     "title",
@@ -104,13 +104,34 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     ).first()
 
 
-def create_meeting(actor: User, series: MeetingSeries, values: dict, *, start: str = "standard"):
+def create_meeting(
+    actor: User,
+    series: MeetingSeries,
+    values: dict,
+    *,
+    start: str = "standard",
+    past_deadline_ok: bool = False,
+):
     """A coordinator creates a meeting in draft, its agenda started from the series'
-    standard items, from a copy of the previous meeting's agenda, or empty."""
+    standard items, from a copy of the previous meeting's agenda, or empty.
+
+    A meeting whose last day for proposals has already passed is refused unless the
+    coordinator confirms it (``past_deadline_ok``): no city could propose anything to it."""
     ensure(actor, "meeting.manage")
     if start not in STARTS:
         raise ValidationError({"start": str(_l("Choose how the agenda starts."))})
     cleaned = _clean_meeting(values)
+    if cleaned["proposal_deadline"] < local_today() and not past_deadline_ok:
+        raise ValidationError(
+            {
+                "proposal_deadline": str(
+                    _l(
+                        "This day has passed: no city could propose items. Give a later "
+                        "day, or tick the box below to create the meeting anyway."
+                    )
+                )
+            }
+        )
     meeting = Meeting(series=series, status="draft")
     _apply(meeting, cleaned)
     db.session.add(meeting)
@@ -382,6 +403,17 @@ def set_status(actor: User, meeting: Meeting, status: str) -> None:
     ensure(actor, "meeting.manage")
     if (meeting.status, status) not in (("published", "held"),):
         raise ValidationError({"": str(_l("The meeting cannot move to that status now."))})
+    if meeting.held_on > local_today():
+        raise ValidationError(
+            {
+                "": str(
+                    _l(
+                        "The meeting is on %(day)s: it can be marked held on that day or later.",
+                        day=date_text(meeting.held_on),
+                    )
+                )
+            }
+        )
     meeting.status = status
     audit.record(actor, f"meeting.{status}", obj=meeting)
 

@@ -120,15 +120,70 @@ def set_action_status(actor: User, action: ActionItem, status: str, *, expected_
     action.done_at = utcnow() if status == "done" else None
 
 
+def can_approve(meeting: Meeting) -> bool:
+    """Minutes are approved for a meeting that has been held, and only once."""
+    return meeting.status == "held"
+
+
 def approve(actor: User, meeting: Meeting) -> None:
-    """Approve the minutes: from now on they cannot be changed."""
+    """Approve the minutes of a held meeting: from now on they cannot be changed (until a
+    coordinator reopens them with a reason)."""
     ensure(actor, "meeting.manage")
-    if meeting.status not in ("published", "held"):
-        raise ValidationError({"": str(_l("Only the minutes of a published meeting."))})
+    if not can_approve(meeting):
+        raise ValidationError(
+            {
+                "": str(
+                    _l(
+                        "Minutes are approved after the meeting has been held: "
+                        "mark the meeting held first."
+                    )
+                )
+            }
+        )
     meeting.status = "approved"
     meeting.minutes_approved_at = utcnow()
     meeting.minutes_approved_by_id = actor.id
     audit.record(actor, "minutes.approve", obj=meeting)
+
+
+def reopen(actor: User, meeting: Meeting, reason: str) -> None:
+    """Reopen approved minutes for a correction. The reason is required, kept in the
+    meeting's history and shown on its page; the minutes are approved again afterwards."""
+    ensure(actor, "meeting.manage")
+    reason = (reason or "").strip()
+    if meeting.status != "approved":
+        raise ValidationError({"": str(_l("Only approved minutes can be reopened."))})
+    if not reason:
+        raise ValidationError({"reason": str(_l("Say why the minutes are reopened."))})
+    if len(reason) > 500:
+        raise ValidationError({"reason": str(_l("Use at most %(n)d characters.", n=500))})
+    audit.record(
+        actor,
+        "minutes.reopen",
+        obj=meeting,
+        changes={"status": ["approved", "held"]},
+        detail=reason,
+    )
+    meeting.status = "held"
+    meeting.minutes_approved_at = None
+    meeting.minutes_approved_by_id = None
+
+
+def reopenings(meeting: Meeting) -> list:
+    """When approved minutes were reopened, by whom and why, newest first."""
+    from portal.models.audit import AuditEvent
+
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.action == "minutes.reopen",
+                AuditEvent.object_type == "meetings",
+                AuditEvent.object_id == meeting.id,
+            )
+            .order_by(AuditEvent.id.desc())
+        )
+    )
 
 
 def matters_arising(meeting: Meeting) -> list[ActionItem]:

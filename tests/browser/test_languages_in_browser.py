@@ -59,14 +59,14 @@ WORDS = {
 def test_an_officer_works_in_finnish_or_swedish(
     app, ui, client_as, make_user, make_record, language
 ):
-    from tests.test_meeting_views import _meeting_id, _new_meeting
+    from tests.test_meeting_views import CONFIRMED, _meeting_id, _new_meeting
 
     words = WORDS[language]
     make_record("event", "turku", "network", title="Lumiveistosfestivaali Harbinissa")
     coordinator, _ = client_as("coordinator", None)
     _new_meeting(coordinator, local_today() + timedelta(days=20))
     meeting = _meeting_id(app)
-    coordinator.post(f"/meetings/{meeting}/publish")
+    coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED)
     officer = make_user("officer", "helsinki", locale=None)
     page = ui.page
 

@@ -18,6 +18,14 @@ from tests.browser.test_accounts_in_browser import log_in, log_out
 from tests.conftest import PASSWORD
 
 
+def _publish(ui) -> None:
+    """Publish from the meeting's page: the portal asks first, on a page of its own."""
+    page = ui.page
+    ui.follow(page.get_by_role("button", name="Publish the agenda"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Publish the agenda of")
+    ui.follow(page.get_by_role("button", name="Publish the agenda"))
+
+
 def _create_meeting(ui, title: str, days: int) -> None:
     page = ui.page
     ui.goto("/meetings/")
@@ -90,7 +98,7 @@ def test_a_meeting_from_proposals_to_matters_arising(app, ui, make_user, make_re
     assert titles.index("Tourism fair in Shanghai") < titles.index("Winter sports exchange")
     # 65 min of standard items + 35 min of proposals in a two-hour meeting: no overrun.
     expect(page.get_by_text("past the end time")).to_have_count(0)
-    ui.follow(page.get_by_role("button", name="Publish the agenda"))
+    _publish(ui)
     expect(page.get_by_role("status")).to_contain_text("The agenda is published")
     log_out(ui)
 
@@ -120,7 +128,7 @@ def test_a_meeting_from_proposals_to_matters_arising(app, ui, make_user, make_re
     ).to_be_visible()
     _create_meeting(ui, "Spring meeting", 200)
     spring = _meeting_path(app, "Spring meeting")
-    ui.follow(page.get_by_role("button", name="Publish the agenda"))
+    _publish(ui)
     row = page.locator("table.agenda tr").filter(has_text="Matters arising")
     expect(row).to_contain_text("Share the coaching programme")
     log_out(ui)
@@ -146,7 +154,7 @@ def test_minutes_typed_when_the_session_expired_are_offered_back(app, ui, make_u
     coordinator = make_user("coordinator", None)
     log_in(ui, coordinator.email, PASSWORD)
     _create_meeting(ui, "Winter meeting", 20)
-    ui.follow(page.get_by_role("button", name="Publish the agenda"))
+    _publish(ui)
     ui.follow(page.get_by_role("link", name=re.compile(r"^Minutes\s*: Approval of the agenda")))
     page.get_by_label("Decision").fill("The agenda was approved as presented.")
     page.wait_for_timeout(500)  # the draft is kept a moment after typing stops

@@ -1,0 +1,126 @@
+"""A meeting's lifecycle that one wrong click cannot break (issue 14): minutes approved only
+after the meeting is held and after a confirmation, reopened with a reason; no meeting held
+before its day; no meeting created that nobody could propose to without saying so; a late
+proposer told why and whom to ask."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AuditEvent, Meeting
+from portal.timeutil import local_today
+from tests.test_meeting_views import CONFIRMED, _hold, _meeting_id, _new_meeting, _text
+
+
+def _published(app, coordinator, days: int = 30) -> int:
+    assert _new_meeting(coordinator, local_today() + timedelta(days=days)).status_code == 302
+    meeting = _meeting_id(app)
+    assert coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED).status_code == 302
+    return meeting
+
+
+def _status(app, meeting_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Meeting, meeting_id).status
+
+
+def test_the_minutes_of_a_meeting_not_yet_held_cannot_be_approved(app, client_as):
+    coordinator, _ = client_as("coordinator", None)
+    meeting = _published(app, coordinator, days=120)  # next spring
+    response = coordinator.post(f"/meetings/{meeting}/approve", data=CONFIRMED)
+    assert response.status_code == 302
+    page = _text(coordinator.get(f"/meetings/{meeting}"))
+    assert "Minutes are approved after the meeting has been held" in page
+    assert "Approve the minutes" not in page  # no such button before it is held
+    assert _status(app, meeting) == "published"
+
+
+def test_a_meeting_is_not_marked_held_before_its_day(app, client_as):
+    coordinator, _ = client_as("coordinator", None)
+    meeting = _published(app, coordinator, days=90)
+    coordinator.post(f"/meetings/{meeting}/held")
+    assert _status(app, meeting) == "published"
+    page = _text(coordinator.get(f"/meetings/{meeting}"))
+    assert "it can be marked held on that day or later" in page
+
+
+def test_approving_asks_first_and_reopening_needs_a_reason_that_everyone_sees(app, client_as):
+    coordinator, _ = client_as("coordinator", None)
+    viewer, _ = client_as("viewer", "oulu")
+    meeting = _published(app, coordinator, days=10)
+    _hold(app, coordinator, meeting)
+    asked = coordinator.post(f"/meetings/{meeting}/approve")
+    assert asked.status_code == 200 and "Approve the minutes of" in _text(asked)
+    assert 'name="confirmed" value="yes"' in asked.get_data(as_text=True)
+    assert _status(app, meeting) == "held"  # nothing happened yet
+    assert coordinator.post(f"/meetings/{meeting}/approve", data=CONFIRMED).status_code == 302
+    assert _status(app, meeting) == "approved"
+
+    coordinator.post(f"/meetings/{meeting}/reopen", data={"reason": "  "})
+    assert _status(app, meeting) == "approved"
+    assert "Say why the minutes are reopened." in _text(coordinator.get(f"/meetings/{meeting}"))
+    coordinator.post(
+        f"/meetings/{meeting}/reopen", data={"reason": "Espoo's decision was recorded wrong."}
+    )
+    assert _status(app, meeting) == "held"
+    page = _text(viewer.get(f"/meetings/{meeting}"))
+    assert "Minutes reopened" in page and "Espoo's decision was recorded wrong." in page
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(AuditEvent.detail).where(AuditEvent.action == "minutes.reopen")
+            )
+            == "Espoo's decision was recorded wrong."
+        )
+
+
+def test_publishing_asks_first(app, client_as):
+    coordinator, _ = client_as("coordinator", None)
+    _new_meeting(coordinator, local_today() + timedelta(days=30))
+    meeting = _meeting_id(app)
+    asked = coordinator.post(f"/meetings/{meeting}/publish")
+    assert asked.status_code == 200 and "Publish the agenda of" in _text(asked)
+    assert _status(app, meeting) == "draft"
+
+
+def test_a_meeting_whose_proposal_deadline_has_passed_is_created_only_when_confirmed(
+    app, client_as
+):
+    coordinator, _ = client_as("coordinator", None)
+    held_on = local_today() + timedelta(days=3)
+    late = (local_today() - timedelta(days=1)).isoformat()
+    response = _new_meeting(coordinator, held_on, proposal_deadline=late)
+    page = _text(response)
+    assert response.status_code == 200
+    assert "This day has passed: no city could propose items." in page
+    assert "Create it anyway" in page
+    assert _meeting_id(app) is None
+    confirmed = _new_meeting(coordinator, held_on, proposal_deadline=late, past_deadline_ok="y")
+    assert confirmed.status_code == 302 and _meeting_id(app) is not None
+
+
+def test_a_late_proposer_is_told_the_deadline_passed_and_whom_to_ask(app, client_as, make_user):
+    make_user("coordinator", None, name="Network Coordinator", email="coordinator@c21.example")
+    coordinator, _ = client_as("coordinator", None)
+    _new_meeting(
+        coordinator,
+        local_today() + timedelta(days=5),
+        proposal_deadline=(local_today() - timedelta(days=1)).isoformat(),
+        past_deadline_ok="y",
+    )
+    meeting = _meeting_id(app)
+    officer, _ = client_as("officer", "kuopio")
+    response = officer.get(f"/meetings/{meeting}/propose")
+    page = _text(response)
+    assert response.status_code == 403
+    assert "The deadline for proposals has passed" in page
+    assert "Your role does not allow this" not in page
+    assert "coordinator@c21.example" in page
+    with app.app_context():  # still a refusal, and audited as one
+        assert (
+            db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "access.denied"))
+            == "agenda.propose -> 403"
+        )
