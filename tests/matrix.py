@@ -220,7 +220,8 @@ MEETING_ROUTES = [
         overrides={("other", "-"): WITHDRAW_OTHER},
     ),
     Route("meetings.decide", "POST", _proposal("/decide"), MANAGERS_302, scopes=("own", "other")),
-    Route("meetings.add_item", "POST", _meeting("/items"), MANAGERS_302, scopes=MEETING_SCOPES),
+    # An empty POST: the meeting's page with the form's messages (nothing added).
+    Route("meetings.add_item", "POST", _meeting("/items"), MANAGERS_200, scopes=MEETING_SCOPES),
     Route("meetings.move", "POST", _meeting_item("/move"), MANAGERS_302, scopes=MEETING_SCOPES),
     # The drag-and-drop order: an empty order is a malformed request.
     Route(

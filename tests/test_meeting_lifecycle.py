@@ -124,3 +124,74 @@ def test_a_late_proposer_is_told_the_deadline_passed_and_whom_to_ask(app, client
             db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "access.denied"))
             == "agenda.propose -> 403"
         )
+
+
+def test_the_annex_counts_from_the_last_meeting_actually_held(app, make_user, make_record):
+    """A draft that comes earlier in the series but has not been held is not "the previous
+    meeting": the annex once counted from its (future) date and came out empty."""
+    from datetime import date, time
+
+    from portal.models import City, MeetingSeries, User
+    from portal.services import annex, meetings
+
+    coordinator = make_user("coordinator", None)
+    make_record("project", "turku", "network", title="Tourism to Turku")
+    with app.test_request_context():
+        actor = db.session.get(User, coordinator.id)
+        series = db.session.scalar(select(MeetingSeries))
+        espoo = db.session.scalar(select(City).where(City.slug == "espoo"))
+
+        def values(days: int, title: str) -> dict:
+            held_on = local_today() + timedelta(days=days)
+            return {
+                "title": title,
+                "held_on": held_on,
+                "starts_at": time(13),
+                "ends_at": time(15),
+                "host_city": espoo,
+                "proposal_deadline": held_on,
+            }
+
+        held = meetings.create_meeting(
+            actor, series, values(-200, "Held in spring"), past_deadline_ok=True
+        )
+        meetings.publish(actor, held, annex={})
+        meetings.set_status(actor, held, "held")
+        meetings.create_meeting(actor, series, values(10, "Draft, not held"))
+        autumn = meetings.create_meeting(actor, series, values(20, "Autumn"))
+        built = annex.build(autumn)
+        assert built["since"] == (local_today() - timedelta(days=200)).isoformat()
+        assert built["total"] == 1
+        assert isinstance(date.fromisoformat(built["since"]), date)
+        db.session.rollback()
+
+
+def test_a_bad_duration_is_said_by_the_field_and_the_typed_title_stays(app, client_as):
+    from portal.models import AgendaItem
+
+    coordinator, _ = client_as("coordinator", None)
+    _new_meeting(coordinator, local_today() + timedelta(days=30))
+    meeting = _meeting_id(app)
+    response = coordinator.post(
+        f"/meetings/{meeting}/items",
+        data={
+            "add-title": "Winter sports exchange with Harbin",
+            "add-kind": "discussion",
+            "add-duration_minutes": "999",
+            "add-presenter": "",
+        },
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'value="Winter sports exchange with Harbin"' in page  # nothing typed is lost
+    assert 'id="add-duration_minutes-error"' in page  # the message stands by the field
+    assert '<details class="card" id="add-item" open>' in page
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(AgendaItem.id).where(
+                    AgendaItem.title == "Winter sports exchange with Harbin"
+                )
+            )
+            is None
+        )

@@ -45,17 +45,20 @@ def test_each_item_starts_when_the_one_before_ends():
     assert not any(s.overruns for s in schedule.flat())
 
 
-def test_an_item_with_sub_items_lasts_as_long_as_they_do():
-    # The parent's own duration is not added: its sub-items are its time.
-    items = [_item(5), _item(99, [_item(20), _item(25)]), _item(10)]
+def test_an_item_with_sub_items_keeps_its_own_time_for_its_introduction():
+    # The parent's own 10 minutes come first, then its sub-items: making items sub-items
+    # once dropped the parent's own time (the meeting's end moved from 11:35 to 11:15).
+    items = [_item(5), _item(10, [_item(20), _item(25)]), _item(10)]
     schedule = plan(time(9, 30), time(12, 0), items, lambda i: i.children)
     assert [(s.number, s.starts_at, s.minutes) for s in schedule.flat()] == [
         ("1", time(9, 30), 5),
-        ("2", time(9, 35), 45),
-        ("2.1", time(9, 35), 20),
-        ("2.2", time(9, 55), 25),
-        ("3", time(10, 20), 10),
+        ("2", time(9, 35), 55),
+        ("2.1", time(9, 45), 20),
+        ("2.2", time(10, 5), 25),
+        ("3", time(10, 30), 10),
     ]
+    assert schedule.slots[1].own_minutes == 10 and schedule.slots[0].own_minutes == 0
+    assert schedule.ends_at == time(10, 40)
 
 
 def test_an_agenda_running_past_the_end_time_is_flagged_from_the_first_late_item():
@@ -388,9 +391,9 @@ def test_items_move_up_and_down_and_nest_one_level(ctx, meeting):
     assert titles(meeting) == [("1", "A"), ("1.1", "C"), ("1.2", "B")]
     agenda.move(ctx.coordinator, c, "outdent")
     assert titles(meeting) == [("1", "A"), ("1.1", "B"), ("2", "C")]
-    # Times follow: A lasts as long as its sub-item B.
+    # Times follow: A's own 10 minutes, then its sub-item B's 20.
     starts = [s.starts_at for s in meetings.agenda(meeting).flat()]
-    assert starts == [time(13, 0), time(13, 0), time(13, 20)]
+    assert starts == [time(13, 0), time(13, 10), time(13, 30)]
     with pytest.raises(Forbidden):
         agenda.move(ctx.helsinki, c, "up")
 

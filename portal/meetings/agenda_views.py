@@ -3,17 +3,21 @@ the whole order at once from drag and drop), and take them off."""
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.extensions import db
+from portal.forms import attach_errors
 from portal.input_safety import parse_id
 from portal.meetings import bp
 from portal.meetings.common import load_item, load_meeting, meeting_url, run_action
 from portal.meetings.forms import ItemForm
+from portal.meetings.meeting_views import detail_context
 from portal.meetings.proposal_views import item_values
 from portal.security.permissions import require
 from portal.services import agenda
+from portal.services.errors import ValidationError
 
 
 @bp.route("/<int:meeting_id>/items", methods=["POST"])
@@ -23,11 +27,21 @@ def add_item(meeting_id: int):
     form = ItemForm(prefix="add")
     del form.links
     parent = agenda.item_in_meeting(meeting, parse_id(request.form.get("parent", "")))
-    return run_action(
-        lambda: agenda.add_item(current_user, meeting, item_values(form), parent=parent),
-        back=meeting_url(meeting, "agenda"),
-        success=_("The item was added to the agenda."),
-    )
+    errors: list[str] = []
+    if form.validate():
+        try:
+            agenda.add_item(current_user, meeting, item_values(form), parent=parent)
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The item was added to the agenda."), "success")
+            return redirect(meeting_url(meeting, "agenda"))
+    # The meeting's page again, the form open with what was typed and each message by its
+    # field (a flash on a reloaded page lost the typed title).
+    context = {**detail_context(meeting), "add_form": form, "add_errors": errors}
+    return render_template("meetings/detail.html", **context)
 
 
 @bp.route("/items/<int:item_id>/move", methods=["POST"])

@@ -135,7 +135,7 @@ def edit(meeting_id: int):
     )
 
 
-def _detail_context(meeting: Meeting) -> dict:
+def detail_context(meeting: Meeting) -> dict:
     actor = current_user
     can_read_agenda = can(actor, "agenda.read", meeting)
     manages = can(actor, "meeting.manage")
@@ -157,6 +157,7 @@ def _detail_context(meeting: Meeting) -> dict:
         "arising": minutes.matters_arising(meeting) if can_read_agenda else [],
         "decide_form": decide_form,
         "add_form": ItemForm(prefix="add"),
+        "add_errors": [],
         "status_form": ActionStatusForm(),
         "annex": annex.for_reader(actor, meeting.annex),
         "can_attach": lambda item: can(actor, "papers.edit", item),
@@ -170,7 +171,7 @@ def _detail_context(meeting: Meeting) -> dict:
 def detail(meeting_id: int):
     require(current_user, "network.read")
     meeting = load_meeting(meeting_id)
-    return render_template("meetings/detail.html", **_detail_context(meeting))
+    return render_template("meetings/detail.html", **detail_context(meeting))
 
 
 @bp.route("/<int:meeting_id>/print")
@@ -179,7 +180,7 @@ def printable(meeting_id: int):
     meeting = load_meeting(meeting_id)
     require(current_user, "agenda.read", meeting)
     return render_template(
-        "meetings/print.html", **{**_detail_context(meeting), "manages": False, "printing": True}
+        "meetings/print.html", **{**detail_context(meeting), "manages": False, "printing": True}
     )
 
 
@@ -190,7 +191,7 @@ def pdf(meeting_id: int):
     require(current_user, "agenda.read", meeting)
     html = render_template(
         "meetings/print.html",
-        **{**_detail_context(meeting), "manages": False, "printing": True, "pdf": True},
+        **{**detail_context(meeting), "manages": False, "printing": True, "pdf": True},
     )
     return Response(
         meetings.to_pdf(html),

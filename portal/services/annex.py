@@ -26,7 +26,7 @@ from portal.models.meetings import Meeting
 from portal.models.mixins import Visibility
 from portal.models.reference import City, Theme
 from portal.security.permissions import visible_filter
-from portal.services.meetings import previous_meeting
+from portal.services.meetings import last_held_meeting
 
 # Without a previous meeting, the update covers this long before the meeting.
 FIRST_PERIOD = timedelta(days=180)
@@ -36,7 +36,7 @@ NO_THEME = ""
 
 
 def _since(meeting: Meeting) -> datetime:
-    before = previous_meeting(meeting)
+    before = last_held_meeting(meeting)
     day = before.held_on if before is not None else meeting.held_on - FIRST_PERIOD
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 

@@ -104,6 +104,23 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     ).first()
 
 
+def last_held_meeting(meeting: Meeting) -> Meeting | None:
+    """The series' last meeting actually held before this one: what "since the previous
+    meeting" means (a draft or a meeting still to come is not a previous meeting)."""
+    return db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.id != meeting.id,
+            Meeting.status.in_(("held", "approved")),
+            Meeting.held_on < meeting.held_on,
+            Meeting.held_on <= local_today(),
+        )
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(1)
+    ).first()
+
+
 def create_meeting(
     actor: User,
     series: MeetingSeries,

@@ -1,6 +1,7 @@
 """Planned start times of agenda items: from the meeting's start, each item after the one
-before; an item with sub-items lasts as long as its sub-items together. Pure arithmetic,
-unit-tested on its own."""
+before; an item with sub-items has its own minutes first (its introduction) and then its
+sub-items, and lasts as long as all of them together. Pure arithmetic, unit-tested on its
+own."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Slot:
     depth: int
     overruns: bool = False
     children: list[Slot] = field(default_factory=list)
+    own_minutes: int = 0  # an item with sub-items: its own introduction before them
 
 
 @dataclass
@@ -52,6 +54,9 @@ def plan(starts_at: time, ends_at: time, items: list, children_of) -> Schedule:
     for number, item in enumerate(items, start=1):
         children = children_of(item)
         start = clock
+        # The item's own minutes come first, also when it has sub-items (making an item a
+        # sub-item once dropped its parent's own time from the schedule).
+        clock = _plus(clock, item.duration_minutes)
         child_slots = []
         for sub_number, child in enumerate(children, start=1):
             child_end = _plus(clock, child.duration_minutes)
@@ -67,8 +72,6 @@ def plan(starts_at: time, ends_at: time, items: list, children_of) -> Schedule:
                 )
             )
             clock = child_end
-        if not children:
-            clock = _plus(clock, item.duration_minutes)
         minutes = int((clock - start).total_seconds() // 60)
         slots.append(
             Slot(
@@ -80,6 +83,7 @@ def plan(starts_at: time, ends_at: time, items: list, children_of) -> Schedule:
                 0,
                 overruns=clock > end,
                 children=child_slots,
+                own_minutes=item.duration_minutes if children else 0,
             )
         )
     overrun = max(0, int((clock - end).total_seconds() // 60))
