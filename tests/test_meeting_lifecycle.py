@@ -195,3 +195,58 @@ def test_a_bad_duration_is_said_by_the_field_and_the_typed_title_stays(app, clie
             )
             is None
         )
+
+
+def test_a_proposal_deferred_without_a_date_waits_for_the_next_meeting(app, client_as, make_record):
+    """A "Defer to: No date yet" once sent a proposal nowhere: it now waits in the series'
+    queue and the next meeting created starts with it, links and all."""
+    from portal.models import AgendaItem
+
+    shared = make_record("project", "helsinki", "network", title="Winter sports coaching")
+    coordinator, _ = client_as("coordinator", None)
+    helsinki, _ = client_as("officer", "helsinki")
+    _new_meeting(coordinator, local_today() + timedelta(days=30))
+    autumn = _meeting_id(app)
+    helsinki.post(
+        f"/meetings/{autumn}/propose",
+        data={
+            "title": "Coaching exchange with Harbin",
+            "kind": "discussion",
+            "duration_minutes": "15",
+            "presenter": "",
+            "links": f"project:{shared}",
+        },
+    )
+    with app.app_context():
+        proposal = db.session.scalar(
+            select(AgendaItem.id).where(AgendaItem.title == "Coaching exchange with Harbin")
+        )
+    coordinator.post(
+        f"/meetings/items/{proposal}/decide",
+        data={"decision": "defer", "reason": "No time this autumn.", "defer_to": ""},
+    )
+    page = _text(helsinki.get(f"/meetings/{autumn}"))
+    assert "to the next meeting of the series, when it is created" in page
+
+    _new_meeting(
+        coordinator, local_today() + timedelta(days=150), title="C21 China network, spring"
+    )
+    spring = _meeting_id(app, "C21 China network, spring")
+    page = _text(coordinator.get(f"/meetings/{spring}"))
+    assert "Coaching exchange with Harbin" in page and "Winter sports coaching" in page
+    with app.app_context():
+        carried = db.session.scalar(
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == spring,
+                AgendaItem.title == "Coaching exchange with Harbin",
+            )
+        )
+        assert carried.status == "proposed" and [link.record_id for link in carried.links] == [
+            shared
+        ]
+        assert db.session.get(AgendaItem, proposal).deferred_to_id == spring
+    # Only once: a third meeting does not get it again.
+    _new_meeting(coordinator, local_today() + timedelta(days=300), title="Third")
+    assert "Coaching exchange with Harbin" not in _text(
+        coordinator.get(f"/meetings/{_meeting_id(app, 'Third')}")
+    )

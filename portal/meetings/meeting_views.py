@@ -142,7 +142,8 @@ def detail_context(meeting: Meeting) -> dict:
     later = meetings.later_drafts(meeting) if manages else []
     decide_form = DecideForm()
     decide_form.defer_to.choices = choices(
-        [("", _("No date yet"))] + [(m.id, f"{m.title}, {date_text(m.held_on)}") for m in later]
+        [("", _("The next meeting of the series, when it is created"))]
+        + [(m.id, f"{m.title}, {date_text(m.held_on)}") for m in later]
     )
     return {
         "meeting": meeting,

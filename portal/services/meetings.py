@@ -104,6 +104,48 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     ).first()
 
 
+# What a proposal carries to the meeting it is deferred to.
+CARRIED_FIELDS = ("title", "description", "kind", "duration_minutes", "presenter")
+
+
+def carry_proposal(item: AgendaItem, target: Meeting) -> AgendaItem:
+    """A deferred proposal becomes a proposal of ``target`` again, with its links; the
+    deferred one records where it went."""
+    from portal.models.meetings import AgendaLink
+
+    positions = [i.position for i in target.items if i.parent_id is None]
+    again = AgendaItem(
+        meeting=target,
+        status="proposed",
+        city_id=item.city_id,
+        proposed_by_id=item.proposed_by_id,
+        position=max(positions, default=-1) + 1,
+        **{name: getattr(item, name) for name in CARRIED_FIELDS},
+    )
+    db.session.add(again)
+    again.links = [AgendaLink(kind=link.kind, record_id=link.record_id) for link in item.links]
+    item.deferred_to = target
+    return again
+
+
+def queued_proposals(meeting: Meeting) -> list[AgendaItem]:
+    """Proposals of the series deferred without a meeting to go to, from meetings before
+    ``meeting``: the series' queue, which the next meeting created starts with."""
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+            .where(
+                Meeting.series_id == meeting.series_id,
+                Meeting.held_on < meeting.held_on,
+                AgendaItem.status == "deferred",
+                AgendaItem.deferred_to_id.is_(None),
+            )
+            .order_by(AgendaItem.decided_at, AgendaItem.id)
+        )
+    )
+
+
 def last_held_meeting(meeting: Meeting) -> Meeting | None:
     """The series' last meeting actually held before this one: what "since the previous
     meeting" means (a draft or a meeting still to come is not a previous meeting)."""
@@ -172,6 +214,9 @@ def create_meeting(
                 {"start": str(_l("This is the series' first meeting: there is none to copy."))}
             )
         _copy_agenda(before, meeting)
+    # Proposals deferred without a target meeting wait in the series' queue for this one.
+    for queued in queued_proposals(meeting):
+        carry_proposal(queued, meeting)
     audit.record(actor, "meeting.create", obj=meeting, changes=_creation(cleaned))
     db.session.flush()
     return meeting

@@ -21,7 +21,6 @@ from portal.models.mixins import Visibility
 from portal.security.permissions import READ, can, ensure, visible_filter
 from portal.services import audit, records
 from portal.services.agenda import (
-    ITEM_FIELDS,
     clean_item,
     next_position,
     place_before_closing,
@@ -29,7 +28,7 @@ from portal.services.agenda import (
     tell_proposing_city,
 )
 from portal.services.errors import ValidationError
-from portal.services.meetings import record_agenda_change
+from portal.services.meetings import carry_proposal, record_agenda_change
 from portal.timeutil import utcnow
 
 # What a proposal may link: the shared directory's kinds of the registry.
@@ -218,20 +217,9 @@ def decide(
         item.status = "rejected"
     else:
         item.status = "deferred"
-        item.deferred_to_id = defer_to.id if defer_to is not None else None
+        item.deferred_to_id = None  # without a target: the series' queue (next meeting)
         if defer_to is not None:
-            again = AgendaItem(
-                meeting=defer_to,
-                status="proposed",
-                city_id=item.city_id,
-                proposed_by_id=item.proposed_by_id,
-                position=next_position(defer_to, None),
-                **{name: getattr(item, name) for name in ITEM_FIELDS},
-            )
-            db.session.add(again)
-            again.links = [
-                AgendaLink(kind=link.kind, record_id=link.record_id) for link in item.links
-            ]
+            carry_proposal(item, defer_to)
     audit.record(
         actor,
         f"agenda.{decision}",
