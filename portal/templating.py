@@ -9,7 +9,7 @@ from flask import Flask, g, request, url_for
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
-from portal import formatting, kinds, labels
+from portal import formatting, history, kinds, labels
 from portal.i18n import LANGUAGE_NAMES, available_locales
 from portal.labels import INTERACTION_KIND_LABELS, ORGANISATION_KIND_LABELS
 from portal.search.highlight import highlight
@@ -36,11 +36,11 @@ def init_app(app: Flask) -> None:
         language_names=LANGUAGE_NAMES,
         url_with=_url_with,
         labels=labels,
+        in_words=history,  # the audit history in words (portal/history.py)
         kinds=kinds,
         interaction_kind_labels=INTERACTION_KIND_LABELS,
         organisation_kind_labels=ORGANISATION_KIND_LABELS,
     )
-    app.jinja_env.filters["audit_value"] = _audit_value
     app.jinja_env.filters["highlight"] = highlight
     # One format per kind of value, in the interface language (portal/formatting.py).
     app.jinja_env.filters["month_name"] = formatting.month_text
@@ -57,15 +57,6 @@ def _translations():
     if translations is None:
         translations = g._portal_translations = get_translations()
     return translations
-
-
-def _audit_value(value) -> str:
-    """A value in the audit history: empty ones as a dash, lists joined."""
-    if value is None or value == "" or value == []:
-        return "–"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def _url_with(**changes) -> str:

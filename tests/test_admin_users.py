@@ -150,7 +150,7 @@ def test_admin_changes_role_and_city_and_the_history_shows_it(app, admin_client,
 
         assert (changed.role, changed.city_id) == ("officer", city_id("pori"))
     page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
-    assert "role: viewer → officer" in page
+    assert "Role: City reader → City liaison officer" in page
     assert admin.email in page  # who made the change
     with app.app_context():
         event = db.session.scalars(

@@ -159,7 +159,7 @@ def test_edit_with_an_error_then_recover(app, client_as, make_contact):
     assert client.post(f"/contacts/{contact_id}/edit", data=data).status_code == 302
     assert get_contact(app, contact_id).phone == "+86 10 6519 2000"
     history = client.get(f"/contacts/{contact_id}").get_data(as_text=True)
-    assert "phone: – → +86 10 6519 2000" in history
+    assert "Phone: – → +86 10 6519 2000" in history
 
 
 def test_a_stale_save_is_refused_and_shows_the_other_change(app, client_as, make_contact):

@@ -493,3 +493,31 @@ def test_loading_the_reference_data_again_keeps_an_admins_theme_names(app):
         assert (theme.name_sv, theme.active) == ("Turism och besöksnäring", False)
         theme.name_sv, theme.active = "Turism", True  # the reference data the other tests see
         db.session.commit()
+
+
+# --- The history in words ---------------------------------------------------------------
+
+
+def test_a_records_history_shows_labels_not_codes(app, client_as, make_record):
+    """A project's history once read "funding_sources: – → <built-in method title of str
+    object ...>", and histories showed internal keys ("legal_basis: public_task")."""
+    client, _ = client_as("officer", "helsinki", locale="fi")
+    project = make_record("project", "helsinki", "network", title="Coaching exchange")
+    page = client.get(f"/projects/{project}/edit").get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    response = client.post(
+        f"/projects/{project}/edit",
+        data={
+            "version": version,
+            "title": "Coaching exchange",
+            "status": "active",
+            "visibility": "city",
+            "funding_sources": ["eu", "own"],
+        },
+    )
+    assert response.status_code == 302, _text(response)[:500]
+    history = _text(client.get(f"/projects/{project}"))
+    assert "built-in method" not in history and "funding_sources" not in history
+    assert "Rahoituslähteet" in history and "EU-rahoitus" in history
+    assert "Vain kaupungin omaan käyttöön" in history  # visibility: city, in words
+    assert "Muutettu" in history  # "project.update", in words

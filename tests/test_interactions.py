@@ -176,7 +176,7 @@ def test_the_history_of_a_shared_interaction_does_not_name_a_private_participant
     other, _ = client_as("officer", "espoo")
     page = other.get(f"/interactions/{interaction_id}").get_data(as_text=True)
     assert "Mayor Chen Jining visits Helsinki" in page  # the shared interaction itself
-    assert "interaction.create" in page  # who and when are shown ...
+    assert "Created" in page  # who and when are shown ...
     assert "Yksityinen" not in page  # ... but not the changes that name private records
 
 

@@ -72,6 +72,7 @@ class HistoryRow:
     actor_email: str
     action: str
     changes: dict
+    object_type: str = ""  # the table, for naming the fields in words (portal.history)
 
 
 def history_for(actor: Any, obj: Any) -> list[HistoryRow]:
@@ -82,7 +83,7 @@ def history_for(actor: Any, obj: Any) -> list[HistoryRow]:
 
     show_changes = not hasattr(obj, "visibility") or can(actor, HISTORY, obj)
     return [
-        HistoryRow(e.at, e.actor_email, e.action, e.changes if show_changes else {})
+        HistoryRow(e.at, e.actor_email, e.action, e.changes if show_changes else {}, e.object_type)
         for e in history(obj)
     ]
 

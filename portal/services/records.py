@@ -45,7 +45,9 @@ def apply_changes(record, values: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def _label(item) -> str:
-    for attr in ("slug", "display_name", "name_en", "title"):
+    if isinstance(item, str):  # a code of a fixed list (funding sources): kept as the code
+        return item
+    for attr in ("slug", "display_name", "name_en", "title", "name"):
         if hasattr(item, attr):
             return str(getattr(item, attr))
     return str(item.id)

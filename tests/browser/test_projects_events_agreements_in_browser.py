@@ -115,5 +115,5 @@ def test_an_officer_offers_expertise(ui, make_user, make_record):
     page.get_by_label("Chinese New Year festival 2019").check()
     expect(page.get_by_label("Whom to ask")).to_have_value(str(officer.id))
     ui.follow(page.get_by_role("button", name="Save the offer"))
-    expect(page.get_by_text("Shared with the network")).to_be_visible()
+    expect(page.get_by_text("Shared with the network", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Chinese New Year festival 2019")).to_be_visible()
