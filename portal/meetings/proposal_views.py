@@ -17,7 +17,7 @@ from portal.meetings.forms import DecideForm, EditItemForm, ItemForm
 from portal.models.meetings import AgendaItem
 from portal.record_views import save_edit
 from portal.security.denials import record_denial
-from portal.security.permissions import can, require
+from portal.security.permissions import can, proposal_deadline_passed, require
 from portal.services import agenda, meetings, proposals
 from portal.services.errors import ValidationError
 
@@ -58,7 +58,7 @@ def _stored(item: AgendaItem) -> dict:
 def propose(meeting_id: int):
     require(current_user, "network.read")
     meeting = load_meeting(meeting_id)
-    if proposals.too_late_to_propose(current_user, meeting):
+    if proposal_deadline_passed(current_user, meeting):
         # Still a refusal (and audited), but one that says why and whom to ask.
         record_denial(current_user, "agenda.propose", "meetings", meeting.id, 403)
         return render_template(

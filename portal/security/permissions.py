@@ -153,6 +153,27 @@ MEETING_ACTIONS = frozenset(
 )
 
 
+def _may_propose_to(user, meeting) -> bool:
+    """An officer with a city, to a meeting still open for proposals, deadline aside."""
+    return (
+        "agenda.propose" in NETWORK_RULES.get(user.role, frozenset())
+        and user.city_id is not None
+        and meeting.status in ("draft", "published")
+    )
+
+
+def proposal_deadline_passed(user: User, meeting: Any) -> bool:
+    """Whether ``user`` may propose to ``meeting`` but for its passed deadline (the page
+    then says so and whom to ask, instead of a bare refusal)."""
+    from portal.timeutil import local_today
+
+    return (
+        _is_live(user)
+        and _may_propose_to(user, meeting)
+        and local_today() > meeting.proposal_deadline
+    )
+
+
 def _can_meeting(user, action: str, target: Any) -> bool:
     manages = "meeting.manage" in NETWORK_RULES.get(user.role, frozenset())
     proposes = "agenda.propose" in NETWORK_RULES.get(user.role, frozenset())
@@ -161,12 +182,7 @@ def _can_meeting(user, action: str, target: Any) -> bool:
     if action == "agenda.propose":  # target: the meeting
         from portal.timeutil import local_today
 
-        return (
-            proposes
-            and user.city_id is not None
-            and target.status in ("draft", "published")
-            and local_today() <= target.proposal_deadline
-        )
+        return _may_propose_to(user, target) and local_today() <= target.proposal_deadline
     if action == "agenda.read":
         return manages or target.status != "draft"
     if action == "proposal.read":

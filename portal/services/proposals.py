@@ -104,19 +104,6 @@ def visible_links(actor: User, item: AgendaItem) -> list[ShownLink]:
     return shown
 
 
-def too_late_to_propose(actor: User, meeting: Meeting) -> bool:
-    """Whether ``actor`` could propose to ``meeting`` but for its passed deadline (the page
-    then says so, and whom to ask, instead of a bare refusal)."""
-    from portal.timeutil import local_today
-
-    return (
-        can(actor, "agenda.propose")
-        and actor.city_id is not None
-        and meeting.status in ("draft", "published")
-        and local_today() > meeting.proposal_deadline
-    )
-
-
 def whom_to_ask() -> list[User]:
     """The network's coordinators, who can still put an item on an agenda."""
     from portal.models.accounts import Role
