@@ -68,7 +68,7 @@ test: lint
 translations: install
 	$(BIN)/pybabel extract --ignore-dirs ".*" -F babel.cfg -k _l -k _n:1,2 -k lazy_ngettext:1,2 \
 		--no-location --sort-output -o portal/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --width 100 -i portal/translations/messages.pot -d portal/translations
 	$(BIN)/pybabel compile --statistics -d portal/translations
 
 clean:

@@ -9,6 +9,7 @@ time is Europe/Helsinki; stored timestamps are UTC and converted here.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
@@ -46,6 +47,13 @@ def date_text(value: date | None, lang: str | None = None) -> str:
     lang = _lang(lang)
     if isinstance(value, datetime):
         value = _local(value).date()
+    return _date_in(value, lang)
+
+
+# Babel builds each date anew (~60 us); a page of records repeats the same few hundred
+# dates, and a date's text never changes.
+@lru_cache(maxsize=8192)
+def _date_in(value: date, lang: str) -> str:
     return _babel_date(value, DATE[lang], locale=BABEL_LOCALE[lang])
 
 

@@ -459,6 +459,7 @@ def client_as(app, login, make_user):
 class StatementCounter:
     def __init__(self):
         self.statements: list[str] = []
+        self.executed: list[tuple[str, object]] = []  # with their parameters
 
     @property
     def count(self) -> int:
@@ -479,6 +480,7 @@ def count_statements(app):
         def _on_execute(conn, cursor, statement, parameters, context, executemany):
             if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", statement, re.I):
                 counter.statements.append(statement)
+                counter.executed.append((statement, parameters))
 
         event.listen(engine, "before_cursor_execute", _on_execute)
         try:

@@ -70,10 +70,37 @@ def test_a_busy_organisation_shows_the_first_few_of_each_city_and_links_the_rest
     make_interaction("espoo", "city", title="Private trade talk", organisations=[org])
     client, _ = client_as("officer", "helsinki")
     page = client.get(f"/organisations/{org}").get_data(as_text=True)
-    assert page.count("Trade talk ") == SHOWN  # the first ten, not all thirteen
+    assert page.count("Trade talk ") == SHOWN  # the first few, not all of them
     assert "and 3 more" in page
     more = f"/interactions/?city=espoo&amp;organisation={org}"
     assert more in page
     listed = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
     assert listed.count("Trade talk ") == SHOWN + 3 and "Private trade talk" not in listed
     assert "1 interaction" in page and "not shared." in page
+
+
+def test_a_place_with_more_than_the_page_counts_says_so_and_links_every_list(
+    client_as, monkeypatch, make_organisation, make_contact, make_interaction
+):
+    """A busy place is counted up to a bound, not record by record (issue 18: Beijing's
+    35,000 interactions made its page take seconds): the page says it stopped counting and
+    links the lists, which have every record; a small kind is still counted exactly."""
+    from portal.services import who_knows
+
+    monkeypatch.setattr(who_knows, "COUNTED", 5)
+    org = make_organisation("Beijing Tourism Bureau", place="beijing")
+    for n in range(8):
+        make_interaction("espoo", "network", title=f"Tourism talk {n}", organisations=[org])
+    make_contact("espoo", "city", family_name="Piilo", organisation=org)
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/places/beijing").get_data(as_text=True)
+    assert "counted the first 5 records of each kind" in page
+    assert 'href="/interactions/?place=beijing"' in page
+    assert page.count("Tourism talk ") == who_knows.SHOWN_AT_PLACE
+    assert "and at least 2 more" in page  # of the five counted
+    assert "1 contact" in page and "Piilo" not in page  # the small kind, exact
+    listed = client.get("/interactions/?place=beijing").get_data(as_text=True)
+    assert listed.count("Tourism talk ") == 8
+    monkeypatch.setattr(who_knows, "COUNTED", 100)
+    page = client.get("/places/beijing").get_data(as_text=True)
+    assert "counted the first" not in page and "and 5 more" in page

@@ -82,7 +82,8 @@ class Event(CityOwned, Base):
     end_time: Mapped[time | None]
     timezone: Mapped[str] = mapped_column(String(40), default="Europe/Helsinki")
     place_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
-    place_china_id: Mapped[int | None] = mapped_column(ForeignKey("chinese_places.id"))
+    # Indexed: a place's page asks for the events held there (issue 18).
+    place_china_id: Mapped[int | None] = mapped_column(ForeignKey("chinese_places.id"), index=True)
     place_text: Mapped[str] = mapped_column(String(200), default="")
     expected_attendance: Mapped[int | None]
     actual_attendance: Mapped[int | None]

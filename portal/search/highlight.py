@@ -3,23 +3,38 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup, escape
 
 from portal.search.text import highlight_words
 from portal.textfold import fold
 
 
+@lru_cache(maxsize=256)
+def _words(query: str) -> tuple[str, ...]:
+    return tuple(w for w in highlight_words(query) if w)
+
+
+@lru_cache(maxsize=8192)
+def _folded(char: str) -> str:
+    return fold(char) or ""
+
+
 def highlight(text: str | None, query: str) -> Markup:
     text = text or ""
-    words = [w for w in highlight_words(query) if w]
+    words = _words(query)
     if not text or not words:
         return escape(text)
-    # Fold character by character, remembering where each folded character came from.
-    folded, origin = [], []
+    # Fold character by character, remembering where each folded character came from (a
+    # page highlights some forty titles and snippets: each character is folded once per
+    # process, and the text is escaped in runs, not character by character).
+    folded: list[str] = []
+    origin: list[int] = []
     for index, char in enumerate(text):
-        for piece in fold(char) or "":
-            folded.append(piece)
-            origin.append(index)
+        piece = _folded(char)
+        folded.append(piece)
+        origin.extend([index] * len(piece))
     folded_text = "".join(folded)
     marked = [False] * len(text)
     for word in words:
@@ -28,14 +43,13 @@ def highlight(text: str | None, query: str) -> Markup:
             for position in range(start, start + len(word)):
                 marked[origin[position]] = True
             start = folded_text.find(word, start + len(word))
-    out, inside = [], False
-    for char, is_marked in zip(text, marked, strict=True):
-        if is_marked and not inside:
-            out.append(Markup("<mark>"))
-        elif not is_marked and inside:
-            out.append(Markup("</mark>"))
-        inside = is_marked
-        out.append(escape(char))
-    if inside:
-        out.append(Markup("</mark>"))
+    out: list[Markup] = []
+    start = 0
+    while start < len(text):
+        end = start
+        while end < len(text) and marked[end] == marked[start]:
+            end += 1
+        run = escape(text[start:end])
+        out.append(Markup("<mark>%s</mark>") % run if marked[start] else run)
+        start = end
     return Markup("").join(out)

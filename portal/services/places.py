@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models.accounts import User
 from portal.models.reference import ChinesePlace, CityPartnership
 from portal.services.errors import NotFound
-from portal.services.who_knows import CityRecords, records_at_place
+from portal.services.who_knows import WhoKnows, records_at_place
 
 
 @dataclass
@@ -19,7 +19,7 @@ class PlacePage:
     place: ChinesePlace
     partnerships: list[CityPartnership]
     agreements: list
-    by_city: list[CityRecords]
+    by_city: WhoKnows
     children: list[ChinesePlace]
 
 

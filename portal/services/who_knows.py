@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from portal import kinds as registry
@@ -19,7 +19,6 @@ from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, City
 from portal.security.permissions import visible_filter
-from portal.services.listing import linked_to_organisations
 
 # The registry's kinds that point at organisations, by their list names, in its order.
 MODELS = {k.blueprint: k.model for k in registry.who_knows()}
@@ -27,7 +26,16 @@ KINDS = tuple(MODELS)
 
 
 # Of each kind, a city's records shown at most; for more, a link to the list filtered to them.
-SHOWN = 10
+SHOWN = 5
+# On a place's page, which gathers every organisation there for 21 cities, fewer: the page
+# is an overview, and its lists hold the rest.
+SHOWN_AT_PLACE = 3
+
+# Of each kind, the records counted at most. A busy place (Beijing: ~35,000 interactions at
+# its organisations) would otherwise cost a look-up of every one of them on every visit
+# (issue 18); past this the page says it counted the first ones and links the lists, which
+# have them all.
+COUNTED = 1000
 
 
 @dataclass
@@ -56,64 +64,133 @@ class CityRecords:
         return sum(self.hidden.values())
 
 
+@dataclass
+class WhoKnows:
+    """The cities' records, and the kinds whose count stopped at COUNTED (then every figure
+    of that kind is a lower bound, and a city may have records there that were not counted)."""
+
+    groups: list[CityRecords]
+    capped: list[str] = field(default_factory=list)
+    counted: int = COUNTED
+
+    def __iter__(self):
+        return iter(self.groups)
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __bool__(self) -> bool:
+        return bool(self.groups) or bool(self.capped)
+
+
+def _sources(model, organisations, direct=None) -> list:
+    """The statements that find ``model``'s records at the ``organisations`` (a select of
+    their ids), plus those matching ``direct`` (an event's or agreement's own place).
+
+    Each starts from the link table's organisation index and joins the record, so a LIMIT
+    stops it after that many rows; ``model.id IN (SELECT ...)`` would first collect every
+    linked id (35,000 at Beijing's organisations) before the first row."""
+    if hasattr(model, "organisations"):
+        link = model.organisations.property.secondary
+        own = next(c for c in link.c if c.references(model.__table__.c.id))
+        org = next(c for c in link.c if c.references(Organisation.__table__.c.id))
+        found = [
+            lambda cols: (
+                select(*cols)
+                .select_from(link)
+                .join(model, model.id == own)
+                .where(org.in_(organisations))
+            )
+        ]
+    else:
+        found = [lambda cols: select(*cols).where(model.organisation_id.in_(organisations))]
+    if direct is not None:
+        found.append(lambda cols: select(*cols).where(direct))
+    return found
+
+
 def _at_organisations(model, org_ids):
-    return linked_to_organisations(model, Organisation.id.in_(org_ids))
+    return _sources(model, select(Organisation.id).where(Organisation.id.in_(org_ids)))
 
 
 def _at_place(model, place_ids):
-    in_place = Organisation.place_id.in_(place_ids)
-    condition = linked_to_organisations(model, in_place)
+    in_place = select(Organisation.id).where(Organisation.place_id.in_(place_ids))
+    direct = None
     if model is Event:
-        condition = or_(condition, Event.place_china_id.in_(place_ids))
+        direct = Event.place_china_id.in_(place_ids)
     if model is Agreement:
-        condition = or_(condition, Agreement.counterpart_place_id.in_(place_ids))
-    return condition
+        direct = Agreement.counterpart_place_id.in_(place_ids)
+    return _sources(model, in_place, direct)
 
 
-def _order(model):
-    return {
-        "contacts": (Contact.family_name, Contact.given_name, Contact.id),
-        "interactions": (Interaction.occurred_on.desc(), Interaction.id.desc()),
-        "projects": (Project.title, Project.id),
-        "events": (Event.starts_on.desc(), Event.id.desc()),
-        "agreements": (Agreement.signed_on.desc(), Agreement.id.desc()),
-    }[model]
+# Per kind, the order its records are shown in, and whether it is newest first.
+_ORDER = {
+    "contacts": ((Contact.family_name, Contact.given_name, Contact.id), False),
+    "interactions": ((Interaction.occurred_on, Interaction.id), True),
+    "projects": ((Project.title, Project.id), False),
+    "events": ((Event.starts_on, Event.id), True),
+    "agreements": ((Agreement.signed_on, Agreement.id), True),
+}
 
 
-def _collect(actor: User, condition_for) -> list[CityRecords]:
-    """Per city, the first SHOWN records of each kind the user may see and how many there
-    are, and how many the user may not see: three statements per record kind plus one for
-    the officers, however many records there are."""
+def _order(name: str) -> tuple:
+    columns, newest_first = _ORDER[name]
+    return tuple(c.desc() for c in columns) if newest_first else columns
+
+
+def _sort_key(values: tuple) -> tuple:
+    # Records without a date or title sort as the database sorts NULL: first ascending,
+    # last newest-first.
+    return tuple((v is not None, v if v is not None else "") for v in values)
+
+
+def _collect(actor: User, sources_for, shown_at_most: int = SHOWN) -> WhoKnows:
+    """Per city, the first ``shown_at_most`` records of each kind the user may see and how
+    many there are, and how many the user may not see. Per record kind it reads at most COUNTED
+    records (of one or two statements) and loads the few it shows in one more, however
+    many there are; the rest is a count, and a count that stopped says so."""
     groups: dict[int, CityRecords] = {}
+    capped: list[str] = []
     cities = {c.id: c for c in db.session.scalars(select(City))}
 
     def group(city_id: int) -> CityRecords:
-        return groups.setdefault(city_id, CityRecords(cities[city_id]))
+        if city_id not in groups:
+            groups[city_id] = CityRecords(cities[city_id])
+        return groups[city_id]
 
     for name in KINDS:
         model = MODELS[name]
-        where = (condition_for(model), model.archived_at.is_(None))
-        visible = visible_filter(actor, model)
-        counted = db.session.execute(
-            select(
-                model.city_id,
-                func.sum(case((visible, 1), else_=0)),
-                func.sum(case((visible, 0), else_=1)),
-            )
-            .where(*where)
-            .group_by(model.city_id)
-        )
-        for city_id, seen, unseen in counted:
+        order_columns, newest_first = _ORDER[name]
+        columns = (model.id, model.city_id, case((visible_filter(actor, model), 1), else_=0))
+        found: dict[int, tuple] = {}
+        for source in sources_for(model):
+            rows = db.session.execute(
+                source((*columns, *order_columns))
+                .where(model.archived_at.is_(None))
+                .limit(COUNTED + 1)
+            ).all()
+            if len(rows) > COUNTED:
+                capped.append(name)
+            for row in rows:
+                found.setdefault(row[0], tuple(row))
+        if len(found) > COUNTED:
+            found = dict(list(found.items())[:COUNTED])
+        first: dict[int, list[tuple]] = {}
+        for record_id, city_id, seen, *order in found.values():
+            tally = group(city_id).visible if seen else group(city_id).hidden
+            tally[name] = tally.get(name, 0) + 1
             if seen:
-                group(city_id).visible[name] = seen
-            if unseen:
-                group(city_id).hidden[name] = unseen
-        rank = func.row_number().over(partition_by=model.city_id, order_by=_order(name))
-        first = select(model.id, rank.label("rank")).where(visible, *where).subquery()
+                first.setdefault(city_id, []).append((_sort_key(tuple(order)), record_id))
+        shown = [
+            record_id
+            for candidates in first.values()
+            for _, record_id in sorted(candidates, reverse=newest_first)[:shown_at_most]
+        ]
+        if not shown:
+            continue
         for record in db.session.scalars(
             select(model)
-            .join(first, first.c.id == model.id)
-            .where(first.c.rank <= SHOWN)
+            .where(model.id.in_(shown))
             .options(joinedload(model.city))
             .order_by(*_order(name))
         ).unique():
@@ -126,13 +203,14 @@ def _collect(actor: User, condition_for) -> list[CityRecords]:
     ):
         if user.city_id is not None:
             officers.setdefault(user.city_id, user)
-    for city_id, found in groups.items():
-        found.officer = officers.get(city_id)
+    for city_id, city_records in groups.items():
+        city_records.officer = officers.get(city_id)
     own = getattr(actor, "city_id", None)
-    return sorted(groups.values(), key=lambda g: (g.city.id != own, g.city.local_name))
+    ordered = sorted(groups.values(), key=lambda g: (g.city.id != own, g.city.local_name))
+    return WhoKnows(ordered, list(dict.fromkeys(capped)), COUNTED)
 
 
-def records_at_organisation(actor: User, org: Organisation) -> list[CityRecords]:
+def records_at_organisation(actor: User, org: Organisation) -> WhoKnows:
     """Per city, what links to ``org`` (and the organisations under it)."""
     org_ids = [
         org.id,
@@ -141,10 +219,10 @@ def records_at_organisation(actor: User, org: Organisation) -> list[CityRecords]
     return _collect(actor, lambda model: _at_organisations(model, org_ids))
 
 
-def records_at_place(actor: User, place: ChinesePlace) -> list[CityRecords]:
+def records_at_place(actor: User, place: ChinesePlace) -> WhoKnows:
     """Per city, what links to a Chinese place (and the places under it)."""
     place_ids = [
         place.id,
         *db.session.scalars(select(ChinesePlace.id).where(ChinesePlace.parent_id == place.id)),
     ]
-    return _collect(actor, lambda model: _at_place(model, place_ids))
+    return _collect(actor, lambda model: _at_place(model, place_ids), SHOWN_AT_PLACE)

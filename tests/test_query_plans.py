@@ -1,0 +1,78 @@
+"""The detail pages read what they show through indexes: no statement they send makes SQLite
+scan the whole of a large table (issue 18: who-knows-whom scanned every interaction of the
+network on each organisation page, and a place page took 68 s at the network's scale).
+
+Each page is requested once with records of every kind in place; every SELECT it sent is
+then asked for its plan (``EXPLAIN QUERY PLAN``). A plan line ``SCAN <table>`` (with or
+without an index: a whole index is as long as its table) of one of the tables that grow with
+the network fails the test. SQLite only: PostgreSQL rightly scans tables this small."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.extensions import db
+
+# The tables that grow with the network's records (and its history).
+LARGE = (
+    "contacts",
+    "interactions",
+    "events",
+    "projects",
+    "agreements",
+    "audit_events",
+    "search_documents",
+    "interaction_organisations",
+    "interaction_contacts",
+)
+
+
+@pytest.fixture
+def world(app, make_organisation, make_contact, make_interaction, make_record):
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    if dialect != "sqlite":
+        pytest.skip("the plans of SQLite; PostgreSQL scans tables this small on purpose")
+    org = make_organisation("Beijing Municipal Commission of Commerce", place="beijing")
+    contact = make_contact("helsinki", "network", family_name="Wang", organisation=org)
+    make_contact("espoo", "city", family_name="Li", organisation=org)
+    interaction = make_interaction(
+        "helsinki", "network", contacts=[contact], organisations=[org], title="Trade talks"
+    )
+    make_interaction("espoo", "city", organisations=[org], title="Espoo's own")
+    return {
+        "contact": f"/contacts/{contact}",
+        "organisation": f"/organisations/{org}",
+        "place": "/places/beijing",
+        "interaction": f"/interactions/{interaction}",
+        "event": f"/events/{make_record('event', 'helsinki', 'network')}",
+        "project": f"/projects/{make_record('project', 'helsinki', 'network')}",
+        "agreement": f"/agreements/{make_record('agreement', 'helsinki', 'network')}",
+    }
+
+
+def _scans(statement: str, parameters) -> list[str]:
+    raw = db.session.connection().connection.driver_connection
+    rows = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters or ()).fetchall()
+    return [
+        row[-1]
+        for row in rows
+        if re.match(r"SCAN (%s)\b" % "|".join(LARGE), row[-1])  # noqa: UP031
+    ]
+
+
+@pytest.mark.parametrize(
+    "page", ["contact", "organisation", "place", "interaction", "event", "project", "agreement"]
+)
+def test_a_detail_page_scans_no_large_table(app, world, client_as, count_statements, page):
+    client, _ = client_as("officer", "helsinki")
+    with count_statements() as sent:
+        response = client.get(world[page])
+    assert response.status_code == 200
+    selects = [(s, p) for s, p in sent.executed if s.lstrip().upper().startswith("SELECT")]
+    assert selects
+    with app.app_context():
+        scans = {s.split("\n")[0][:120]: _scans(s, p) for s, p in selects}
+    assert {s: plan for s, plan in scans.items() if plan} == {}
