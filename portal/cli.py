@@ -28,6 +28,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(copy_command)
+    app.cli.add_command(mail_group)
 
 
 def _fail(message: str) -> NoReturn:
@@ -142,6 +143,22 @@ def _print_demo_banner(*, loaded_now: bool) -> None:
         where = account.city or "(whole network)"
         click.echo(f"  {account.email:<28} {account.role:<12} {where}")
     click.echo(line)
+
+
+mail_group = AppGroup("mail", help="The mail outbox.")
+
+
+@mail_group.command("send")
+@click.option("--limit", default=500, show_default=True, help="At most this many mails a run.")
+def mail_send(limit: int) -> None:
+    """Deliver the outbox's due mails (run it every few minutes from cron or a timer).
+    Exits 1 when no SMTP server is set and mails are waiting, so the timer shows it."""
+    from portal.services import mail
+
+    report = mail.send_queued(limit=limit)
+    click.echo(f"sent {report.sent}, failed {report.failed}, waiting {report.waiting}")
+    if report.no_server and report.waiting:
+        _fail(mail.NO_SERVER)
 
 
 search_group = AppGroup("search", help="The search index.")

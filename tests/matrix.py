@@ -370,6 +370,8 @@ ROUTES: list[Route] = [
     ),
     # Administration: admins only, whatever city the account is in
     Route("admin.users", "GET", lambda w, s: "/admin/users/", ADMIN_ONLY),
+    # The mail outbox: recipients are personal data, admins only.
+    Route("admin.outbox", "GET", lambda w, s: "/admin/outbox/", ADMIN_ONLY),
     # Themes: admins keep their names in the three languages (an empty POST: the errors, 200).
     Route("admin.theme_list", "GET", lambda w, s: "/admin/themes/", ADMIN_ONLY),
     Route("admin.new_theme", "GET", lambda w, s: "/admin/themes/new", ADMIN_ONLY),
@@ -399,7 +401,7 @@ ROUTES: list[Route] = [
         "admin.deactivate_user",
         "POST",
         lambda w, s: f"/admin/users/{w.target_user[s]}/deactivate",
-        ADMIN_ONLY_REDIRECT,
+        ADMIN_ONLY,  # an admin is asked to confirm first (a page of its own)
         scopes=("own", "other"),
     ),
     Route(

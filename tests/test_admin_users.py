@@ -228,10 +228,18 @@ def test_extra_posted_fields_change_nothing(app, admin_client, make_user):
 
 def test_deactivate_and_reactivate(app, admin_client, make_user):
     client, _ = admin_client
-    user = make_user("officer", "kotka")
+    user = make_user("officer", "kotka", name="Kaisa Kotkalainen")
     other = app.test_client()
     other.post("/login", data={"email": user.email, "password": user.password})
-    assert client.post(f"/admin/users/{user.id}/deactivate").status_code == 302
+    # One click only asks (issue 14): a page of its own, nothing changed yet.
+    asked = client.post(f"/admin/users/{user.id}/deactivate")
+    assert asked.status_code == 200
+    assert "Deactivate Kaisa Kotkalainen?" in asked.get_data(as_text=True)
+    assert 'name="confirmed" value="yes"' in asked.get_data(as_text=True)
+    assert other.get("/").status_code == 200  # still logged in
+    assert user_by_email(app, user.email).active
+    confirmed = client.post(f"/admin/users/{user.id}/deactivate", data={"confirmed": "yes"})
+    assert confirmed.status_code == 302
     assert other.get("/").status_code == 302  # logged out at once
     assert "Deactivated" in client.get("/admin/users/").get_data(as_text=True)
     client.post(f"/admin/users/{user.id}/reactivate")
@@ -246,7 +254,7 @@ def test_deactivate_and_reactivate(app, admin_client, make_user):
 
 def test_an_admin_cannot_lock_the_portal_out(app, admin_client):
     client, admin = admin_client
-    client.post(f"/admin/users/{admin.id}/deactivate")
+    client.post(f"/admin/users/{admin.id}/deactivate", data={"confirmed": "yes"})
     assert user_by_email(app, admin.email).active
     response = edit(
         client, admin.id, email=admin.email, name="Sanna", role="viewer", city="helsinki"

@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portal.extensions import db
 from portal.models import (
@@ -20,6 +20,7 @@ from portal.models import (
     Notification,
     User,
 )
+from portal.models.mail import OutboxMail
 from portal.services import agenda, annex, meetings, minutes, proposals
 from portal.services.errors import Forbidden, StaleEdit, ValidationError
 from portal.services.schedule import plan
@@ -595,3 +596,46 @@ def test_an_annex_stored_in_the_first_form_still_reads(ctx, meeting, make_record
     shown = annex.for_reader(ctx.espoo, first_form)
     assert shown["themes"][0]["counts"] == {"project": 1}
     assert [r["title"] for r in shown["themes"][0]["records"]] == ["Tourism to Turku"]
+
+
+def test_changes_to_a_published_agenda_are_told_to_those_they_concern(ctx, meeting):
+    """Issue 14: a published agenda's changes were versioned but nobody was told. A change
+    to a city's own item tells that city's officers; an item added or removed, or a new
+    time or place, tells every city's officers, each in their language."""
+    a, b, _c = _three(ctx, meeting)
+    a.city_id, b.city_id = city("helsinki").id, city("espoo").id
+    meetings.publish(ctx.coordinator, meeting, annex={})
+    db.session.commit()
+    db.session.execute(delete(Notification))
+    db.session.execute(delete(OutboxMail))  # the publication's own
+
+    def told() -> dict[int, str]:
+        found = {n.user_id: n.message for n in db.session.scalars(select(Notification))}
+        db.session.execute(delete(Notification))
+        return found
+
+    agenda.edit_item(
+        ctx.coordinator,
+        a,
+        item_values(title="A", duration_minutes=10, presenter="Mayor"),
+        expected_version=a.version,
+    )
+    db.session.commit()
+    messages = told()
+    assert set(messages) == {ctx.helsinki.id}  # Espoo's item did not change
+    assert "has changed: Presenter of 1 A: Mayor" in messages[ctx.helsinki.id]
+    queued = db.session.scalars(select(OutboxMail.recipient)).all()
+    assert queued == [ctx.helsinki.email]
+    agenda.add_item(ctx.coordinator, meeting, item_values(title="D", duration_minutes=5))
+    db.session.commit()
+    assert set(told()) == {ctx.helsinki.id, ctx.espoo.id}
+    meetings.update_meeting(
+        ctx.coordinator,
+        meeting,
+        meeting_values(held_on=meeting.held_on, venue="Otaniemi"),
+        expected_version=meeting.version,
+    )
+    db.session.commit()
+    messages = told()
+    assert set(messages) == {ctx.helsinki.id, ctx.espoo.id}
+    assert "Otaniemi" in messages[ctx.espoo.id]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.forms import attach_errors
 from portal.record_views import save_edit
 from portal.security.permissions import require
-from portal.services import accounts, audit, cities, themes
+from portal.services import accounts, audit, cities, mail, themes
 from portal.services.errors import ValidationError
 
 
@@ -109,6 +109,22 @@ def edit_user(user_id: int):
 
 def _set_active(user_id: int, active: bool):
     user = accounts.user_for_management(current_user, user_id)
+    if not active and user.active and request.form.get("confirmed") != "yes":
+        # Deactivating logs the person out at once, in the middle of their work: ask first
+        # (a page of its own, no script needed), then the same form again, confirmed.
+        return render_template(
+            "confirm.html",
+            back_url=url_for("admin.edit_user", user_id=user.id),
+            back_title=user.name,
+            action=url_for("admin.deactivate_user", user_id=user.id),
+            question=_("Deactivate %(name)s?", name=user.name),
+            consequence=_(
+                "%(name)s is logged out everywhere at once and cannot log in until an "
+                "administrator reactivates the account. Their records stay with their city.",
+                name=user.name,
+            ),
+            button=_("Deactivate and log out everywhere"),
+        )
     if ConfirmForm().validate_on_submit():
         try:
             accounts.set_user_active(current_user, user, active)
@@ -145,6 +161,23 @@ def password_link(user_id: int):
     token = accounts.issue_password_link(current_user, user)
     db.session.commit()
     return _render_link(user, token)
+
+
+@bp.route("/outbox/")
+def outbox():
+    from portal.models.mail import MAIL_STATES
+
+    state = request.args.get("state", "")
+    state = state if state in MAIL_STATES else ""
+    mails, counts = mail.outbox_for_admin(current_user, state=state)
+    return render_template(
+        "admin/outbox.html",
+        mails=mails,
+        counts=counts,
+        state=state,
+        smtp_host=current_app.config.get("PORTAL_SMTP_HOST"),
+        max_attempts=mail.MAX_ATTEMPTS,
+    )
 
 
 @bp.route("/themes/")

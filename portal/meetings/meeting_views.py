@@ -225,8 +225,9 @@ def _confirm(meeting: Meeting, *, action: str, question: str, consequence: str, 
     """The confirmation step of a step that cannot be taken back by a click: a page of its
     own (no script needed) that posts the same form again, confirmed."""
     return render_template(
-        "meetings/confirm.html",
-        meeting=meeting,
+        "confirm.html",
+        back_url=url_for("meetings.detail", meeting_id=meeting.id),
+        back_title=meeting.title,
         action=url_for(action, meeting_id=meeting.id),
         question=question,
         consequence=consequence,

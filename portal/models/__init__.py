@@ -14,6 +14,7 @@ from portal.models.base import Base
 from portal.models.contacts import Contact, Interaction
 from portal.models.events import Event
 from portal.models.expertise import ExpertiseOffer
+from portal.models.mail import OutboxMail
 from portal.models.meetings import (
     ActionItem,
     AgendaAttachment,
@@ -52,6 +53,7 @@ __all__ = [
     "MeetingSeries",
     "Notification",
     "Organisation",
+    "OutboxMail",
     "PasswordSetToken",
     "Project",
     "ProjectUpdate",

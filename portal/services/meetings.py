@@ -425,7 +425,40 @@ def record_agenda_change(actor: User, meeting: Meeting) -> AgendaVersion | None:
     )
     meeting.versions.append(version)
     audit.record(actor, "meeting.agenda_changed", obj=meeting, detail=f"version {version.number}")
+    _tell_agenda_change(meeting, latest.snapshot, current)
     return version
+
+
+def _tell_agenda_change(meeting: Meeting, before: list[dict], after: list[dict]) -> None:
+    """Who hears of a change to a published agenda: every city's officers when an item is
+    added or removed or the time or place changes; otherwise the officers of the cities
+    whose own items changed (their title, number, duration or presenter)."""
+    old = {row["id"]: row for row in before}
+    new = {row["id"]: row for row in after}
+    everyone = set(old) != set(new) or old.get(0) != new.get(0)
+    officers = select(User).where(User.active.is_(True), User.role == Role.OFFICER)
+    if not everyone:
+        changed = [i for i, row in new.items() if old.get(i) != row]
+        cities = db.session.scalars(
+            select(AgendaItem.city_id).where(
+                AgendaItem.id.in_(changed), AgendaItem.city_id.is_not(None)
+            )
+        ).all()
+        if not cities:
+            return
+        officers = officers.where(User.city_id.in_(set(cities)))
+    notifications.notify(
+        db.session.scalars(officers).all(),
+        lambda: str(
+            _l(
+                "The published agenda of %(title)s on %(day)s has changed: %(changes)s",
+                title=meeting.title,
+                day=date_text(meeting.held_on),
+                changes="; ".join(describe_changes(before, after)),
+            )
+        ),
+        url=f"/meetings/{meeting.id}",
+    )
 
 
 def publish(actor: User, meeting: Meeting, *, annex: dict) -> AgendaVersion:

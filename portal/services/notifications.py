@@ -1,12 +1,10 @@
-"""In-app notifications, and the same by e-mail: through SMTP when PORTAL_SMTP_HOST is set,
-otherwise written to the log (so nothing is lost on a machine without mail)."""
+"""In-app notifications, and the same by e-mail through the outbox (services/mail.py): queued
+in the same transaction, delivered by ``flask mail send``, never lost."""
 
 from __future__ import annotations
 
-import smtplib
 from collections import defaultdict
 from collections.abc import Callable
-from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -14,6 +12,7 @@ from sqlalchemy import func, select, update
 from portal.database import rows_matched
 from portal.extensions import db
 from portal.models.meetings import Notification
+from portal.services import mail
 from portal.timeutil import utcnow
 
 
@@ -38,31 +37,14 @@ def notify(users, message: Callable[[], str], *, url: str = "") -> list[Notifica
             notification = Notification(user_id=user.id, message=text[:300], url=url[:300])
             db.session.add(notification)
             created.append(notification)
-        send_mail([u.email for u in readers], text, url)
+        mail.queue([u.email for u in readers], text[:120], mail_body(text, url))
     return created
 
 
-def send_mail(recipients: list[str], message: str, url: str) -> None:
-    if not recipients:
-        return
-    config = current_app.config
-    base = config.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
-    body = f"{message}\n\n{base}{url}\n" if url else f"{message}\n"
-    host = config.get("PORTAL_SMTP_HOST")
-    if not host:
-        current_app.logger.info("mail to %d recipients (no SMTP set): %s", len(recipients), body)
-        return
-    mail = EmailMessage()
-    mail["Subject"] = message[:120]
-    mail["From"] = config.get("PORTAL_MAIL_FROM", "c21-portal@localhost")
-    mail["Bcc"] = ", ".join(recipients)
-    mail.set_content(body)
-    try:
-        with smtplib.SMTP(host, int(config.get("PORTAL_SMTP_PORT", 25)), timeout=10) as smtp:
-            smtp.send_message(mail)
-    except (OSError, smtplib.SMTPException):
-        # The in-app notification stands; the log says the mail did not go.
-        current_app.logger.exception("mail to %d recipients failed", len(recipients))
+def mail_body(message: str, url: str) -> str:
+    """The text of a notification's e-mail: the message and a link back to the portal."""
+    base = current_app.config.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    return f"{message}\n\n{base}{url}\n" if url else f"{message}\n"
 
 
 def unread_for(user, *, limit: int = 10) -> tuple[list[Notification], int]:
