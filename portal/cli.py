@@ -29,6 +29,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(copy_command)
     app.cli.add_command(mail_group)
+    app.cli.add_command(reminders_group)
 
 
 def _fail(message: str) -> NoReturn:
@@ -159,6 +160,34 @@ def mail_send(limit: int) -> None:
     click.echo(f"sent {report.sent}, failed {report.failed}, waiting {report.waiting}")
     if report.no_server and report.waiting:
         _fail(mail.NO_SERVER)
+
+
+reminders_group = AppGroup("reminders", help="Reminders by e-mail.")
+
+
+@reminders_group.command("send")
+@click.option("--date", "on", default=None, help="As of this date (YYYY-MM-DD); today by default.")
+def reminders_send(on: str | None) -> None:
+    """Make everyone's reminders for the day or the week into the mail outbox, once per
+    person and period (run it daily, before `mail send`)."""
+    from datetime import date
+
+    from flask import current_app
+
+    from portal.services import reminders
+    from portal.timeutil import local_today
+
+    try:
+        today = date.fromisoformat(on) if on else local_today()
+    except ValueError:
+        _fail(f"Not a date: {on} (YYYY-MM-DD)")
+    base = current_app.config.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    with current_app.test_request_context("/", base_url=base):
+        run = reminders.send_reminders(today)
+    click.echo(
+        f"reminders for {run.users} people, {run.mails} mails queued, "
+        f"{run.already} already made for this period"
+    )
 
 
 search_group = AppGroup("search", help="The search index.")

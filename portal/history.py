@@ -24,6 +24,9 @@ ACTIONS = {
     "reactivate": lambda: _("Reactivated"),
     "document": lambda: _("Document attached"),
     "update_added": lambda: _("Progress update added"),
+    "review": lambda: _("Review recorded"),
+    "evaluation": lambda: _("Evaluation recorded"),
+    "expiry": lambda: _("End of the term decided"),
 }
 VISIBILITY = {
     "city": lambda: _("Private to the city"),

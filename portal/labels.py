@@ -76,6 +76,48 @@ AGREEMENT_STATUS_LABELS = {
     "terminated": _l("Terminated"),
 }
 
+REMINDER_FREQUENCY_LABELS = {
+    "daily": _l("Every day (what is due that day)"),
+    "weekly": _l(
+        "Once a week (what is due in the coming week, and what other cities shared on your themes)"
+    ),
+    "never": _l("Never"),
+}
+REMINDER_FREQUENCY_WORDS = {
+    "daily": _l("every day"),
+    "weekly": _l("once a week"),
+    "never": _l("never"),
+}
+
+FOLLOW_UP_KIND_LABELS = {
+    "review": _l("Review"),
+    "evaluation": _l("Evaluation"),
+    "expiry": _l("End of the term"),
+}
+
+FOLLOW_UP_OUTCOME_LABELS = {
+    "on_track": _l("On track: continues as agreed"),
+    "needs_changes": _l("Changes needed"),
+    "to_be_ended": _l("To be ended"),
+    "renewed": _l("Renewed"),
+    "ended": _l("Ended"),
+    "continued_informally": _l("Continued informally"),
+}
+
+
+def agreement_status(agreement) -> str:
+    """An agreement's status as of today in words: one past its end date is expired, not
+    "In force", and says what was decided or that nobody has decided yet."""
+    from portal.timeutil import local_today
+
+    status = agreement.status_on(local_today())
+    if status == "expired" and agreement.expiry_decision == "continued_informally":
+        return str(_l("Expired, continued informally"))
+    if status == "expired" and agreement.status == "in_force":
+        return str(_l("Expired: the end of the term is not decided yet"))
+    return str(AGREEMENT_STATUS_LABELS[status])
+
+
 PROGRESS_LABELS = {
     "not_started": _l("Not started"),
     "in_progress": _l("In progress"),

@@ -356,6 +356,9 @@ ROUTES: list[Route] = [
     Route("auth.logout", "POST", lambda w, s: "/logout", _all(302)),
     # The language switch: anyone, logged in or not, back to the page.
     Route("auth.language", "POST", lambda w, s: "/language", _all(302, anonymous=302)),
+    # One's own account page (an empty POST keeps the settings as they are: saved, 302).
+    Route("auth.account", "GET", lambda w, s: "/account", LOGGED_IN_200),
+    Route("auth.account", "POST", lambda w, s: "/account", _all(302)),
     Route("auth.change_password", "GET", lambda w, s: "/account/password", LOGGED_IN_200),
     Route("auth.change_password", "POST", lambda w, s: "/account/password", LOGGED_IN_200),
     # Cities: public within the network, own and other alike
@@ -463,6 +466,22 @@ ROUTES: list[Route] = [
         "agreements.plan",
         "POST",
         lambda w, s, v: f"/agreements/{w.agreement[(s, v)]}/plan",
+        record_status(200, write=True),
+        **RECORD_CELLS,
+    ),
+    # Recording a review as done: writers of the agreement's city (an empty POST: the
+    # errors by their fields, 200).
+    Route(
+        "agreements.follow_up",
+        "GET",
+        lambda w, s, v: f"/agreements/{w.agreement[(s, v)]}/follow-up/review",
+        record_status(200, write=True),
+        **RECORD_CELLS,
+    ),
+    Route(
+        "agreements.follow_up",
+        "POST",
+        lambda w, s, v: f"/agreements/{w.agreement[(s, v)]}/follow-up/review",
         record_status(200, write=True),
         **RECORD_CELLS,
     ),

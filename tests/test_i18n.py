@@ -51,7 +51,11 @@ def _text(response) -> str:
 
 def _strings_in_the_code() -> set:
     found = set()
-    method_map = [("portal/**.py", "python"), ("portal/templates/**.html", "jinja2")]
+    method_map = [
+        ("portal/**.py", "python"),
+        ("portal/templates/**.html", "jinja2"),
+        ("portal/templates/**.txt", "jinja2"),
+    ]
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=method_map, keywords=KEYWORDS
     ):

@@ -15,7 +15,12 @@ from wtforms.validators import Optional
 
 from portal.forms import MultiCheckboxField, PortalForm, VersionedForm, choices, visibility_field
 from portal.kinds import AGREEMENT
-from portal.labels import AGREEMENT_KIND_LABELS, AGREEMENT_STATUS_LABELS, PROGRESS_LABELS
+from portal.labels import (
+    AGREEMENT_KIND_LABELS,
+    AGREEMENT_STATUS_LABELS,
+    FOLLOW_UP_OUTCOME_LABELS,
+    PROGRESS_LABELS,
+)
 
 
 class AgreementForm(PortalForm):
@@ -49,7 +54,7 @@ class EditAgreementForm(AgreementForm, VersionedForm):
 class PlanThemeForm(Form):
     number = IntegerField(_l("Number"), validators=[Optional()])
     title = StringField(_l("Theme"))
-    description = TextAreaField(_l("What the parties agreed"))
+    description = TextAreaField(_l("Measures the parties agreed"))
     finnish_bodies = StringField(_l("Responsible in Finland"))
     chinese_bodies = StringField(_l("Responsible in China"))
     progress = SelectField(_l("Progress"), choices=choices(PROGRESS_LABELS.items()))
@@ -60,3 +65,25 @@ class PlanForm(VersionedForm):
     """The numbered themes of an action plan, one row each."""
 
     themes = FieldList(FormField(PlanThemeForm), min_entries=0)
+
+
+class FollowUpForm(PortalForm):
+    """A review, an evaluation or the end-of-term decision, recorded as done."""
+
+    done_on = DateField(_l("Done on"), validators=[Optional()])
+    outcome = SelectField(_l("Outcome"), choices=[])
+    notes = TextAreaField(_l("Notes"))
+    next_on = DateField(_l("Next date"), validators=[Optional()])
+
+    def for_kind(self, kind: str) -> None:
+        """The outcomes that fit ``kind``, and what its next date means."""
+        from portal.models.agreements import FOLLOW_UP_OUTCOMES
+
+        self.outcome.choices = choices(
+            (o, FOLLOW_UP_OUTCOME_LABELS[o]) for o in FOLLOW_UP_OUTCOMES[kind]
+        )
+        self.next_on.label.text = {
+            "review": _l("Next review (leave empty if none is planned)"),
+            "evaluation": _l("Next evaluation (leave empty if none is planned)"),
+            "expiry": _l("Renewed until (when renewed)"),
+        }[kind]

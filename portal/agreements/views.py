@@ -3,14 +3,15 @@ of an action plan; what is due soon."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.agreements import bp
-from portal.agreements.forms import AgreementForm, EditAgreementForm, PlanForm
-from portal.forms import choices
+from portal.agreements.forms import AgreementForm, EditAgreementForm, FollowUpForm, PlanForm
+from portal.extensions import db
+from portal.forms import attach_errors, choices
 from portal.kinds import AGREEMENT
 from portal.models.agreements import Agreement
 from portal.record_views import (
@@ -24,10 +25,13 @@ from portal.record_views import (
 from portal.security.permissions import READ, WRITE, can, load_visible, require
 from portal.services import agreements, audit, contacts, projects
 from portal.services.agreements import PlanThemeRow
+from portal.services.errors import ValidationError
 from portal.services.organisations import all_places
 from portal.timeutil import local_today
 
 BLANK_PLAN_ROWS = 3
+NEW_PLAN_ROWS = 12
+MORE_PLAN_ROWS = 5
 
 
 def _prepare(form: AgreementForm, city_id: int, record=None, *, choosing_city=False) -> dict:
@@ -140,9 +144,17 @@ def plan(agreement_id: int):
         }
         for t in agreement.plan_themes
     ]
+    if request.method == "POST" and "more" in request.form:
+        # More empty blocks, keeping everything typed so far; nothing is saved yet.
+        form = PlanForm()
+        for _i in range(MORE_PLAN_ROWS):
+            form.themes.append_entry({"progress": "not_started"})
+        return render_template("agreements/plan.html", form=form, errors=[], agreement=agreement)
     form = PlanForm(data={"version": agreement.version, "themes": rows})
     if request.method == "GET":
-        for _i in range(BLANK_PLAN_ROWS):
+        # A new plan gets room for a whole plan at once (the Helsinki-Beijing plans have
+        # about ten themes); one with themes, a few blocks to add to it.
+        for _i in range(BLANK_PLAN_ROWS if rows else NEW_PLAN_ROWS):
             form.themes.append_entry({"progress": "not_started"})
     return save_edit(
         form,
@@ -159,6 +171,45 @@ def plan(agreement_id: int):
         record=agreement,
         success=_("The themes of the action plan are saved."),
         agreement=agreement,
+    )
+
+
+@bp.route("/<int:agreement_id>/follow-up/<kind>", methods=["GET", "POST"])
+def follow_up(agreement_id: int, kind: str):
+    from portal.models.agreements import FOLLOW_UP_OUTCOMES
+
+    agreement = load_visible(current_user, Agreement, agreement_id)
+    require(current_user, WRITE, agreement)
+    if kind not in FOLLOW_UP_OUTCOMES:
+        abort(404)
+    form = FollowUpForm()
+    form.for_kind(kind)
+    if request.method == "GET":
+        form.done_on.data = local_today()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            agreements.record_follow_up(
+                current_user,
+                agreement,
+                {
+                    "kind": kind,
+                    "done_on": form.done_on.data,
+                    "outcome": form.outcome.data,
+                    "notes": form.notes.data,
+                    "next_on": form.next_on.data,
+                },
+                today=local_today(),
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Recorded. It is off the list of what is due."), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template(
+        "agreements/follow_up.html", form=form, errors=errors, agreement=agreement, kind=kind
     )
 
 

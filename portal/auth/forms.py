@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo
 
-from portal.forms import PortalForm
+from portal.forms import MultiCheckboxField, PortalForm, choices
+from portal.labels import REMINDER_FREQUENCY_LABELS
 from portal.security.passwords import MIN_LENGTH
 
 PASSWORD_HINT = _l(
@@ -41,3 +42,13 @@ class ChangePasswordForm(NewPasswordMixin, PortalForm):
 
 class SetPasswordForm(NewPasswordMixin, PortalForm):
     pass
+
+
+class AccountForm(PortalForm):
+    """A person's own settings: reminders by e-mail and the themes they follow."""
+
+    reminder_frequency = RadioField(
+        _l("Reminders by e-mail"),
+        choices=choices(REMINDER_FREQUENCY_LABELS.items()),
+    )
+    themes = MultiCheckboxField(_l("Themes you follow"), choices=[])

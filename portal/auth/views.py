@@ -7,9 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.auth import bp
-from portal.auth.forms import PASSWORD_HINT, ChangePasswordForm, LoginForm, SetPasswordForm
+from portal.auth.forms import (
+    PASSWORD_HINT,
+    AccountForm,
+    ChangePasswordForm,
+    LoginForm,
+    SetPasswordForm,
+)
 from portal.extensions import db
-from portal.forms import attach_errors, safe_next
+from portal.forms import attach_errors, choices, safe_next
 from portal.i18n import available_locales
 from portal.request_info import client_address
 from portal.security.sessions import SESSION_TOKEN_KEY
@@ -111,6 +117,38 @@ def language():
         db.session.commit()
     session["lang"] = chosen
     return redirect(back)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    """The person's own page: who they are in the portal, how often reminders come by
+    e-mail and the themes they follow (for the weekly digest of what others shared)."""
+    from portal.services import contacts, reminders
+
+    user = current_user._get_current_object()
+    form = AccountForm(
+        data={
+            "reminder_frequency": user.reminder_frequency,
+            "themes": [str(t.id) for t in user.themes],
+        }
+    )
+    form.themes.choices = choices((t.id, t.local_name) for t in contacts.themes())
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            reminders.set_preferences(
+                user,
+                frequency=form.reminder_frequency.data,
+                theme_ids=[int(t) for t in form.themes.data or [] if t.isdigit()],
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your settings are saved."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, errors=errors, user=user)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

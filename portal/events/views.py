@@ -25,7 +25,7 @@ from portal.record_views import (
     people_picker,
 )
 from portal.security.permissions import READ, can, load_visible
-from portal.services import audit, cities, contacts, events, projects
+from portal.services import audit, cities, contacts, events, meetings, projects
 from portal.services.organisations import all_places
 from portal.timeutil import local_today
 
@@ -178,7 +178,16 @@ def feed(token: str, scope: str):
         if scope == "city"
         else _("C21 network: shared events")
     )
-    body = events.to_ical(events.feed_events(user, scope), name=name, url_for_event=_external_url)
+    extra = []
+    if scope == "network":
+        extra = meetings.feed_parts(
+            meetings.feed_meetings(user, local_today()),
+            today=local_today(),
+            url_for_meeting=lambda m: url_for("meetings.detail", meeting_id=m.id, _external=True),
+        )
+    body = events.to_ical(
+        events.feed_events(user, scope), name=name, url_for_event=_external_url, extra=extra
+    )
     return Response(body, mimetype="text/calendar", headers=headers)
 
 

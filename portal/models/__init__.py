@@ -8,13 +8,13 @@ from portal.models.accounts import (
     User,
     UserSession,
 )
-from portal.models.agreements import ActionPlanTheme, Agreement
+from portal.models.agreements import ActionPlanTheme, Agreement, AgreementFollowUp
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.contacts import Contact, Interaction
 from portal.models.events import Event
 from portal.models.expertise import ExpertiseOffer
-from portal.models.mail import OutboxMail
+from portal.models.mail import OutboxMail, ReminderRun
 from portal.models.meetings import (
     ActionItem,
     AgendaAttachment,
@@ -38,6 +38,7 @@ __all__ = [
     "AgendaLink",
     "AgendaVersion",
     "Agreement",
+    "AgreementFollowUp",
     "AuditEvent",
     "Base",
     "CalendarToken",
@@ -57,6 +58,7 @@ __all__ = [
     "PasswordSetToken",
     "Project",
     "ProjectUpdate",
+    "ReminderRun",
     "Role",
     "SearchDocument",
     "SearchIndexState",

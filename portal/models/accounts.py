@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
-from portal.models.reference import City
+from portal.models.reference import City, Theme
 from portal.timeutil import utcnow
 
 
@@ -18,6 +18,17 @@ class Role(StrEnum):
     VIEWER = "viewer"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+
+
+REMINDER_FREQUENCIES = ("daily", "weekly", "never")
+
+# The themes a person follows: the weekly digest tells them what other cities shared on them.
+user_themes = Table(
+    "user_themes",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class User(Base):
@@ -35,6 +46,10 @@ class User(Base):
             " OR role = 'coordinator'",
             name="role_city",
         ),
+        CheckConstraint(
+            "reminder_frequency IN ('" + "','".join(REMINDER_FREQUENCIES) + "')",
+            name="reminder_frequency",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,8 +63,11 @@ class User(Base):
     password_changed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # How often reminders come by e-mail (``flask reminders send``).
+    reminder_frequency: Mapped[str] = mapped_column(String(10), default="weekly")
 
     city: Mapped[City | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=user_themes, order_by=Theme.position)
 
     __mapper_args__ = {"version_id_col": version}
 

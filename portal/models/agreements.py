@@ -3,16 +3,18 @@ their numbered themes."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.models.accounts import User
 from portal.models.base import Base
 from portal.models.mixins import CityOwned, scope_index, shared_index, theme_links, visibility_check
 from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, Theme
+from portal.timeutil import utcnow
 
 AGREEMENT_KINDS = (
     "sister_city",
@@ -23,6 +25,12 @@ AGREEMENT_KINDS = (
     "cooperation",
 )
 AGREEMENT_STATUSES = ("in_preparation", "in_force", "expired", "terminated")
+# What can be recorded as done about an agreement, and the outcomes each can have.
+FOLLOW_UP_OUTCOMES = {
+    "review": ("on_track", "needs_changes", "to_be_ended"),
+    "evaluation": ("on_track", "needs_changes", "to_be_ended"),
+    "expiry": ("renewed", "ended", "continued_informally"),
+}
 PROGRESS_STATUSES = ("not_started", "in_progress", "done", "dropped")
 
 agreement_organisations = Table(
@@ -59,6 +67,9 @@ class Agreement(CityOwned, Base):
     review_on: Mapped[date | None]
     evaluation_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="in_preparation")
+    # What was decided when the term ended ("ended", "continued_informally"); empty while
+    # nobody has, which keeps a lapsed agreement on the due lists.
+    expiry_decision: Mapped[str] = mapped_column(String(30), default="")
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
@@ -76,6 +87,44 @@ class Agreement(CityOwned, Base):
         order_by="ActionPlanTheme.number",
         cascade="all, delete-orphan",
     )
+    follow_ups: Mapped[list[AgreementFollowUp]] = relationship(
+        back_populates="agreement",
+        order_by="(AgreementFollowUp.done_on.desc(), AgreementFollowUp.id.desc())",
+        cascade="all, delete-orphan",
+    )
+
+    def status_on(self, day: date) -> str:
+        """The status as of ``day``: an agreement "in force" past its end date has expired,
+        whatever was last saved."""
+        if self.status == "in_force" and self.valid_until is not None and self.valid_until < day:
+            return "expired"
+        return self.status
+
+
+class AgreementFollowUp(Base):
+    """A review, an evaluation or the decision at the end of the term, recorded as done:
+    when, with what outcome, notes, and the next date it set (the next review or
+    evaluation, or the renewed term's end)."""
+
+    __tablename__ = "agreement_follow_ups"
+    __table_args__ = (
+        CheckConstraint("kind IN ('" + "','".join(FOLLOW_UP_OUTCOMES) + "')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    done_on: Mapped[date]
+    outcome: Mapped[str] = mapped_column(String(30))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    next_on: Mapped[date | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="follow_ups")
+    recorded_by: Mapped[User | None] = relationship()
 
 
 class ActionPlanTheme(Base):

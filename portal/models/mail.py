@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base
@@ -32,8 +32,23 @@ class OutboxMail(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text, default="")  # an HTML alternative, if any
     state: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
     sent_at: Mapped[datetime | None]
+
+
+class ReminderRun(Base):
+    """That a user's reminders for a period ("2026-11-23", "2026-W48") were made: running
+    ``flask reminders send`` again in the same period sends nothing twice."""
+
+    __tablename__ = "reminder_runs"
+    __table_args__ = (UniqueConstraint("user_id", "period", name="uq_reminder_runs_user_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(12))
+    items: Mapped[int] = mapped_column(default=0)  # how many reminders it held (0: no mail)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

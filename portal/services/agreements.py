@@ -17,9 +17,11 @@ from portal.extensions import db
 from portal.kinds import AGREEMENT
 from portal.models.accounts import User
 from portal.models.agreements import (
+    FOLLOW_UP_OUTCOMES,
     PROGRESS_STATUSES,
     ActionPlanTheme,
     Agreement,
+    AgreementFollowUp,
 )
 from portal.models.mixins import Visibility
 from portal.models.reference import City
@@ -153,7 +155,7 @@ def save_plan_themes(actor: User, agreement: Agreement, *, expected_version, row
     numbers = [r.number for r in kept if r.number is not None]
     if len(numbers) != len(set(numbers)):
         errors[""] = str(_l("Two themes have the same number."))
-    if any(r.progress not in PROGRESS_STATUSES for r in kept):
+    if any((r.progress or "not_started") not in PROGRESS_STATUSES for r in kept):
         errors[""] = str(_l("Choose the progress from the list."))
     if errors:
         raise ValidationError(errors)
@@ -168,12 +170,12 @@ def save_plan_themes(actor: User, agreement: Agreement, *, expected_version, row
         agreement.plan_themes.append(
             ActionPlanTheme(
                 number=number,
-                title=row.title.strip()[:200],
-                description=row.description.strip(),
-                finnish_bodies=row.finnish_bodies.strip()[:500],
-                chinese_bodies=row.chinese_bodies.strip()[:500],
-                progress=row.progress,
-                progress_note=row.progress_note.strip(),
+                title=(row.title or "").strip()[:200],
+                description=(row.description or "").strip(),
+                finnish_bodies=(row.finnish_bodies or "").strip()[:500],
+                chinese_bodies=(row.chinese_bodies or "").strip()[:500],
+                progress=row.progress or "not_started",
+                progress_note=(row.progress_note or "").strip(),
             )
         )
     after = [f"{t.number}. {t.title} ({t.progress})" for t in agreement.plan_themes]
@@ -183,6 +185,88 @@ def save_plan_themes(actor: User, agreement: Agreement, *, expected_version, row
     db.session.flush()
     if before != after:
         audit.record(actor, "agreement.plan", obj=agreement, changes={"themes": [before, after]})
+
+
+# --- Reviews, evaluations and the end of the term -------------------------------------------
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def record_follow_up(actor: User, agreement: Agreement, values: dict, *, today: date):
+    """Record a review, an evaluation or the decision at the end of the term as done (with
+    its date, outcome, notes and the next date it sets), which takes it off the due lists
+    and stays in the agreement's history. Writers of the agreement's city. Raises
+    ValidationError (by field), Forbidden.
+
+    A review or an evaluation moves the agreement's next one to ``next_on`` (none: no more
+    are planned). At the end of the term: "renewed" sets the new end date (``next_on``,
+    required) and keeps it in force; "ended" and "continued_informally" mark it expired."""
+    ensure(actor, WRITE, agreement)
+    kind = values.get("kind") or ""
+    outcome = values.get("outcome") or ""
+    done_on, next_on = values.get("done_on"), values.get("next_on")
+    notes = (values.get("notes") or "").strip()
+    errors: dict[str, str] = {}
+    if kind not in FOLLOW_UP_OUTCOMES:
+        errors["kind"] = str(_l("Choose what was done from the list."))
+    elif outcome not in FOLLOW_UP_OUTCOMES[kind]:
+        errors["outcome"] = str(_l("Choose an outcome that fits what was done."))
+    if done_on is None:
+        errors["done_on"] = str(_l("Give the date it was done."))
+    elif done_on > today:
+        errors["done_on"] = str(_l("The date cannot be in the future: record it when done."))
+    if next_on is not None and done_on is not None and next_on <= done_on:
+        errors["next_on"] = str(_l("The next date comes after the date it was done."))
+    if kind == "expiry" and outcome == "renewed" and next_on is None:
+        errors["next_on"] = str(_l("Give the date the renewed agreement is valid until."))
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "review_on": agreement.review_on,
+        "evaluation_on": agreement.evaluation_on,
+        "valid_until": agreement.valid_until,
+        "status": agreement.status,
+    }
+    if kind == "review":
+        agreement.review_on = next_on
+    elif kind == "evaluation":
+        agreement.evaluation_on = next_on
+    elif outcome == "renewed":
+        agreement.valid_until, agreement.status, agreement.expiry_decision = (
+            next_on,
+            "in_force",
+            "",
+        )
+    else:
+        agreement.status, agreement.expiry_decision = "expired", outcome
+    follow_up = AgreementFollowUp(
+        kind=kind,
+        done_on=done_on,
+        outcome=outcome,
+        notes=notes,
+        next_on=next_on,
+        recorded_by_id=actor.id,
+    )
+    agreement.follow_ups.append(follow_up)
+    agreement.version += 1
+    AGREEMENT.index(agreement)
+    db.session.flush()
+    after = {
+        "review_on": agreement.review_on,
+        "evaluation_on": agreement.evaluation_on,
+        "valid_until": agreement.valid_until,
+        "status": agreement.status,
+    }
+    audit.record(
+        actor,
+        f"agreement.{kind}",
+        obj=agreement,
+        changes={k: [_plain(before[k]), _plain(after[k])] for k in before if before[k] != after[k]},
+        detail=f"{outcome} {_plain(done_on)}",
+    )
+    return follow_up
 
 
 # --- Lists and what is due ------------------------------------------------------------------
@@ -222,7 +306,8 @@ def due_soon(
 ) -> list[DueItem]:
     """Reviews, evaluations and expiries within ``days`` (late ones too, while the
     agreement is in force), soonest first: for one city, or across the network's shared
-    agreements."""
+    agreements. An agreement past its end date stays until someone records the decision
+    (renewed, ended, continued informally), however long ago it lapsed."""
     horizon = today + timedelta(days=days)
     stmt = (
         select_visible(actor, Agreement)
@@ -232,7 +317,11 @@ def due_soon(
             or_(
                 and_(Agreement.review_on.is_not(None), Agreement.review_on <= horizon),
                 and_(Agreement.evaluation_on.is_not(None), Agreement.evaluation_on <= horizon),
-                and_(Agreement.valid_until.is_not(None), Agreement.valid_until <= horizon),
+                and_(
+                    Agreement.valid_until.is_not(None),
+                    Agreement.valid_until <= horizon,
+                    Agreement.expiry_decision == "",
+                ),
             ),
         )
     )
@@ -248,7 +337,7 @@ def due_soon(
             (agreement.evaluation_on, "evaluation"),
             (agreement.valid_until, "expiry"),
         ):
-            if when is not None and since <= when <= horizon:
+            if when is not None and (since <= when or what == "expiry") and when <= horizon:
                 items.append(DueItem(on=when, what=what, agreement=agreement))
     return sorted(items, key=lambda item: (item.on, item.agreement.id))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar as _calendar
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, partial
@@ -22,6 +23,7 @@ from portal.extensions import db
 from portal.kinds import EVENT
 from portal.models.accounts import CalendarToken, User
 from portal.models.events import Event
+from portal.models.meetings import Meeting
 from portal.models.mixins import Visibility
 from portal.models.reference import City
 from portal.security.permissions import READ, can, ensure, select_visible
@@ -258,8 +260,19 @@ def feed_version(user: User, scope: str) -> FeedVersion:
     ).one()
     base = Event.city_id == user.city_id if scope == "city" else true()
     any_change = db.session.scalar(select(func.max(Event.updated_at)).where(base))
+    meetings: tuple = (0, 0, None)
+    if scope == "network":  # the network feed holds the meetings too
+        meetings = tuple(
+            db.session.execute(
+                select(func.count(Meeting.id), func.sum(Meeting.id), func.max(Meeting.updated_at))
+            ).one()
+        )
+        if meetings[2] is not None:
+            any_change = max(any_change, meetings[2]) if any_change is not None else meetings[2]
     reader = (user.id, user.role, user.city_id, scope, str(get_locale()))
-    tag = hashlib.sha256(repr((reader, today, count, id_sum, newest)).encode()).hexdigest()
+    tag = hashlib.sha256(
+        repr((reader, today, count, id_sum, newest, meetings)).encode()
+    ).hexdigest()
     # The window moves at midnight in Finland (from 22:00 UTC), not at midnight UTC.
     modified = datetime.combine(today, time(0), tzinfo=HELSINKI).astimezone(UTC)
     if any_change is not None:
@@ -321,12 +334,13 @@ def _timezone(tzid: str) -> bytes:
     return Timezone.from_tzid(tzid).to_ical()
 
 
-def to_ical(events: list[Event], *, name: str, url_for_event) -> bytes:
+def to_ical(events: list[Event], *, name: str, url_for_event, extra: Sequence[bytes] = ()) -> bytes:
     """An iCalendar document. UIDs are stable (event-<id>@c21-portal) so that clients update
     events instead of duplicating them; each links back to its page.
 
     Each event is written by the icalendar library once per version of it (its last change,
-    link and place) and kept: a feed of a thousand events after one change writes one."""
+    link and place) and kept: a feed of a thousand events after one change writes one.
+    ``extra``: more components, already written (the network's meetings)."""
     from icalendar import Calendar
 
     cal = Calendar()
@@ -349,6 +363,7 @@ def to_ical(events: list[Event], *, name: str, url_for_event) -> bytes:
                 limit=50_000,
             )
         )
+    parts += list(extra)
     parts.append(end)
     return b"".join(parts)
 

@@ -29,10 +29,11 @@ FIRST_RETRY = timedelta(minutes=5)
 NO_SERVER = "no SMTP server set (PORTAL_SMTP_HOST): mail stays in the outbox"
 
 
-def queue(recipients: list[str], subject: str, body: str) -> list[OutboxMail]:
-    """An outbox mail for each recipient, in the caller's transaction."""
+def queue(recipients: list[str], subject: str, body: str, *, html: str = "") -> list[OutboxMail]:
+    """An outbox mail for each recipient (plain text, and an HTML alternative if given), in
+    the caller's transaction."""
     mails = [
-        OutboxMail(recipient=r[:254], subject=subject[:200], body=body)
+        OutboxMail(recipient=r[:254], subject=subject[:200], body=body, html=html)
         for r in dict.fromkeys(recipients)
         if r
     ]
@@ -74,6 +75,8 @@ def _message(mail: OutboxMail) -> EmailMessage:
     message["From"] = config.get("PORTAL_MAIL_FROM", "c21-portal@localhost")
     message["To"] = mail.recipient
     message.set_content(mail.body)
+    if mail.html:
+        message.add_alternative(mail.html, subtype="html")
     return message
 
 

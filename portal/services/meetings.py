@@ -5,7 +5,7 @@ annex and a notice to the cities' officers) and the versions of a published agen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from portal.formatting import date_text
 from portal.models.accounts import Role, User
 from portal.models.meetings import AgendaItem, AgendaVersion, Meeting, MeetingSeries
 from portal.models.reference import City
-from portal.security.permissions import ensure
+from portal.security.permissions import can, ensure
 from portal.services import audit, notifications, records
 from portal.services.errors import NotFound, ValidationError
 from portal.services.schedule import Schedule, plan
@@ -571,9 +571,90 @@ def to_ical(meeting: Meeting, *, url: str, with_agenda: bool) -> bytes:
             for s in agenda(meeting).flat()
         ]
     event.add("description", "\n".join([*lines, "", url]).strip())
+    event.add_component(_alarm(MEETING_ALARM, _l("Tomorrow: %(title)s", title=meeting.title)))
     cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+# When calendars remind of a meeting, and of the last day for proposals to it.
+MEETING_ALARM = timedelta(days=-1)
+DEADLINE_ALARM = timedelta(days=-2)
+
+
+def _alarm(before: timedelta, text):
+    """A VALARM that shows ``text`` (RFC 5545 3.6.6) at ``before`` the event's start."""
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", before)
+    alarm.add("description", str(text))
+    return alarm
+
+
+def feed_meetings(user: User, today: date) -> list[Meeting]:
+    """The network's meetings for a calendar feed: the same window as its events (the past
+    90 days, the next two years). Anyone in the network sees when meetings are."""
+    if not can(user, "network.read"):
+        return []
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .options(selectinload(Meeting.host_city))
+            .where(
+                Meeting.held_on >= today - timedelta(days=90),
+                Meeting.held_on <= today + timedelta(days=730),
+            )
+            .order_by(Meeting.held_on, Meeting.id)
+        )
+    )
+
+
+def feed_parts(meetings: list[Meeting], *, today: date, url_for_meeting) -> list[bytes]:
+    """Each meeting as a VEVENT with a reminder the day before, and, while proposals are
+    open, its proposal deadline as an all-day VEVENT with a reminder two days before."""
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Event as IcalEvent
+
+    zone = ZoneInfo("Europe/Helsinki")
+    parts = []
+    for meeting in meetings:
+        url = url_for_meeting(meeting)
+        event = IcalEvent()
+        event.add("uid", f"meeting-{meeting.id}@c21-portal")
+        event.add("summary", meeting.title)
+        event.add("dtstamp", meeting.updated_at)
+        event.add("last-modified", meeting.updated_at)
+        event.add("dtstart", datetime.combine(meeting.held_on, meeting.starts_at, zone))
+        event.add("dtend", datetime.combine(meeting.held_on, meeting.ends_at, zone))
+        if meeting.venue:
+            event.add("location", meeting.venue)
+        event.add("url", url)
+        event.add("description", url)
+        event.add_component(_alarm(MEETING_ALARM, _l("Tomorrow: %(title)s", title=meeting.title)))
+        parts.append(event.to_ical())
+        if meeting.status in ("draft", "published") and meeting.proposal_deadline >= today:
+            deadline = IcalEvent()
+            deadline.add("uid", f"meeting-{meeting.id}-proposals@c21-portal")
+            deadline.add(
+                "summary", str(_l("Last day for proposals: %(title)s", title=meeting.title))
+            )
+            deadline.add("dtstamp", meeting.updated_at)
+            deadline.add("last-modified", meeting.updated_at)
+            deadline.add("dtstart", meeting.proposal_deadline)
+            deadline.add("dtend", meeting.proposal_deadline + timedelta(days=1))
+            deadline.add("url", url)
+            deadline.add("description", url)
+            deadline.add_component(
+                _alarm(
+                    DEADLINE_ALARM,
+                    _l("Proposals to %(title)s are due in two days.", title=meeting.title),
+                )
+            )
+            parts.append(deadline.to_ical())
+    return parts
 
 
 def to_pdf(html: str) -> bytes:

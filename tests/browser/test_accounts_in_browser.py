@@ -35,6 +35,12 @@ def test_officer_logs_in_looks_around_changes_password_and_logs_out(ui, make_use
     expect(page.get_by_role("heading", level=1)).to_contain_text("Helsinki")
     expect(page.locator('[lang="zh"]', has_text="北京")).to_be_visible()
 
+    ui.follow(page.get_by_role("link", name="Your account"))
+    page.get_by_label("Every day (what is due that day)").check()
+    page.get_by_label("Culture").check()
+    ui.follow(page.get_by_role("button", name="Save"))
+    expect(page.get_by_text("Your settings are saved.")).to_be_visible()
+    expect(page.get_by_label("Every day (what is due that day)")).to_be_checked()
     ui.follow(page.get_by_role("link", name="Change password"))
     page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill("talvi tulee lahteen pian")

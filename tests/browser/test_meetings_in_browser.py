@@ -194,3 +194,66 @@ def test_drag_and_drop_reorders_the_agenda(app, ui, make_user):
     expect(page.get_by_role("status")).to_contain_text("The new order of the agenda was saved.")
     titles = [t.strip() for t in rows.locator(".agenda-title").all_inner_texts()]
     assert titles[:2] == ["Closing of the meeting", "Opening of the meeting"]
+
+
+def test_a_deferred_proposal_reaches_the_next_meeting_and_minutes_are_approved_only_when_held(
+    app, ui, make_user
+):
+    """Issue 14 in a real browser: a proposal deferred without a date waits for the next
+    meeting and is there when it is created; the minutes can be approved only once the
+    meeting is held, after a confirmation; reopening them needs a reason everyone sees."""
+    page = ui.page
+    coordinator = make_user("coordinator", None, name="Mikko Heinonen")
+    helsinki = make_user("officer", "helsinki", name="Aino Virtanen")
+
+    log_in(ui, coordinator.email, PASSWORD)
+    _create_meeting(ui, "Winter meeting", 20)
+    winter = _meeting_path(app, "Winter meeting")
+    log_out(ui)
+    log_in(ui, helsinki.email, PASSWORD)
+    _propose(ui, winter, "Ice hockey school visit", "15")
+    log_out(ui)
+
+    log_in(ui, coordinator.email, PASSWORD)
+    ui.goto(winter)
+    form = page.locator("form.decide-form").filter(has_text="Ice hockey school visit")
+    form.get_by_label("Defer to a later meeting").check()
+    form.get_by_label("Reason (the city sees it; needed to defer or reject)").fill(
+        "The winter agenda is full."
+    )
+    form.get_by_label("Defer to", exact=True).select_option(
+        label="The next meeting of the series, when it is created"
+    )
+    ui.follow(form.get_by_role("button", name="Save the decision"))
+    expect(
+        page.get_by_text("to the next meeting of the series, when it is created")
+    ).to_be_visible()
+    # Not yet held: no approval offered, only when it can be marked held.
+    _publish(ui)
+    expect(page.get_by_role("button", name="Approve the minutes")).to_have_count(0)
+    expect(page.get_by_text("can be marked held on")).to_be_visible()
+
+    _create_meeting(ui, "Spring meeting", 120)
+    ui.goto(_meeting_path(app, "Spring meeting"))
+    proposal = page.locator("li.card").filter(has_text="Ice hockey school visit")
+    expect(proposal).to_be_visible()
+    expect(proposal).to_contain_text("Helsinki")
+
+    # The winter meeting's day comes.
+    with app.app_context():
+        meeting = db.session.scalar(select(Meeting).where(Meeting.title == "Winter meeting"))
+        meeting.held_on = local_today()
+        meeting.proposal_deadline = local_today()
+        db.session.commit()
+    ui.goto(winter)
+    ui.follow(page.get_by_role("button", name="Mark the meeting held"))
+    ui.follow(page.get_by_role("button", name="Approve the minutes"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Approve the minutes of")
+    ui.follow(page.get_by_role("button", name="Approve the minutes"))
+    expect(page.get_by_role("status")).to_contain_text("The minutes are approved and locked.")
+    page.get_by_label("Reason for reopening the approved minutes").fill(
+        "The decision on item 5 was recorded wrongly."
+    )
+    ui.follow(page.get_by_role("button", name="Reopen the minutes"))
+    expect(page.get_by_role("status")).to_contain_text("open for corrections again")
+    expect(page.get_by_text("The decision on item 5 was recorded wrongly.")).to_be_visible()
