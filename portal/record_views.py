@@ -49,6 +49,37 @@ def list_page(kind: Kind, lister, **context):
     )
 
 
+def export_page(kind: Kind, lister, fmt: str):
+    """A list as a file (CSV or XLSX): what ``lister`` finds for the page's filters, as the
+    list page would show it to the user; audited."""
+    from flask import Response, abort
+
+    from portal.services import exports
+    from portal.timeutil import local_today
+
+    if fmt not in exports.FORMATS:
+        abort(404)
+    flt = filter_from_request()
+    described = request.query_string.decode("utf-8", "replace")
+    table = exports.list_table(current_user, kind, lister, flt, described=described, fmt=fmt)
+    db.session.commit()
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(table), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(table)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = f"{kind.blueprint}-{local_today().isoformat()}.{fmt}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # Records of a city: kept by no cache on the way.
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 def page_number() -> int:
     value = request.args.get("page", "1")
     number = parse_id(value)

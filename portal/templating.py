@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         available_locales=available_locales,
         language_names=LANGUAGE_NAMES,
         url_with=_url_with,
+        export_url=_export_url,
         labels=labels,
         in_words=history,  # the audit history in words (portal/history.py)
         kinds=kinds,
@@ -57,6 +58,13 @@ def _translations():
     if translations is None:
         translations = g._portal_translations = get_translations()
     return translations
+
+
+def _export_url(endpoint: str, fmt: str) -> str:
+    """The current list as a file: the same filters, every page."""
+    args: dict[str, Any] = request.args.to_dict()
+    args.pop("page", None)
+    return url_for(endpoint, fmt=fmt, **args)
 
 
 def _url_with(**changes) -> str:

@@ -309,6 +309,8 @@ def _record_routes(prefix: str, key: str, arg: str, cells=RECORD_CELLS) -> list[
 
     return [
         Route(f"{prefix}.index", "GET", lambda w, s: f"/{prefix}/", LOGGED_IN_200),
+        # The list as a file: whoever sees the list (its rows are the list's; tested apart).
+        Route(f"{prefix}.export", "GET", lambda w, s: f"/{prefix}/export.csv", LOGGED_IN_200),
         Route(f"{prefix}.new", "GET", lambda w, s: f"/{prefix}/new", CITY_WRITERS),
         Route(f"{prefix}.new", "POST", lambda w, s: f"/{prefix}/new", CITY_WRITERS),
         Route(f"{prefix}.detail", "GET", path(), record_status(200, write=False), **cells),
@@ -370,6 +372,16 @@ ROUTES: list[Route] = [
         lambda w, s: f"/cities/{CITY_OF_SCOPE[s]}",
         LOGGED_IN_200,
         scopes=("own", "other"),
+    ),
+    # A city's whole data package: that city's own people (viewers too) and admins; not a
+    # coordinator without a city, nor another city.
+    Route(
+        "cities.package",
+        "GET",
+        lambda w, s: f"/cities/{CITY_OF_SCOPE[s]}/package.xlsx",
+        {**_all(403), "viewer": 200, "officer": 200, "city_coordinator": 200, "admin": 200},
+        scopes=("own", "other"),
+        overrides={("other", "-"): {"viewer": 403, "officer": 403, "city_coordinator": 403}},
     ),
     # Administration: admins only, whatever city the account is in
     Route("admin.users", "GET", lambda w, s: "/admin/users/", ADMIN_ONLY),
@@ -492,6 +504,7 @@ ROUTES: list[Route] = [
     Route("overview.index", "GET", lambda w, s: "/overview", LOGGED_IN_200),
     # The organisation registry is network-wide
     Route("organisations.index", "GET", lambda w, s: "/organisations/", LOGGED_IN_200),
+    Route("organisations.export", "GET", lambda w, s: "/organisations/export.csv", LOGGED_IN_200),
     Route("organisations.lookup", "GET", lambda w, s: "/organisations/lookup?q=bei", LOGGED_IN_200),
     Route("contacts.lookup", "GET", lambda w, s: "/contacts/lookup?q=wang", LOGGED_IN_200),
     Route(

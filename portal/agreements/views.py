@@ -18,6 +18,7 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
+    export_page,
     list_page,
     new_record_page,
     save_edit,
@@ -63,6 +64,11 @@ def _attach_upload(form: AgreementForm, agreement: Agreement) -> None:
 @bp.route("/")
 def index():
     return list_page(AGREEMENT, agreements.list_agreements)
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    return export_page(AGREEMENT, agreements.list_agreements, fmt)
 
 
 @bp.route("/due")

@@ -6,6 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.cities import bp
+from portal.extensions import db
 from portal.security.permissions import require
 from portal.services import agreements, cities, interactions, minutes, notifications, projects
 from portal.timeutil import local_today
@@ -44,6 +45,27 @@ def index():
     require(current_user, "network.read")
     return render_template(
         "cities/index.html", cities=cities.all_cities(), officers=cities.officer_counts()
+    )
+
+
+@bp.route("/cities/<slug>/package.xlsx")
+def package(slug: str):
+    """All the city owns as one workbook: its own officers and viewers, and admins."""
+    from flask import Response
+
+    from portal.services.city_package import city_package
+
+    city = cities.city_by_slug(slug)
+    require(current_user, "city.package", city)
+    body = city_package(current_user, city)
+    db.session.commit()
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="c21-{city.slug}-{local_today()}.xlsx"',
+            "Cache-Control": "private, no-store",
+        },
     )
 
 

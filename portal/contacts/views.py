@@ -18,6 +18,7 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
+    export_page,
     list_page,
     new_record_page,
 )
@@ -38,6 +39,11 @@ def _prepare(form: ContactForm, city_id: int, record=None, *, choosing_city=Fals
 @bp.route("/")
 def index():
     return list_page(CONTACT, contacts.list_contacts)
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    return export_page(CONTACT, contacts.list_contacts, fmt)
 
 
 @bp.route("/lookup")

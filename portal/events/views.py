@@ -20,6 +20,7 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
+    export_page,
     list_page,
     new_record_page,
     people_picker,
@@ -61,13 +62,18 @@ def _prepare(form: EventForm, city_id: int, record: Event | None = None, *, choo
 @bp.route("/events/")
 def index():
     when = request.args.get("when", "upcoming")
-    return list_page(
-        EVENT,
-        lambda actor, flt, page: events.list_events(
-            actor, flt, when=when, today=local_today(), page=page
-        ),
-        when=when,
+    return list_page(EVENT, _lister(when), when=when)
+
+
+def _lister(when: str):
+    return lambda actor, flt, page, per_page=50: events.list_events(
+        actor, flt, when=when, today=local_today(), page=page, per_page=per_page
     )
+
+
+@bp.route("/events/export.<fmt>")
+def export(fmt: str):
+    return export_page(EVENT, _lister(request.args.get("when", "upcoming")), fmt)
 
 
 @bp.route("/events/calendar")

@@ -16,6 +16,7 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
+    export_page,
     list_page,
     new_record_page,
 )
@@ -52,6 +53,11 @@ def _prepare(form: OfferForm, city_id: int, record=None, *, choosing_city=False)
 @bp.route("/")
 def index():
     return list_page(EXPERTISE, expertise.list_offers)
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    return export_page(EXPERTISE, expertise.list_offers, fmt)
 
 
 @bp.route("/new", methods=["GET", "POST"])

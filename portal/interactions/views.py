@@ -16,6 +16,7 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
+    export_page,
     list_page,
     new_record_page,
     people_picker,
@@ -43,6 +44,11 @@ def _prepare(form: InteractionForm, city_id: int, record=None, *, choosing_city=
 @bp.route("/")
 def index():
     return list_page(INTERACTION, interactions.list_interactions)
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    return export_page(INTERACTION, interactions.list_interactions, fmt)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from portal.forms import attach_errors, choices
 from portal.kinds import ORGANISATION
 from portal.organisations import bp
 from portal.organisations.forms import EditOrganisationForm, MergeForm, OrganisationForm
-from portal.record_views import page_number, save_edit
+from portal.record_views import export_page, page_number, save_edit
 from portal.security.permissions import require
 from portal.services import audit, organisations
 from portal.services.errors import ValidationError
@@ -23,6 +23,25 @@ def _prepare(form: OrganisationForm) -> dict:
     places = organisations.all_places()
     form.place.choices = choices([("", _("Not known")), *((p.slug, p.local_name) for p in places)])
     return {"places": {p.slug: p for p in places}}
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    """The registry as a file, with the list's filters (a list of public bodies: no one's
+    personal data; still audited)."""
+    require(current_user, "network.read")
+    return export_page(
+        ORGANISATION,
+        lambda actor, flt, page, per_page: organisations.list_organisations(
+            q=flt.q,
+            kind=flt.kind,
+            place=flt.place,
+            archived=flt.archived,
+            page=page,
+            per_page=per_page,
+        ),
+        fmt,
+    )
 
 
 @bp.route("/")

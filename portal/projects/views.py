@@ -17,6 +17,7 @@ from portal.record_views import (
     add_archive_routes,
     city_field,
     edit_record_page,
+    export_page,
     list_page,
     new_record_page,
 )
@@ -47,6 +48,11 @@ def _prepare(form: ProjectForm, lead_city_id: int, record=None, *, choosing_city
 @bp.route("/")
 def index():
     return list_page(PROJECT, projects.list_projects)
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    return export_page(PROJECT, projects.list_projects, fmt)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -71,14 +71,21 @@ NETWORK_ACTIONS = frozenset(
         "users.manage",
         "cities.manage",
         "themes.manage",
+        "city.package",  # all a city owns as one file (target: that City)
     }
 )
 
 NETWORK_RULES: dict[str, frozenset[str]] = {
     Role.OFFICER: frozenset(
-        {"network.read", "city.create_records", "organisation.add", "agenda.propose"}
+        {
+            "network.read",
+            "city.create_records",
+            "organisation.add",
+            "agenda.propose",
+            "city.package",
+        }
     ),
-    Role.VIEWER: frozenset({"network.read"}),
+    Role.VIEWER: frozenset({"network.read", "city.package"}),
     Role.COORDINATOR: frozenset(
         {
             "network.read",
@@ -86,6 +93,7 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
             "organisation.add",
             "organisation.merge",
             "meeting.manage",
+            "city.package",
         }
     ),
     Role.ADMIN: NETWORK_ACTIONS,
@@ -118,7 +126,7 @@ def can(user: User | Any, action: str, target: Any = None) -> bool:
     if action in NETWORK_ACTIONS:
         if action not in NETWORK_RULES.get(role, frozenset()):
             return False
-        if action == "city.create_records":
+        if action in ("city.create_records", "city.package"):
             if role == Role.ADMIN:
                 return True
             return isinstance(target, City) and target.id == user.city_id
