@@ -383,6 +383,18 @@ ROUTES: list[Route] = [
         scopes=("own", "other"),
         overrides={("other", "-"): {"viewer": 403, "officer": 403, "city_coordinator": 403}},
     ),
+    # The report to the mayor (private records too): the same people as the package.
+    *(
+        Route(
+            endpoint,
+            "GET",
+            lambda w, s, suffix=suffix: f"/cities/{CITY_OF_SCOPE[s]}/{suffix}",
+            {**_all(403), "viewer": 200, "officer": 200, "city_coordinator": 200, "admin": 200},
+            scopes=("own", "other"),
+            overrides={("other", "-"): {"viewer": 403, "officer": 403, "city_coordinator": 403}},
+        )
+        for endpoint, suffix in (("cities.report", "report"), ("cities.report_pdf", "report.pdf"))
+    ),
     # Administration: admins only, whatever city the account is in
     Route("admin.users", "GET", lambda w, s: "/admin/users/", ADMIN_ONLY),
     # The mail outbox: recipients are personal data, admins only.

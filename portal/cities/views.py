@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.cities import bp
@@ -64,6 +65,63 @@ def package(slug: str):
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={
             "Content-Disposition": f'attachment; filename="c21-{city.slug}-{local_today()}.xlsx"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _report(slug: str, *, pdf: bool):
+    from datetime import date
+
+    from portal.charts import bar_chart
+    from portal.services import mayor_report
+    from portal.services.errors import ValidationError
+
+    city = cities.city_by_slug(slug)
+    require(current_user, "city.report", city)
+    today = local_today()
+    start, end = mayor_report.default_period(today)
+    try:
+        start = date.fromisoformat(request.args.get("start") or start.isoformat())
+        end = date.fromisoformat(request.args.get("end") or end.isoformat())
+        report = mayor_report.city_report(current_user, city, start, end, today=today)
+    except (ValueError, ValidationError):
+        abort(400)
+    db.session.commit()
+    html = render_template(
+        "cities/report.html",
+        r=report,
+        today=today,
+        pdf=pdf,
+        chart=bar_chart(report.by_theme, title=_("Interactions by theme"), chart_id="report-themes")
+        if report.by_theme
+        else "",
+    )
+    return report, html
+
+
+@bp.route("/cities/<slug>/report")
+def report(slug: str):
+    """The city's report to its mayor for a period (the year so far unless chosen), to
+    print; its own people and admins."""
+    _r, html = _report(slug, pdf=False)
+    return html
+
+
+@bp.route("/cities/<slug>/report.pdf")
+def report_pdf(slug: str):
+    from flask import Response
+
+    from portal.services.meetings import to_pdf
+
+    r, html = _report(slug, pdf=True)
+    return Response(
+        to_pdf(html),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="c21-{r.city.slug}-{r.start}-{r.end}.pdf"'
+            ),
             "Cache-Control": "private, no-store",
         },
     )

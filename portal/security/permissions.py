@@ -72,6 +72,7 @@ NETWORK_ACTIONS = frozenset(
         "cities.manage",
         "themes.manage",
         "city.package",  # all a city owns as one file (target: that City)
+        "city.report",  # the city's report to its mayor, private records too (target: City)
     }
 )
 
@@ -83,9 +84,10 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
             "organisation.add",
             "agenda.propose",
             "city.package",
+            "city.report",
         }
     ),
-    Role.VIEWER: frozenset({"network.read", "city.package"}),
+    Role.VIEWER: frozenset({"network.read", "city.package", "city.report"}),
     Role.COORDINATOR: frozenset(
         {
             "network.read",
@@ -94,6 +96,7 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
             "organisation.merge",
             "meeting.manage",
             "city.package",
+            "city.report",
         }
     ),
     Role.ADMIN: NETWORK_ACTIONS,
@@ -126,7 +129,7 @@ def can(user: User | Any, action: str, target: Any = None) -> bool:
     if action in NETWORK_ACTIONS:
         if action not in NETWORK_RULES.get(role, frozenset()):
             return False
-        if action in ("city.create_records", "city.package"):
+        if action in ("city.create_records", "city.package", "city.report"):
             if role == Role.ADMIN:
                 return True
             return isinstance(target, City) and target.id == user.city_id

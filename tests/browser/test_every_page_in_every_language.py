@@ -25,6 +25,7 @@ NOT_PAGES = {
     "meetings.ical",
     "meetings.pdf",
     "cities.package",
+    "cities.report_pdf",
     "meetings.attachment",
     "agreements.document",
     "organisations.lookup",
