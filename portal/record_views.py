@@ -52,10 +52,9 @@ def list_page(kind: Kind, lister, **context):
 def export_page(kind: Kind, lister, fmt: str):
     """A list as a file (CSV or XLSX): what ``lister`` finds for the page's filters, as the
     list page would show it to the user; audited."""
-    from flask import Response, abort
+    from flask import abort
 
     from portal.services import exports
-    from portal.timeutil import local_today
 
     if fmt not in exports.FORMATS:
         abort(404)
@@ -63,12 +62,24 @@ def export_page(kind: Kind, lister, fmt: str):
     described = request.query_string.decode("utf-8", "replace")
     table = exports.list_table(current_user, kind, lister, flt, described=described, fmt=fmt)
     db.session.commit()
+    return file_response(table, fmt, kind.blueprint)
+
+
+def file_response(table, fmt: str, name: str):
+    """An exports.Table as a download: CSV or XLSX, named after ``name`` and today."""
+    from flask import Response, abort
+
+    from portal.services import exports
+    from portal.timeutil import local_today
+
     if fmt == "csv":
         body, mimetype = exports.to_csv(table), "text/csv; charset=utf-8"
-    else:
+    elif fmt == "xlsx":
         body = exports.to_xlsx(table)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    filename = f"{kind.blueprint}-{local_today().isoformat()}.{fmt}"
+    else:
+        abort(404)
+    filename = f"{name}-{local_today().isoformat()}.{fmt}"
     return Response(
         body,
         mimetype=mimetype,

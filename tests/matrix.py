@@ -171,6 +171,13 @@ MEETING_ROUTES = [
         _agenda_readers(200),
         scopes=MEETING_SCOPES,
     ),
+    Route(
+        "meetings.actions_file",
+        "GET",
+        _meeting("/actions.csv"),
+        _agenda_readers(200),
+        scopes=MEETING_SCOPES,
+    ),
     Route("meetings.ical", "GET", _meeting("/meeting.ics"), LOGGED_IN_200, scopes=MEETING_SCOPES),
     # Publishing a draft with items asks for confirmation first: the page that asks (200).
     Route("meetings.publish", "POST", _meeting("/publish"), MANAGERS_200, scopes=("draft",)),
@@ -512,6 +519,7 @@ ROUTES: list[Route] = [
     Route("agreements.due", "GET", lambda w, s: "/agreements/due", LOGGED_IN_200),
     *_record_routes("expertise", "offer", "offer_id"),
     Route("search.results", "GET", lambda w, s: "/search?q=beijing", LOGGED_IN_200),
+    Route("search.export", "GET", lambda w, s: "/search/export.csv?q=beijing", LOGGED_IN_200),
     Route("places.detail", "GET", lambda w, s: "/places/beijing", LOGGED_IN_200),
     Route("overview.index", "GET", lambda w, s: "/overview", LOGGED_IN_200),
     # The organisation registry is network-wide

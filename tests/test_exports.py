@@ -157,3 +157,42 @@ def test_a_citys_data_package_holds_all_it_owns_and_only_that(
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "city.package"))
         assert event is not None and "contact 2" in event.detail
+
+
+def test_search_results_as_a_file_hold_what_the_search_shows(client_as, make_record):
+    make_record("project", "espoo", "network", title="Tourism seminar in Shanghai")
+    make_record("project", "espoo", "city", title="Private seminar plan")
+    make_record("project", "helsinki", "network", title="Winter sports")
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/search?q=seminar").get_data(as_text=True)
+    assert "/search/export.xlsx?q=seminar" in page
+    text = _cells(_csv(client.get("/search/export.csv?q=seminar")))
+    assert "Tourism seminar in Shanghai" in text
+    assert "Private seminar plan" not in text and "Winter sports" not in text
+    rows = _xlsx(client.get("/search/export.xlsx?q=seminar"))
+    assert rows[0][:2] == ["Kind", "Title"] and rows[1][1] == "Tourism seminar in Shanghai"
+
+
+def test_a_meetings_action_items_as_a_file(app, client_as):
+    from portal.models import Meeting
+    from portal.timeutil import local_today
+    from tests.test_reminders import _meeting_with_action_item
+
+    _meeting_with_action_item(app, due_on=local_today(), deadline=local_today())
+    with app.app_context():
+        meeting = db.session.scalar(select(Meeting))
+        meeting.status = "published"
+        db.session.commit()
+        meeting_id = meeting.id
+    client, _ = client_as("viewer", "oulu")
+    assert f"/meetings/{meeting_id}/actions.xlsx" in client.get(f"/meetings/{meeting_id}").get_data(
+        as_text=True
+    )
+    rows = _csv(client.get(f"/meetings/{meeting_id}/actions.csv"))
+    assert rows[0][:3] == ["No.", "Item", "Action"]
+    assert "Send the sports exchange report to Beijing" in _cells(rows)
+    assert "Helsinki" in _cells(rows)
+    with app.app_context():
+        db.session.get(Meeting, meeting_id).status = "draft"
+        db.session.commit()
+    assert client.get(f"/meetings/{meeting_id}/actions.csv").status_code == 403

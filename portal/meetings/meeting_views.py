@@ -3,7 +3,7 @@ proposals, the printable page, PDF and iCalendar, publishing, held, minutes appr
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -199,6 +199,22 @@ def pdf(meeting_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="agenda-{meeting.held_on}.pdf"'},
     )
+
+
+@bp.route("/<int:meeting_id>/actions.<fmt>")
+def actions_file(meeting_id: int, fmt: str):
+    """The meeting's action items as a file, for whoever may read its agenda."""
+    from portal.record_views import file_response
+    from portal.services import exports
+
+    require(current_user, "network.read")
+    meeting = load_meeting(meeting_id)
+    require(current_user, "agenda.read", meeting)
+    if fmt not in exports.FORMATS:
+        abort(404)
+    table = exports.action_items_table(current_user, meeting, fmt=fmt)
+    db.session.commit()
+    return file_response(table, fmt, f"actions-{meeting.held_on}")
 
 
 @bp.route("/<int:meeting_id>/meeting.ics")

@@ -23,3 +23,20 @@ def results():
         filters=filters,
         url_of=url_of,
     )
+
+
+@bp.route("/search/export.<fmt>")
+def export(fmt: str):
+    """The search's results as a file, with the same words and facets."""
+    from portal.extensions import db
+    from portal.record_views import file_response
+    from portal.services import exports
+
+    require(current_user, "network.read")
+    filters = Filters(**{name: request.args.get(name, "")[:60] for name in FACETS})
+    described = request.query_string.decode("utf-8", "replace")
+    table = exports.search_table(
+        current_user, request.args.get("q", ""), filters, described=described, fmt=fmt
+    )
+    db.session.commit()
+    return file_response(table, fmt, "search")

@@ -202,3 +202,54 @@ def to_xlsx(table: Table) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def search_table(actor: User, query: str, filters, *, described: str, fmt: str) -> Table:
+    """The results of a search as the search page would list them to ``actor`` (the search
+    applies the visibility rule before anything else), at most EXPORT_LIMIT; audited."""
+    from portal import kinds as registry
+    from portal.search.query import search, url_of
+
+    result = search(actor, query, filters, page=1, per_page=EXPORT_LIMIT)
+    rows = [
+        [
+            str(registry.KINDS[d.kind].name),
+            d.title,
+            d.title_zh,
+            d.city.local_name if d.city else "",
+            d.summary,
+            url_of(d),
+        ]
+        for d in result.items
+    ]
+    audit.record(
+        actor,
+        "search.export",
+        city_id=getattr(actor, "city_id", None),
+        detail=f"{fmt}, {len(rows)} rows, {described}"[:500],
+    )
+    headers = [_("Kind"), _("Title"), _("In Chinese"), _("City"), _("Summary"), _("Address")]
+    return Table(_("Search results"), headers, rows, result.total)
+
+
+def action_items_table(actor: User, meeting, *, fmt: str) -> Table:
+    """A meeting's action items (who does what by when), as its minutes show them."""
+    from portal.labels import ACTION_STATUS_LABELS
+    from portal.services.meetings import agenda
+
+    rows = []
+    for slot in agenda(meeting).flat():
+        for action in slot.item.action_items:
+            rows.append(
+                [
+                    slot.number,
+                    slot.item.title,
+                    action.description,
+                    action.owner_city.local_name,
+                    action.due_on or "",
+                    str(ACTION_STATUS_LABELS.get(action.status, action.status)),
+                ]
+            )
+    audit.record(actor, "meeting.export", obj=meeting, detail=f"{fmt}, {len(rows)} rows")
+    headers = [_("No."), _("Item"), _("Action"), _("Owner city"), _("Due"), _("Status")]
+    return Table(_("Action items"), headers, rows, len(rows))

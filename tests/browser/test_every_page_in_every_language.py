@@ -26,6 +26,8 @@ NOT_PAGES = {
     "meetings.pdf",
     "cities.package",
     "cities.report_pdf",
+    "meetings.actions_file",
+    "search.export",
     "meetings.attachment",
     "agreements.document",
     "organisations.lookup",
