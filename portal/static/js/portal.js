@@ -214,3 +214,26 @@ function enhancePeoplePicker(picker) {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-people-picker]").forEach(enhancePeoplePicker);
 });
+
+// The main menu on a phone: a disclosure button (the list stays open on wider screens and
+// whenever this script does not run).
+function enhanceMenu(button) {
+  const menu = document.getElementById(button.getAttribute("aria-controls"));
+  if (!menu) return;
+  const narrow = window.matchMedia("(max-width: 48rem)");
+  const apply = () => {
+    button.hidden = !narrow.matches;
+    const open = !narrow.matches || button.getAttribute("aria-expanded") === "true";
+    menu.classList.toggle("collapsed", !open);
+  };
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    apply();
+  });
+  narrow.addEventListener("change", apply);
+  apply();
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".menu-button").forEach(enhanceMenu);
+});
