@@ -26,7 +26,7 @@ db: install
 	$(FLASK) reference
 
 run: db
-	$(FLASK) demo --if-no-accounts
+	$(FLASK) demo --if-no-accounts --url http://$(HOST):$(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The portal as it runs in production: gunicorn (gunicorn.conf.py: two processes a core,

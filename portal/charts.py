@@ -3,14 +3,40 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from markupsafe import Markup, escape
+
+FONT_SIZE = 14  # px, as the stylesheet sets .chart-label
+
+
+def text_width(text: str, size: int = FONT_SIZE) -> int:
+    """A generous estimate of how wide ``text`` is drawn: wide (Chinese) characters a full
+    em, capitals and wide letters more than the rest. Generous, so a label is never cut."""
+    total = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            total += 1.0
+        elif char in "mwMW@%":
+            total += 0.95
+        elif char.isupper() or char.isdigit():
+            total += 0.7
+        elif char in "iljtf.,;:'|! ":
+            total += 0.33
+        else:
+            total += 0.58
+    return round(total * size)
 
 
 def bar_chart(
     rows: list[tuple[str, int]], *, title: str, chart_id: str, width: int = 640
 ) -> Markup:
     """A horizontal bar chart of (label, value) rows."""
-    bar_height, gap, label_width = 22, 8, 230
+    bar_height, gap = 22, 8
+    # The labels' column is as wide as the longest label (a fixed width clipped long theme
+    # names: "cience, technology and startups"), and the drawing widens with it.
+    label_width = max(120, max((text_width(label) for label, _ in rows), default=0) + 16)
+    width = max(width, label_width + 300)
     height = max(1, len(rows)) * (bar_height + gap) + gap
     largest = max((v for _, v in rows), default=0) or 1
     room = width - label_width - 60

@@ -115,8 +115,12 @@ def reference_command():
 
 @click.command("demo", help="Load the demo data set (accounts in five cities).")
 @click.option("--if-no-accounts", is_flag=True, help="Only when the database has no account yet.")
+@click.option("--url", default=None, help="Where the portal is served (for the log-in line).")
 @with_appcontext
-def demo_command(if_no_accounts: bool):
+def demo_command(if_no_accounts: bool, url: str | None):
+    from flask import current_app
+
+    url = (url or current_app.config.get("PORTAL_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     reference.load_reference_data()
     fresh = demo.account_count() == 0
     if if_no_accounts and not fresh:
@@ -125,21 +129,21 @@ def demo_command(if_no_accounts: bool):
         )
         db.session.commit()
         if demo_left:
-            _print_demo_banner(loaded_now=False)
+            _print_demo_banner(loaded_now=False, url=url)
         else:
             click.echo("Log in with your account. Create one: flask --app portal users create")
         return
     demo.load_demo_data()
     db.session.commit()
-    _print_demo_banner(loaded_now=True)
+    _print_demo_banner(loaded_now=True, url=url)
 
 
-def _print_demo_banner(*, loaded_now: bool) -> None:
+def _print_demo_banner(*, loaded_now: bool, url: str) -> None:
     line = "=" * 72
     click.echo(line)
     click.echo("DEMO DATA - for trying the portal out, never for real use")
     click.echo("Loaded now." if loaded_now else "The demo accounts are in the database.")
-    click.echo(f"Log in at http://127.0.0.1:5000/login with password: {demo.DEMO_PASSWORD}")
+    click.echo(f"Log in at {url}/login with password: {demo.DEMO_PASSWORD}")
     for account in demo.DEMO_ACCOUNTS:
         where = account.city or "(whole network)"
         click.echo(f"  {account.email:<28} {account.role:<12} {where}")

@@ -139,8 +139,11 @@ def test_demo_loads_once_and_says_how_to_log_in(app):
     for city in ("helsinki", "espoo", "turku", "lahti", "rovaniemi"):
         assert ("officer", city) in roles and ("viewer", city) in roles
     assert ("admin", None) in roles and ("coordinator", None) in roles
-    again = run(app, "demo", "--if-no-accounts")
+    assert "Log in at http://127.0.0.1:5000/login" in result.output
+    again = run(app, "demo", "--if-no-accounts", "--url", "http://127.0.0.1:8123")
     assert "The demo accounts are in the database." in again.output
+    # The address it is served at, not always port 5000 (`make run PORT=8123`).
+    assert "Log in at http://127.0.0.1:8123/login" in again.output
     run(app, "demo")
     with app.app_context():
         assert db.session.query(User).count() == first  # nothing duplicated

@@ -525,3 +525,26 @@ def test_a_records_history_shows_labels_not_codes(app, client_as, make_record):
     assert "Rahoituslähteet" in history and "EU-rahoitus" in history
     assert "Vain kaupungin omaan käyttöön" in history  # visibility: city, in words
     assert "Muutettu" in history  # "project.update", in words
+
+
+def test_chinese_in_hints_and_histories_is_marked_as_chinese(app, client_as, make_contact):
+    """Issue 15: Chinese text in a hint and in a record's history had no lang="zh"."""
+    from portal.extensions import db
+    from portal.models import Contact
+    from portal.services import audit
+
+    contact = make_contact("helsinki", "city", family_name="Wang")
+    client, user = client_as("officer", "helsinki")
+    hint = client.get("/organisations/new").get_data(as_text=True)
+    assert 'Such as <span lang="zh">北京市体育局</span>.' in hint
+    with app.app_context():
+        audit.record(
+            None,
+            "contact.update",
+            obj=db.session.get(Contact, contact),
+            changes={"name_zh": ["", "王伟"]},
+            actor_email=user.email,
+        )
+        db.session.commit()
+    page = client.get(f"/contacts/{contact}").get_data(as_text=True)
+    assert '<span lang="zh">王伟</span>' in page

@@ -250,3 +250,19 @@ def test_a_proposal_deferred_without_a_date_waits_for_the_next_meeting(app, clie
     assert "Coaching exchange with Harbin" not in _text(
         coordinator.get(f"/meetings/{_meeting_id(app, 'Third')}")
     )
+
+
+def test_the_first_item_offers_no_move_up_and_the_last_no_move_down(app, client_as):
+    """Issue 15: "Move up" was offered on the first item (and did nothing)."""
+    import re
+
+    coordinator, _ = client_as("coordinator", None)
+    assert _new_meeting(coordinator, local_today() + timedelta(days=30)).status_code == 302
+    page = coordinator.get(f"/meetings/{_meeting_id(app)}").get_data(as_text=True)
+    ups = re.findall(r'Move up<span class="visually-hidden">: (\d+(?:\.\d+)?) ', page)
+    downs = re.findall(r'Move down<span class="visually-hidden">: (\d+(?:\.\d+)?) ', page)
+    assert ups and downs
+    assert "1" not in ups and "1" in downs
+    last = str(max(int(n) for n in downs + ups))
+    assert last in ups and last not in downs
+    assert 'Make a sub-item<span class="visually-hidden">: 1 ' not in page

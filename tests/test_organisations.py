@@ -63,6 +63,9 @@ def test_likely_duplicates_are_offered_and_can_be_overruled(app, client_as, make
         "/organisations/new", data=org_form(name_en="Beijing Sports Bureau")
     ).get_data(as_text=True)
     assert "Is it one of these?" in page and "Beijing Municipal Bureau of Sports" in page
+    # A question in a neutral notice, not an error (issue 15).
+    assert "There is a problem" not in page and "notice-card" in page
+    assert '<label class="checkbox"><input id="not_a_duplicate"' in page
     with app.app_context():
         assert db.session.query(Organisation).count() == 1
     response = client.post(

@@ -87,12 +87,8 @@ def new():
                 )
                 if existing_exact is not None:
                     raise DuplicateError(existing_exact)
-                errors = [
-                    _(
-                        "The registry may have this organisation already. Check the "
-                        "list below; if it is not there, tick the box and save again."
-                    )
-                ]
+                # Not an error: a question, asked in a neutral notice by the list itself
+                # (a clearly different body once got a red "There is a problem").
             else:
                 org = organisations.create_organisation(current_user, values)
                 db.session.commit()

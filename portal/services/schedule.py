@@ -23,6 +23,8 @@ class Slot:
     overruns: bool = False
     children: list[Slot] = field(default_factory=list)
     own_minutes: int = 0  # an item with sub-items: its own introduction before them
+    first: bool = False  # among its siblings (nothing to move it up past)
+    last: bool = False
 
 
 @dataclass
@@ -86,5 +88,8 @@ def plan(starts_at: time, ends_at: time, items: list, children_of) -> Schedule:
                 own_minutes=item.duration_minutes if children else 0,
             )
         )
+    for siblings in [slots, *(s.children for s in slots)]:
+        if siblings:
+            siblings[0].first, siblings[-1].last = True, True
     overrun = max(0, int((clock - end).total_seconds() // 60))
     return Schedule(slots, clock.time(), overrun)
