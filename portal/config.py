@@ -87,6 +87,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PORTAL_SMTP_PORT": _env_int("SMTP_PORT", 25),
         "PORTAL_MAIL_FROM": _env("MAIL_FROM", "c21-portal@localhost"),
         "PORTAL_BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
+        # Where the accessibility statement tells people to write (comma-separated
+        # addresses); without it, the active administrators' addresses.
+        "PORTAL_ACCESSIBILITY_FEEDBACK": _env("ACCESSIBILITY_FEEDBACK"),
         # Agenda attachments: PDF and office documents up to this size.
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
         # Zip-based documents (Word, Excel, OpenDocument) are unpacked once, into nothing,

@@ -153,6 +153,27 @@ def test_from_proposals_to_minutes_and_the_next_meetings_matters_arising(
         "Winter sports coaching",
     ):
         assert expected in text, expected
+    # A tagged PDF (PDF/UA) with its language and title, read back from its structure
+    # (issue 15: "Tagged: no", and a hidden caption read between two columns).
+    document = PdfReader(io.BytesIO(pdf.data))
+    root = document.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert str(root["/Lang"]) == "en"
+    assert document.metadata.title.startswith("C21 China network, autumn meeting")
+    roles = set()
+    stack = [root["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if "/S" in node:
+                roles.add(str(node["/S"]))
+            kids = node.get("/K")
+            if kids is not None:
+                stack.extend(kids if isinstance(kids, list) else [kids])
+        elif isinstance(node, list):
+            stack.extend(node)
+    assert {"/H1", "/Table", "/TH", "/TD"} <= roles, roles
     ics = viewer.get(f"/meetings/{meeting}/meeting.ics").get_data(as_text=True)
     assert "SUMMARY:C21 China network\\, autumn meeting" in ics
     assert "TZID=Europe/Helsinki" in ics and "Tourism fair in Shanghai" in ics

@@ -409,3 +409,13 @@ def test_a_rebuild_commits_chunk_by_chunk_and_forgets_what_is_gone(
     assert counts["event"] == 4
     assert len(free_between_chunks) >= 3 and all(free_between_chunks)
     assert sorted(titles(client, "lecture")) == [f"Lecture {i}" for i in range(1, 5)]
+
+
+def test_the_results_are_one_link_away_from_the_search_box(client_as, make_record):
+    """Issue 15: some forty facet links came before the results in the tab order."""
+    make_record("project", "helsinki", "network", title="Winter sports seminar")
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/search?q=seminar").get_data(as_text=True)
+    skip = page.index('href="#results"')
+    assert skip < page.index('class="facets"') < page.index('id="results"')
+    assert "Skip the filters to the results" in page

@@ -233,3 +233,19 @@ def test_every_request_leaves_one_log_line_without_personal_data(app_factory, cl
     assert [line["route"] for line in lines] == ["/search", "/contacts/<int:contact_id>"]
     assert all(line["status"] == 302 and line["ms"] >= 0 for line in lines)  # to the login
     assert "Wang" not in caplog.text and "12345" not in caplog.text
+
+
+def test_the_accessibility_statement_says_where_to_write_and_what_is_true(app, client, make_user):
+    """Issue 15: no concrete feedback channel, and a claim of 400 % zoom nobody tested."""
+    make_user("admin", None, email="portal-admin@c21.example")
+    page = client.get("/accessibility").get_data(as_text=True)
+    assert 'href="mailto:portal-admin@c21.example"' in page
+    assert "320 CSS pixels" in page and "400 % zoom" in page
+    assert "last updated on 23 November 2026" in page
+    app.config["PORTAL_ACCESSIBILITY_FEEDBACK"] = "saavutettavuus@c21.example"
+    try:
+        page = client.get("/accessibility").get_data(as_text=True)
+    finally:
+        app.config["PORTAL_ACCESSIBILITY_FEEDBACK"] = None
+    assert 'href="mailto:saavutettavuus@c21.example"' in page
+    assert "portal-admin@c21.example" not in page

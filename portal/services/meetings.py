@@ -658,8 +658,8 @@ def feed_parts(meetings: list[Meeting], *, today: date, url_for_meeting) -> list
 
 
 def to_pdf(html: str) -> bytes:
-    """The printable agenda as PDF. Nothing is fetched while rendering: the stylesheet is
-    read from the package, and any other address is refused."""
+    """A printable page (an agenda, a city's report) as a tagged PDF. Nothing is fetched
+    while rendering: the stylesheet is read from the package, any other address refused."""
     from pathlib import Path
 
     from weasyprint import CSS, HTML
@@ -668,4 +668,9 @@ def to_pdf(html: str) -> bytes:
         raise ValueError(f"not fetched: {url}")
 
     css = Path(__file__).resolve().parent.parent / "static" / "css" / "print.css"
-    return HTML(string=html, url_fetcher=refuse).write_pdf(stylesheets=[CSS(filename=str(css))])
+    # PDF/UA-1: a tagged PDF (headings, tables, lists in the structure, the document's
+    # language and title) that screen readers read in order; the untagged one read a hidden
+    # caption between a table's columns.
+    return HTML(string=html, url_fetcher=refuse).write_pdf(
+        stylesheets=[CSS(filename=str(css))], pdf_variant="pdf/ua-1"
+    )
