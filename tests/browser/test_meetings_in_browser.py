@@ -96,6 +96,10 @@ def test_a_meeting_from_proposals_to_matters_arising(app, ui, make_user, make_re
     rows = page.locator("table.agenda tbody tr")
     titles = [t.strip() for t in rows.locator(".agenda-title").all_inner_texts()]
     assert titles.index("Tourism fair in Shanghai") < titles.index("Winter sports exchange")
+    # Focus is back on the moved item and the move is announced (issue 15).
+    moved = page.locator("tr.agenda-row").filter(has_text="Tourism fair in Shanghai")
+    expect(moved).to_be_focused()
+    expect(page.locator("[data-announce]")).to_have_text(re.compile("was moved"))
     # 65 min of standard items + 35 min of proposals in a two-hour meeting: no overrun.
     expect(page.get_by_text("past the end time")).to_have_count(0)
     _publish(ui)

@@ -237,3 +237,24 @@ function enhanceMenu(button) {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".menu-button").forEach(enhanceMenu);
 });
+
+// Back on the agenda after moving an item (#item-N): focus goes to the moved item, where
+// the keyboard user left off, and the message "... was moved" is announced (a live region
+// that is filled after the page has loaded, which screen readers do read).
+function focusMovedItem() {
+  const match = window.location.hash.match(/^#item-(\d+)$/);
+  if (!match) return;
+  const row = document.getElementById(`item-${match[1]}`);
+  if (!row || !row.classList.contains("agenda-row")) return;
+  row.tabIndex = -1;
+  row.focus();
+  const flash = document.querySelector(".flashes .flash");
+  if (!flash) return;
+  const live = document.createElement("div");
+  live.setAttribute("role", "status");
+  live.className = "visually-hidden";
+  live.dataset.announce = "";
+  document.body.appendChild(live);
+  setTimeout(() => { live.textContent = flash.textContent; }, 150);
+}
+document.addEventListener("DOMContentLoaded", focusMovedItem);
