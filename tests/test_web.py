@@ -249,3 +249,19 @@ def test_the_accessibility_statement_says_where_to_write_and_what_is_true(app, c
         app.config["PORTAL_ACCESSIBILITY_FEEDBACK"] = None
     assert 'href="mailto:saavutettavuus@c21.example"' in page
     assert "portal-admin@c21.example" not in page
+
+
+def test_the_network_mark_is_in_the_header_and_on_printed_pages(app, client_as):
+    """Issue 15: a C21 mark in the header and on the PDF (inline: nothing fetched), and a
+    print stylesheet for record pages as well as agendas."""
+    from pathlib import Path
+
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/").get_data(as_text=True)
+    header = page[page.index('<header class="site-header">') : page.index("</header>")]
+    assert 'class="c21-mark"' in header and 'aria-hidden="true"' in header
+    report = client.get("/cities/helsinki/report").get_data(as_text=True)
+    assert 'class="c21-mark"' in report
+    css = (Path(app.root_path) / "static" / "css" / "portal.css").read_text()
+    printing = css[css.index("@media print") :]
+    assert ".site-header" in printing and "display: none" in printing
