@@ -63,7 +63,11 @@ def _item_id(app, title):
 
 
 def _text(response) -> str:
-    page = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return _text_of(response.get_data(as_text=True))
+
+
+def _text_of(markup: str) -> str:
+    page = re.sub(r"<[^>]+>", " ", markup)
     return re.sub(r"\s+", " ", html.unescape(page))
 
 
@@ -352,10 +356,18 @@ def test_papers_are_recognised_by_their_content(app, client_as, name, data, acce
     with app.app_context():
         stored = db.session.scalars(select(AgendaAttachment)).all()
         ids = [a.id for a in stored]
-    page = _text(coordinator.get(f"/meetings/{meeting}"))
+    raw = coordinator.get(f"/meetings/{meeting}").get_data(as_text=True)
+    page = _text_of(raw)
     if not accepted:
         assert ids == []
         assert "Attach a PDF or an office document" in page or "Choose a file to attach." in page
+        # Said by the item's file field, linked from the error summary (issue 15).
+        assert f'<a href="#file-{item}">' in raw and "data-error-summary" in raw
+        assert f'aria-describedby="file-{item}-error"' in raw and 'aria-invalid="true"' in raw
+        # Once: the next visit is clean.
+        assert "data-error-summary" not in coordinator.get(f"/meetings/{meeting}").get_data(
+            as_text=True
+        )
         return
     assert len(ids) == 1 and name in page
     download = reader.get(f"/meetings/attachments/{ids[0]}")

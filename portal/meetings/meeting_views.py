@@ -3,7 +3,7 @@ proposals, the printable page, PDF and iCalendar, publishing, held, minutes appr
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -172,7 +172,11 @@ def detail_context(meeting: Meeting) -> dict:
 def detail(meeting_id: int):
     require(current_user, "network.read")
     meeting = load_meeting(meeting_id)
-    return render_template("meetings/detail.html", **detail_context(meeting))
+    return render_template(
+        "meetings/detail.html",
+        **detail_context(meeting),
+        attach_error=session.pop("attach_error", None),
+    )
 
 
 @bp.route("/<int:meeting_id>/print")

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, request, send_file
+from flask import abort, flash, redirect, request, send_file, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.extensions import db
 from portal.meetings import bp
 from portal.meetings.common import load_item, meeting_url, run_action
 from portal.models.meetings import AgendaAttachment
 from portal.security.permissions import require
 from portal.services import papers
+from portal.services.errors import ValidationError
 
 
 def _paper(attachment_id: int) -> AgendaAttachment:
@@ -27,16 +29,26 @@ def attach(item_id: int):
     item = load_item(item_id)
     require(current_user, "papers.edit", item)
     upload = request.files.get("file")
-    return run_action(
-        lambda: papers.attach(
+    back = meeting_url(item.meeting_id, f"item-{item.id}")
+    try:
+        papers.attach(
             current_user,
             item,
             upload.stream if upload else io.BytesIO(),
             (upload.filename or "") if upload else "",
-        ),
-        back=meeting_url(item.meeting_id, f"item-{item.id}"),
-        success=_("The paper was attached."),
-    )
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        # Said by the item's file field (and in the page's error summary), not as a
+        # message at the top of a long page with the focus nowhere.
+        session["attach_error"] = {
+            "item": item.id,
+            "message": next(iter(error.errors.values()), ""),
+        }
+        return redirect(back)
+    db.session.commit()
+    flash(_("The paper was attached."), "success")
+    return redirect(back)
 
 
 @bp.route("/attachments/<int:attachment_id>")

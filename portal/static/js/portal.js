@@ -246,6 +246,7 @@ function focusMovedItem() {
   if (!match) return;
   const row = document.getElementById(`item-${match[1]}`);
   if (!row || !row.classList.contains("agenda-row")) return;
+  if (document.querySelector("[data-error-summary]")) return;  // the problem comes first
   row.tabIndex = -1;
   row.focus();
   const flash = document.querySelector(".flashes .flash");
