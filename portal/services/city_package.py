@@ -21,12 +21,9 @@ def city_package(actor: User, city: City) -> bytes:
     """Everything ``city`` owns as one workbook. The city's own officers and viewers, and
     admins; audited. Raises Forbidden."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     ensure(actor, "city.package", city)
     book = Workbook(write_only=True)
-    bold = Font(bold=True)
     counts = []
     for kind in registry.city_owned():
         model = kind.model
@@ -35,19 +32,16 @@ def city_package(actor: User, city: City) -> bytes:
         )
         exports._load_links(kind, records)
         columns = exports._columns(kind)
-        headers = [label for label, _v in columns] + [_("Archived")]
-        sheet = book.create_sheet(title=str(kind.plural)[:31])
-        sheet.freeze_panes = "A2"
-        row = []
-        for title in headers:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            row.append(cell)
-        sheet.append(row)
-        for record in records:
-            values = [value(actor, record) for _label, value in columns]
-            values.append(exports._text(record.archived_at) if record.archived_at else "")
-            sheet.append([exports.xlsx_cell(sheet, v) for v in values])
+        exports.add_sheet(
+            book,
+            str(kind.plural),
+            [label for label, _v in columns] + [_("Archived")],
+            (
+                [value(actor, record) for _label, value in columns]
+                + [exports._text(record.archived_at) if record.archived_at else ""]
+                for record in records
+            ),
+        )
         counts.append(f"{kind.key} {len(records)}")
     audit.record(actor, "city.package", city_id=city.id, detail=", ".join(counts))
     out = io.BytesIO()

@@ -176,29 +176,36 @@ def xlsx_cell(sheet, value: Any):
     return cell
 
 
-def to_xlsx(table: Table) -> bytes:
-    """One sheet: the headers bold and frozen, a filter on them, dates as dates, every text
-    as text (never a formula)."""
-    from openpyxl import Workbook
+def add_sheet(book, title: str, headers: list[str], rows) -> None:
+    """A sheet of a write-only workbook: the headers bold and frozen, a filter on them, every
+    cell as xlsx_cell makes it. Lists and a city's data package write their sheets so."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=table.title[:31] or "Sheet")
+    sheet = book.create_sheet(title=title[:31] or "Sheet")
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for title in table.headers:
-        cell = WriteOnlyCell(sheet, value=title)
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in table.rows:
+    count = 0
+    for row in rows:
         sheet.append([xlsx_cell(sheet, value) for value in row])
-    if table.headers:
-        from openpyxl.utils import get_column_letter
+        count += 1
+    if headers:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
 
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(table.rows) + 1}"
+
+def to_xlsx(table: Table) -> bytes:
+    """One sheet of the table (see add_sheet)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    add_sheet(book, table.title, table.headers, table.rows)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -541,16 +541,30 @@ def to_ical(meeting: Meeting, *, url: str, with_agenda: bool) -> bytes:
     """The meeting as an iCalendar event in Europe/Helsinki time; the agenda's items go in
     the description once the reader may see them. The UID is stable, so a client updates
     the meeting when it changes instead of adding it twice."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from icalendar import Calendar
-    from icalendar import Event as IcalEvent
 
-    zone = ZoneInfo("Europe/Helsinki")
     cal = Calendar()
     cal.add("prodid", "-//C21 China Network Portal//EN")
     cal.add("version", "2.0")
+    lines = []
+    if with_agenda:
+        lines = [
+            f"{'  ' * s.depth}{s.number} {s.starts_at:%H:%M} {s.item.title}"
+            for s in agenda(meeting).flat()
+        ]
+    cal.add_component(_meeting_event(meeting, url, "\n".join([*lines, "", url]).strip()))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _meeting_event(meeting: Meeting, url: str, description: str):
+    """A meeting as a VEVENT in Helsinki time, with a reminder the day before: the same in
+    its own .ics and in the network feed (a stable UID, so a client updates it)."""
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Event as IcalEvent
+
+    zone = ZoneInfo("Europe/Helsinki")
     event = IcalEvent()
     event.add("uid", f"meeting-{meeting.id}@c21-portal")
     event.add("summary", meeting.title)
@@ -564,17 +578,9 @@ def to_ical(meeting: Meeting, *, url: str, with_agenda: bool) -> bytes:
     if location:
         event.add("location", location)
     event.add("url", url)
-    lines = []
-    if with_agenda:
-        lines = [
-            f"{'  ' * s.depth}{s.number} {s.starts_at:%H:%M} {s.item.title}"
-            for s in agenda(meeting).flat()
-        ]
-    event.add("description", "\n".join([*lines, "", url]).strip())
+    event.add("description", description)
     event.add_component(_alarm(MEETING_ALARM, _l("Tomorrow: %(title)s", title=meeting.title)))
-    cal.add_component(event)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    return event
 
 
 # When calendars remind of a meeting, and of the last day for proposals to it.
@@ -614,27 +620,12 @@ def feed_meetings(user: User, today: date) -> list[Meeting]:
 def feed_parts(meetings: list[Meeting], *, today: date, url_for_meeting) -> list[bytes]:
     """Each meeting as a VEVENT with a reminder the day before, and, while proposals are
     open, its proposal deadline as an all-day VEVENT with a reminder two days before."""
-    from zoneinfo import ZoneInfo
-
     from icalendar import Event as IcalEvent
 
-    zone = ZoneInfo("Europe/Helsinki")
     parts = []
     for meeting in meetings:
         url = url_for_meeting(meeting)
-        event = IcalEvent()
-        event.add("uid", f"meeting-{meeting.id}@c21-portal")
-        event.add("summary", meeting.title)
-        event.add("dtstamp", meeting.updated_at)
-        event.add("last-modified", meeting.updated_at)
-        event.add("dtstart", datetime.combine(meeting.held_on, meeting.starts_at, zone))
-        event.add("dtend", datetime.combine(meeting.held_on, meeting.ends_at, zone))
-        if meeting.venue:
-            event.add("location", meeting.venue)
-        event.add("url", url)
-        event.add("description", url)
-        event.add_component(_alarm(MEETING_ALARM, _l("Tomorrow: %(title)s", title=meeting.title)))
-        parts.append(event.to_ical())
+        parts.append(_meeting_event(meeting, url, url).to_ical())
         if meeting.status in ("draft", "published") and meeting.proposal_deadline >= today:
             deadline = IcalEvent()
             deadline.add("uid", f"meeting-{meeting.id}-proposals@c21-portal")
