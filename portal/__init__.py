@@ -35,7 +35,7 @@ PUBLIC_ENDPOINTS = frozenset(
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # POSTs that read for a while before they write, and say when they start writing
 # (portal.database.begin_write): the rest take SQLite's write lock from their start.
-READS_FIRST = frozenset({"auth.login"})
+READS_FIRST = frozenset({"auth.login", "imports.confirm"})
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.events import bp as events_bp
     from portal.expertise import bp as expertise_bp
     from portal.health import bp as health_bp
+    from portal.imports import bp as imports_bp
     from portal.interactions import bp as interactions_bp
     from portal.meetings import bp as meetings_bp
     from portal.organisations import bp as organisations_bp
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
         overview_bp,
         meetings_bp,
         health_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
 

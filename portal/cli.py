@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import click
 from flask import Flask
@@ -30,6 +30,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(copy_command)
     app.cli.add_command(mail_group)
     app.cli.add_command(reminders_group)
+    app.cli.add_command(import_command)
 
 
 def _fail(message: str) -> NoReturn:
@@ -192,6 +193,91 @@ def reminders_send(on: str | None) -> None:
         f"reminders for {run.users} people, {run.mails} mails queued, "
         f"{run.already} already made for this period"
     )
+
+
+class Operator:
+    """Who acts for an import at the command line: the operator, with an administrator's
+    rights, audited as "command line" (there is no account behind it)."""
+
+    id = None
+    city_id = None
+    role = Role.ADMIN
+    active = True
+    is_authenticated = True
+    email = "command line"
+
+
+@click.command(
+    "import",
+    help="Import a spreadsheet of KIND (contacts, organisations, "
+    "interactions, events) into a city: FILE is .xlsx, .ods or .csv.",
+)
+@click.argument("kind", type=click.Choice(["contacts", "organisations", "interactions", "events"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--city", "city_slug", required=True, help="The city the records are for.")
+@click.option(
+    "--dry-run", is_flag=True, help="Check every row and print the summary; write nothing."
+)
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows, report the others.")
+@with_appcontext
+def import_command(kind: str, file: Path, city_slug: str, dry_run: bool, skip_invalid: bool):
+    """Columns are recognised by the template's headers in Finnish, Swedish or English, or
+    by the field names (family_name, email, ...). A row with a problem means exit status 1
+    and nothing written, unless --skip-invalid."""
+    from flask import current_app
+
+    from portal.services import imports
+
+    city = db.session.scalar(select(City).where(City.slug == city_slug))
+    if city is None:
+        _fail(f"Unknown city {city_slug!r}. Known: `flask --app portal users cities`.")
+    actor = cast(User, Operator())  # acts as an administrator would (see Operator)
+    base = current_app.config.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    with current_app.test_request_context("/", base_url=base):
+        try:
+            batch = imports.start(actor, city, kind, file.name, file.read_bytes())
+            shown = imports.preview(actor, batch)
+        except ValidationError as error:
+            db.session.rollback()
+            _fail(" ".join(error.errors.values()))
+        kind_ = shown.kind
+        mapped = [f"{header} -> {name}" for header, name in shown.headers if name]
+        ignored = [header for header, name in shown.headers if not name and header]
+        click.echo(f"{file.name}: {len(shown.rows)} rows of {kind} for {city.name_fi}")
+        click.echo("columns: " + ", ".join(mapped))
+        if ignored:
+            click.echo("not imported: " + ", ".join(ignored))
+        problems = imports.row_error_lines(kind_, shown.invalid)
+        for line in problems:
+            click.echo(line, err=True)
+        valid = [r for r in shown.rows if r.valid]
+        skipped = [r for r in valid if r.default == "skip"]
+        existing = [r for r in valid if r.default.startswith("existing:")]
+        click.echo(
+            f"{len(valid) - len(skipped) - len(existing)} to import, {len(existing)} already "
+            f"recorded, {len(skipped)} imported before, {len(shown.invalid)} with problems"
+        )
+        if dry_run or (shown.invalid and not skip_invalid):
+            db.session.rollback()
+            if shown.invalid:
+                _fail(f"{len(shown.invalid)} rows have problems: nothing was imported.")
+            click.echo("Dry run: nothing was imported.")
+            return
+        # The draft is kept while the rows are written in a transaction of their own (which
+        # takes SQLite's write lock only for the writing); a failed import drops it again.
+        db.session.commit()
+        try:
+            outcome = imports.confirm(actor, batch, skip_invalid=skip_invalid)
+            db.session.commit()
+        except ValidationError as error:
+            db.session.rollback()
+            db.session.delete(db.session.get(imports.ImportBatch, batch.id))
+            db.session.commit()
+            _fail(" ".join(error.errors.values()))
+        click.echo(
+            f"Imported {outcome.created} (batch {batch.id}); {outcome.linked} already recorded, "
+            f"{outcome.skipped} skipped, {outcome.invalid} with problems left out."
+        )
 
 
 search_group = AppGroup("search", help="The search index.")

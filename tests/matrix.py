@@ -340,6 +340,63 @@ def _record_routes(prefix: str, key: str, arg: str, cells=RECORD_CELLS) -> list[
     ]
 
 
+# Imports: a city's writers (officers, a coordinator in the city) for their own city, and
+# admins for any; another city's import does not exist for them (404), nor the import pages
+# for those who cannot import (viewers, a coordinator without a city).
+IMPORTERS = {**_all(404), "officer": 200, "city_coordinator": 200, "admin": 200}
+OWN_IMPORT = dict(
+    scopes=("own", "other"),
+    overrides={("other", "-"): {"officer": 404, "city_coordinator": 404}},
+)
+IMPORT_ROUTES = [
+    Route("imports.index", "GET", lambda w, s: "/import/", IMPORTERS),
+    # An empty upload: the form again with its errors.
+    Route("imports.index", "POST", lambda w, s: "/import/", IMPORTERS),
+    # An empty template holds no data: anyone logged in.
+    Route("imports.template", "GET", lambda w, s: "/import/template/contacts.xlsx", LOGGED_IN_200),
+    Route(
+        "imports.columns",
+        "GET",
+        lambda w, s: f"/import/{w.import_draft[s]}/columns",
+        IMPORTERS,
+        **OWN_IMPORT,
+    ),
+    # No column chosen: the page again with the error.
+    Route(
+        "imports.columns",
+        "POST",
+        lambda w, s: f"/import/{w.import_draft[s]}/columns",
+        IMPORTERS,
+        **OWN_IMPORT,
+    ),
+    Route(
+        "imports.preview",
+        "GET",
+        lambda w, s: f"/import/{w.import_draft[s]}/preview",
+        IMPORTERS,
+        **OWN_IMPORT,
+    ),
+    Route(
+        "imports.confirm",
+        "POST",
+        lambda w, s: f"/import/{w.import_draft[s]}/confirm",
+        {**IMPORTERS, "officer": 302, "city_coordinator": 302, "admin": 302},
+        **OWN_IMPORT,
+    ),
+    # Undo asks first: the confirmation page (a POST without "confirmed" too).
+    *(
+        Route(
+            "imports.undo",
+            method,
+            lambda w, s: f"/import/{w.import_done[s]}/undo",
+            IMPORTERS,
+            **OWN_IMPORT,
+        )
+        for method in ("GET", "POST")
+    ),
+]
+
+
 ROUTES: list[Route] = [
     # Public pages
     Route("pages.accessibility", "GET", lambda w, s: "/accessibility", PUBLIC_200),
@@ -578,6 +635,7 @@ ROUTES: list[Route] = [
         {**ORGANISATION_KEEPERS, "coordinator": 302, "city_coordinator": 302, "admin": 302},
     ),
     *MEETING_ROUTES,
+    *IMPORT_ROUTES,
 ]
 
 

@@ -35,6 +35,9 @@ class World:
     # Papers on the published agenda's item and on Helsinki's and Espoo's proposals.
     attachment: dict[str, int]
     theme_id: int  # a theme of the reference data
+    # Imports of Helsinki ("own") and Espoo ("other"): a file not yet imported, one imported.
+    import_draft: dict[str, int]
+    import_done: dict[str, int]
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +100,31 @@ def world(matrix_app, make) -> World:
         offer=offers,
         feed_token=feed_token,
         theme_id=_first_theme(matrix_app),
+        **_imports(matrix_app, make.user),
     )
+
+
+def _imports(app, make_user) -> dict[str, dict[str, int]]:
+    from portal.models import City
+    from portal.services import imports
+    from tests.import_files import csv_bytes
+
+    drafts, done = {}, {}
+    for scope, slug in (("own", "helsinki"), ("other", "espoo")):
+        officer = make_user("officer", slug)
+        with app.test_request_context():
+            actor = db.session.get(User, officer.id)
+            city = db.session.scalar(select(City).where(City.slug == slug))
+            content = csv_bytes(
+                [["Family name", "Legal basis for keeping the data"], ["Wang", "consent"]]
+            )
+            drafts[scope] = imports.start(actor, city, "contacts", "draft.csv", content).id
+            batch = imports.start(actor, city, "contacts", "done.csv", content)
+            db.session.commit()  # an import confirms a stored draft
+            imports.confirm(actor, batch)
+            done[scope] = batch.id
+            db.session.commit()
+    return {"import_draft": drafts, "import_done": done}
 
 
 def _first_theme(app) -> int:

@@ -14,6 +14,7 @@ from portal.models.base import Base
 from portal.models.contacts import Contact, Interaction
 from portal.models.events import Event
 from portal.models.expertise import ExpertiseOffer
+from portal.models.imports import ImportBatch, ImportedRecord, ImportMapping
 from portal.models.mail import OutboxMail, ReminderRun
 from portal.models.meetings import (
     ActionItem,
@@ -48,6 +49,9 @@ __all__ = [
     "Contact",
     "Event",
     "ExpertiseOffer",
+    "ImportBatch",
+    "ImportMapping",
+    "ImportedRecord",
     "Interaction",
     "LoginAttempt",
     "Meeting",

@@ -123,15 +123,25 @@ def _after_flush(session: AnySession, _context) -> None:
         for obj in list(session.new) + list(session.dirty) + list(session.deleted)
         if isinstance(obj, AgendaItem) and obj.meeting_id is not None
     }
+    docs = []
     for obj in list(session.new) + list(session.dirty):
         if type(obj) in KINDS and obj.id is not None:
-            _write(connection, document_for(obj))
+            docs.append(document_for(obj))
             if isinstance(obj, Meeting):
                 meetings.discard(obj.id)
     for meeting_id in meetings:
         meeting = session.get(Meeting, meeting_id)
         if meeting is not None:
-            _write(connection, document_for(meeting))
+            docs.append(document_for(meeting))
+    # Many records in one flush (an import) are written in a few statements, not a few each.
+    by_kind: dict[str, list[int]] = {}
+    for doc in docs:
+        by_kind.setdefault(doc.kind, []).append(doc.record_id)
+    for kind, ids in by_kind.items():
+        for start in range(0, len(ids), CHUNK):
+            _remove(connection, kind, ids[start : start + CHUNK])
+    for start in range(0, len(docs), CHUNK):
+        _write_many(connection, docs[start : start + CHUNK])
     for obj in session.deleted:
         if type(obj) in KINDS:
             _remove(connection, KINDS[type(obj)], [obj.id])

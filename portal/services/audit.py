@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +16,20 @@ from portal.request_info import client_address
 
 # Fields whose values never go into the audit log, only the fact that they changed.
 SECRET_FIELDS = frozenset({"password", "password_hash"})
+
+# What the events being recorded are part of (an import: its batch, file and who), said in
+# each event's detail unless the event gives its own.
+_part_of: ContextVar[str] = ContextVar("audit_part_of", default="")
+
+
+@contextmanager
+def part_of(detail: str) -> Iterator[None]:
+    """Every audit event recorded inside says ``detail`` (an import's batch and file)."""
+    token = _part_of.set(detail)
+    try:
+        yield
+    finally:
+        _part_of.reset(token)
 
 
 def record(
@@ -40,7 +57,7 @@ def record(
         action=action,
         object_type=getattr(obj, "__tablename__", "") if obj is not None else "",
         object_id=getattr(obj, "id", None),
-        detail=detail[:500],
+        detail=(detail or _part_of.get())[:500],
         changes=changes or {},
     )
     db.session.add(event)

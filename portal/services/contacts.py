@@ -31,12 +31,15 @@ _PHONE = re.compile(r"^\+[1-9](?:[\s\-()]*\d){6,14}$")
 def _clean(actor: User, values: dict, current: Organisation | None = None) -> dict:
     errors: dict[str, str] = {}
     cleaned = CONTACT.clean_text(values, errors)
-    organisation, problem = organisations.resolve_for_link(
-        actor,
-        values.get("organisation_name", ""),
-        create=bool(values.get("create_organisation")),
-        current=current,
-    )
+    if "organisation_resolved" in values:  # an import found it in the registry already
+        organisation, problem = values["organisation_resolved"], None
+    else:
+        organisation, problem = organisations.resolve_for_link(
+            actor,
+            values.get("organisation_name", ""),
+            create=bool(values.get("create_organisation")),
+            current=current,
+        )
     cleaned["organisation"] = organisation
     if problem and problem != "create":
         errors["organisation_name"] = problem
@@ -67,12 +70,21 @@ def _clean(actor: User, values: dict, current: Organisation | None = None) -> di
     return cleaned
 
 
+def check(actor: User, values: dict) -> dict:
+    """What create_contact would store, checked the same way, writing nothing (an import's
+    preview). ``values["organisation_resolved"]``, when given, is the organisation found
+    already (or None);
+    otherwise the typed name must be in the registry. Raises ValidationError."""
+    return _clean(actor, {**values, "create_organisation": False})
+
+
 def create_contact(actor: User, city: City, values: dict) -> Contact:
     """Record a new contact for ``city``. Officers of that city (and admins).
 
     ``values`` holds the fields of FIELDS (``themes`` a list of Theme) and the typed
     ``organisation_name``, resolved in the registry; with ``create_organisation`` an
-    unknown name is added to it. Raises ValidationError naming each bad field, Forbidden.
+    unknown name is added to it (``organisation_resolved``: an Organisation found already).
+    Raises ValidationError naming each bad field, Forbidden.
     """
     ensure(actor, "city.create_records", city)
     return records.create_record(actor, city, CONTACT, _clean(actor, values))

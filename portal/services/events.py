@@ -71,6 +71,12 @@ def _clean(actor: User, values: dict) -> dict:
     return cleaned
 
 
+def check(actor: User, values: dict) -> dict:
+    """What create_event would store, checked the same way, writing nothing (an import's
+    preview). Raises ValidationError."""
+    return _clean(actor, {**values, "organisation_name": "", "create_organisation": False})
+
+
 def create_event(actor: User, city: City, values: dict) -> Event:
     """Add an event owned by ``city``. Writers of that city. Raises ValidationError,
     Forbidden."""

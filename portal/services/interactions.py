@@ -44,6 +44,12 @@ def _clean(actor: User, values: dict) -> dict:
     return cleaned
 
 
+def check(actor: User, values: dict) -> dict:
+    """What create_interaction would store, checked the same way, writing nothing (an
+    import's preview). Raises ValidationError."""
+    return _clean(actor, {**values, "organisation_name": "", "create_organisation": False})
+
+
 def create_interaction(actor: User, city: City, values: dict) -> Interaction:
     """Log an interaction for ``city``. Writers of that city. The organisations of the
     chosen contacts are linked too. Raises ValidationError, Forbidden."""

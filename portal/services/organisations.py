@@ -118,6 +118,12 @@ def likely_duplicates(
     return [c for _, c in scored[:limit]]
 
 
+def check(actor: User, values: dict) -> dict:
+    """What create_organisation would store, checked the same way, writing nothing (an
+    import's preview; its duplicates are the import's to offer). Raises ValidationError."""
+    return _clean(actor, values)
+
+
 def create_organisation(actor: User, values: dict) -> Organisation:
     """Add an organisation to the registry. Officers, coordinators and admins.
 
@@ -199,6 +205,26 @@ def set_archived(actor: User, org: Organisation, archived: bool) -> None:
         city_id=getattr(actor, "city_id", None),
         changes={"archived": [not archived, archived]},
     )
+
+
+def withdraw_added(actor: User, org: Organisation) -> bool:
+    """Archive an organisation that ``actor`` added (an import being undone), if nobody
+    changed it since; returns whether it was archived. Those who may add organisations."""
+    ensure(actor, "organisation.add")
+    if org.created_by_id != getattr(actor, "id", None) and not can(actor, "organisation.merge"):
+        return False
+    if org.version != 1 or org.archived_at is not None or org.merged_into_id is not None:
+        return False
+    org.archived_at = utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "organisation.archive",
+        obj=org,
+        city_id=getattr(actor, "city_id", None),
+        changes={"archived": [False, True]},
+    )
+    return True
 
 
 def merge_organisations(actor: User, duplicate: Organisation, survivor: Organisation) -> dict:

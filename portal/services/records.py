@@ -4,6 +4,9 @@ audit diff, archive and restore, and pages of results."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,13 +173,51 @@ def _creation_changes(cleaned: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+# Creations waiting for their flush and audit inside ``in_bulk`` (else None).
+_pending: ContextVar[list | None] = ContextVar("records_pending", default=None)
+BULK_CHUNK = 250
+
+
+def _flush_pending(pending: list) -> None:
+    if not pending:
+        return
+    db.session.flush()
+    for actor, kind, record, cleaned in pending:
+        audit.record(actor, f"{kind.key}.create", obj=record, changes=_creation_changes(cleaned))
+    pending.clear()
+
+
+@contextmanager
+def in_bulk() -> Iterator[None]:
+    """Records created inside are flushed and audited a few hundred at a time instead of one
+    by one (an import of thousands of rows): the same rows and the same audit, with far
+    fewer round trips, so the write lock is held for less time. Every creation is flushed
+    and audited when the block ends; the caller's transaction still decides."""
+    pending: list = []
+    token = _pending.set(pending)
+    try:
+        yield
+        _flush_pending(pending)
+    finally:
+        _pending.reset(token)
+
+
 def create_record(actor: User, city, kind: Kind, cleaned: dict[str, Any]):
     """Create a city-owned record of ``kind`` from validated fields: check that the actor
-    may create records in ``city``, fill its filter text, flush, audit. Returns the record."""
+    may create records in ``city``, fill its filter text, flush, audit. Returns the record
+    (inside ``in_bulk``, flushed and audited with the others of its chunk)."""
     ensure(actor, "city.create_records", city)
     record = kind.model(city_id=city.id, created_by_id=getattr(actor, "id", None), **cleaned)
-    db.session.add(record)
+    # Its filter text before it joins the session: reading a linked row may flush the
+    # session, which would store the record without it and update it again after.
     kind.index(record)
+    db.session.add(record)
+    pending = _pending.get()
+    if pending is not None:
+        pending.append((actor, kind, record, cleaned))
+        if len(pending) >= BULK_CHUNK:
+            _flush_pending(pending)
+        return record
     db.session.flush()
     audit.record(actor, f"{kind.key}.create", obj=record, changes=_creation_changes(cleaned))
     return record

@@ -28,6 +28,7 @@ NOT_PAGES = {
     "cities.report_pdf",
     "meetings.actions_file",
     "search.export",
+    "imports.template",
     "meetings.attachment",
     "agreements.document",
     "organisations.lookup",
