@@ -12,7 +12,7 @@ from portal.forms import choices
 from portal.imports import bp
 from portal.imports.forms import ConfirmImportForm, UploadForm
 from portal.security.permissions import can
-from portal.services import cities, imports
+from portal.services import cities, import_template, imports
 from portal.services.errors import NotFound, ValidationError
 from portal.services.uploads import megabytes, read_upload
 
@@ -91,7 +91,7 @@ def template(kind: str):
     """An empty file of the kind to fill, with the headers in the reader's language."""
     if kind not in imports.IMPORTABLE:
         raise NotFound()
-    body = imports.template(imports.IMPORTABLE[kind])
+    body = import_template.template(imports.IMPORTABLE[kind])
     name = f"c21-{kind}-template.xlsx"
     return Response(
         body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
