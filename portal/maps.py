@@ -1,129 +1,34 @@
-"""The network map, drawn as SVG on the server: the C21 cities on an outline of Finland, their
-partner places on an outline of China, and a line for each agreement or known partnership.
+"""The network map, drawn as SVG on the server: the C21 cities on Finland, their partner
+places on China, and a line for each city partnership or agreement.
 
-The outlines are deliberately simplified (a few dozen points each, from memory of the
-borders' shape): the map shows who is linked with whom, not where a border runs. The same
-data is always given as a table next to it."""
+The outlines are Natural Earth's (public domain), simplified and shipped in
+``reference/outlines.json`` (``scripts/build_map_outlines.py`` rebuilds them). Each country is
+drawn in an Albers equal-area conic projection of its own, so neither is stretched; the two
+panels are not to the same scale. Labels are placed where they overlap nothing; where the
+points crowd (Helsinki, Espoo and Vantaa; Shanghai and its districts) a label goes to a list
+beside the panel with a leader line to its point. The SVG fetches nothing and has no inline
+styles; the same links are always given as a table next to it."""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
-# (longitude, latitude)
-FINLAND = [
-    (22.95, 59.82),
-    (24.94, 60.15),
-    (26.95, 60.45),
-    (27.8, 60.55),
-    (29.1, 61.2),
-    (30.2, 61.85),
-    (31.55, 62.9),
-    (30.6, 63.8),
-    (30.0, 64.5),
-    (29.6, 65.2),
-    (29.6, 66.0),
-    (29.1, 66.8),
-    (29.9, 67.6),
-    (28.7, 68.2),
-    (28.45, 68.55),
-    (28.93, 69.05),
-    (28.4, 69.8),
-    (27.9, 70.08),
-    (27.0, 69.9),
-    (25.85, 69.4),
-    (24.9, 68.6),
-    (23.0, 68.7),
-    (21.0, 69.2),
-    (20.55, 69.06),
-    (21.7, 68.6),
-    (23.0, 68.2),
-    (23.65, 67.95),
-    (23.8, 66.8),
-    (24.15, 65.84),
-    (25.3, 65.4),
-    (25.47, 65.01),
-    (24.5, 64.7),
-    (23.13, 63.84),
-    (21.6, 63.1),
-    (21.37, 62.27),
-    (21.5, 61.5),
-    (21.45, 61.13),
-    (21.4, 60.8),
-    (22.0, 60.4),
-]
-CHINA = [
-    (122.5, 53.5),
-    (127.5, 49.8),
-    (134.7, 48.4),
-    (131.0, 44.9),
-    (130.6, 42.4),
-    (128.0, 41.5),
-    (124.4, 40.0),
-    (121.6, 38.9),
-    (121.0, 40.8),
-    (119.5, 39.9),
-    (117.7, 38.9),
-    (118.9, 37.5),
-    (122.7, 37.4),
-    (120.3, 36.0),
-    (119.2, 34.7),
-    (120.9, 32.3),
-    (121.9, 31.0),
-    (121.9, 30.0),
-    (120.6, 27.9),
-    (119.3, 26.1),
-    (118.1, 24.5),
-    (116.7, 23.3),
-    (114.1, 22.3),
-    (113.3, 22.0),
-    (111.0, 21.4),
-    (110.0, 20.3),
-    (109.5, 21.5),
-    (108.0, 21.6),
-    (106.7, 22.8),
-    (103.9, 22.5),
-    (101.7, 21.2),
-    (99.3, 22.1),
-    (98.7, 24.1),
-    (97.5, 24.7),
-    (98.7, 27.5),
-    (97.4, 28.3),
-    (94.5, 29.3),
-    (92.0, 27.8),
-    (88.8, 27.4),
-    (85.0, 28.3),
-    (81.1, 30.1),
-    (78.7, 32.5),
-    (79.5, 35.6),
-    (77.8, 35.5),
-    (75.0, 37.0),
-    (73.5, 39.5),
-    (75.6, 40.5),
-    (80.2, 42.1),
-    (80.8, 45.0),
-    (82.9, 47.2),
-    (87.3, 49.2),
-    (90.0, 47.9),
-    (91.0, 45.4),
-    (95.0, 44.3),
-    (96.4, 42.7),
-    (101.0, 42.5),
-    (105.0, 41.6),
-    (110.4, 42.6),
-    (111.9, 43.7),
-    (114.5, 45.4),
-    (117.5, 46.6),
-    (119.9, 46.7),
-    (117.4, 49.6),
-    (119.3, 50.2),
-    (120.9, 52.9),
-]
-WIDTH, HEIGHT = 900, 520
-FINLAND_BOX = (20, 20, 250, 480)  # x, y, width, height of each panel
-CHINA_BOX = (320, 60, 560, 420)
+from portal.charts import text_width
+
+WIDTH, HEIGHT = 1040, 540
+FINLAND_BOX = (20, 20, 230, 500)  # x, y, width, height of each panel
+CHINA_BOX = (370, 50, 470, 440)
+# Where a panel's crowded labels go: a column beside it (x of the column's left edge).
+FINLAND_LIST_X = 262
+CHINA_LIST_X = 860
+LABEL_SIZE = 11
+LABEL_HEIGHT = 13
 
 
 @dataclass
@@ -135,66 +40,196 @@ class Link:
     place_lat: float
     place_lon: float
     label: str
+    kind: str = "partnership"  # or "agreement": drawn with another shape and line
 
 
-def _projector(outline, box):
-    """Equirectangular, scaled by the cosine of the middle latitude, fitted into ``box``."""
-    lons = [p[0] for p in outline]
-    lats = [p[1] for p in outline]
-    scale_x = math.cos(math.radians((min(lats) + max(lats)) / 2))
-    width = (max(lons) - min(lons)) * scale_x
-    height = max(lats) - min(lats)
-    x0, y0, box_w, box_h = box
-    k = min(box_w / width, box_h / height)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (x0 + (lon - min(lons)) * scale_x * k, y0 + (max(lats) - lat) * k)
-
-    return project
+@lru_cache(maxsize=1)
+def outlines() -> dict:
+    path = Path(__file__).parent / "reference" / "outlines.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _path(outline, project) -> str:
-    points = [project(lon, lat) for lon, lat in outline]
-    return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points) + " Z"
+class Albers:
+    """Albers equal-area conic on the sphere, fitted into a box (y downwards)."""
+
+    def __init__(self, lat1: float, lat2: float, lon0: float, rings, box):
+        phi1, phi2 = math.radians(lat1), math.radians(lat2)
+        self.n = (math.sin(phi1) + math.sin(phi2)) / 2
+        self.c = math.cos(phi1) ** 2 + 2 * self.n * math.sin(phi1)
+        self.lon0 = lon0
+        points = [self._raw(lon, lat) for ring in rings for lon, lat in ring]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        x0, y0, box_w, box_h = box
+        self.k = min(box_w / (max(xs) - min(xs)), box_h / (max(ys) - min(ys)))
+        self.min_x, self.max_y = min(xs), max(ys)
+        # Centred in the box.
+        self.dx = x0 + (box_w - (max(xs) - min(xs)) * self.k) / 2
+        self.dy = y0 + (box_h - (max(ys) - min(ys)) * self.k) / 2
+
+    def _raw(self, lon: float, lat: float) -> tuple[float, float]:
+        rho = math.sqrt(self.c - 2 * self.n * math.sin(math.radians(lat))) / self.n
+        theta = self.n * math.radians(lon - self.lon0)
+        return rho * math.sin(theta), -rho * math.cos(theta)
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        x, y = self._raw(lon, lat)
+        return self.dx + (x - self.min_x) * self.k, self.dy + (self.max_y - y) * self.k
 
 
-def network_map(links: list[Link], cities: list[tuple[str, float, float]], *, title: str) -> Markup:
-    """The SVG map: every C21 city as a dot, linked places as dots, a line per link."""
-    finland, china = _projector(FINLAND, FINLAND_BOX), _projector(CHINA, CHINA_BOX)
+def _path(rings, project) -> str:
+    parts = []
+    for ring in rings:
+        points = [project(lon, lat) for lon, lat in ring]
+        parts.append("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points) + " Z")
+    return " ".join(parts)
+
+
+# --- Labels ------------------------------------------------------------------------------
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+@dataclass
+class Label:
+    text: str
+    x: float  # where the text starts (anchor "start") or ends ("end")
+    y: float  # its baseline
+    anchor: str
+    box: Box
+    point: tuple[float, float]
+    leader: bool = False  # in the list beside the panel, with a line to its point
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _box(x: float, y: float, width: float, anchor: str) -> Box:
+    left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+    return (left - 1, y - LABEL_HEIGHT + 3, left + width + 1, y + 3)
+
+
+def place_labels(
+    points: list[tuple[str, float, float]], *, bounds: Box, list_x: float
+) -> list[Label]:
+    """A label per point, overlapping no other label and no other point: the first of eight
+    positions around the point that is free and inside ``bounds``; failing all, in a list
+    beside the panel at ``list_x`` (top to bottom in the order of the points' heights),
+    joined to its point by a leader line."""
+    marks = [(x - 4.5, y - 4.5, x + 4.5, y + 4.5) for _text, x, y in points]
+    placed: list[Label] = []
+    crowded = []
+    for text, x, y in points:
+        width = text_width(text, LABEL_SIZE)
+        candidates = [
+            (x + 7, y + 4, "start"),
+            (x - 7, y + 4, "end"),
+            (x + 6, y - 6, "start"),
+            (x + 6, y + 14, "start"),
+            (x - 6, y - 6, "end"),
+            (x - 6, y + 14, "end"),
+            (x, y - 8, "middle"),
+            (x, y + 17, "middle"),
+        ]
+        for cx, cy, anchor in candidates:
+            box = _box(cx, cy, width, anchor)
+            inside = (
+                box[0] >= bounds[0]
+                and box[1] >= bounds[1]
+                and box[2] <= bounds[2]
+                and box[3] <= bounds[3]
+            )
+            if (
+                inside
+                and not any(_overlaps(box, other.box) for other in placed)
+                and not any(_overlaps(box, m) for m in marks)
+            ):
+                placed.append(Label(text, cx, cy, anchor, box, (x, y)))
+                break
+        else:
+            crowded.append((text, x, y, width))
+    # The list: in the order of the points from north to south, each below the previous.
+    next_y = bounds[1] + LABEL_HEIGHT
+    for text, x, y, width in sorted(crowded, key=lambda c: c[2]):
+        baseline = max(y + 4, next_y)
+        box = _box(list_x, baseline, width, "start")
+        while any(_overlaps(box, other.box) for other in placed):
+            baseline += LABEL_HEIGHT
+            box = _box(list_x, baseline, width, "start")
+        placed.append(Label(text, list_x, baseline, "start", box, (x, y), leader=True))
+        next_y = baseline + LABEL_HEIGHT
+    return placed
+
+
+def _label_svg(label: Label) -> str:
+    out = ""
+    if label.leader:
+        px, py = label.point
+        out += (
+            f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{label.x - 3:.1f}" '
+            f'y2="{label.y - 4:.1f}" class="map-leader"/>'
+        )
+    return out + (
+        f'<text x="{label.x:.1f}" y="{label.y:.1f}" text-anchor="{label.anchor}" '
+        f'class="map-label">{escape(label.text)}</text>'
+    )
+
+
+def _marker(x: float, y: float, kind: str) -> str:
+    if kind == "agreement":  # a square: told apart from a circle without colour
+        return (
+            f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" '
+            'class="map-place agreement"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" class="map-place"/>'
+
+
+def network_map(
+    links: list[Link], cities: list[tuple[str, float, float]], *, title: str, summary: str
+) -> Markup:
+    """The SVG map: every C21 city as a dot, each linked place as a circle (partnerships) or
+    a square (an agreement), a dashed or solid line per link; ``summary`` says in words what
+    it shows (for screen readers; the table below it lists every link)."""
+    shapes = outlines()
+    finland = Albers(61.0, 68.0, 26.0, shapes["finland"], FINLAND_BOX)
+    china = Albers(25.0, 47.0, 105.0, shapes["china"], CHINA_BOX)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="network-map" viewBox="0 0 {WIDTH} '
         f'{HEIGHT}" width="100%" role="img" aria-labelledby="map-title map-desc">'
         f'<title id="map-title">{escape(title)}</title>'
-        f'<desc id="map-desc">{escape(str(len(links)))} links; the table below lists them.</desc>'
-        f'<path d="{_path(FINLAND, finland)}" class="map-land"/>'
-        f'<path d="{_path(CHINA, china)}" class="map-land"/>'
+        f'<desc id="map-desc">{escape(summary)}</desc>'
+        f'<path d="{_path(shapes["finland"], finland)}" class="map-land"/>'
+        f'<path d="{_path(shapes["china"], china)}" class="map-land"/>'
     ]
     for link in links:
         x1, y1 = finland(link.city_lon, link.city_lat)
         x2, y2 = china(link.place_lon, link.place_lat)
         out.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            f'class="map-link"><title>{escape(link.label)}</title></line>'
+            f'class="map-link {escape(link.kind)}"><title>{escape(link.label)}</title></line>'
         )
     labelled = {link.city for link in links}
+    city_points = []
     for name, lat, lon in cities:
         x, y = finland(lon, lat)
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" class="map-city"/>')
         if name in labelled:
-            out.append(
-                f'<text x="{x - 6:.1f}" y="{y + 4:.1f}" text-anchor="end" '
-                f'class="map-label">{escape(name)}</text>'
-            )
-    seen = set()
+            city_points.append((name, x, y))
+    places: dict[str, tuple[float, float, str]] = {}
     for link in links:
-        if link.place in seen:
-            continue
-        seen.add(link.place)
         x, y = china(link.place_lon, link.place_lat)
-        out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" class="map-place"/>'
-            f'<text x="{x + 7:.1f}" y="{y + 4:.1f}" class="map-label">'
-            f"{escape(link.place)}</text>"
-        )
+        known = places.get(link.place)
+        agreement = link.kind == "agreement" or (known is not None and known[2] == "agreement")
+        kind = "agreement" if agreement else "partnership"
+        places[link.place] = (x, y, kind)
+    for x, y, kind in places.values():
+        out.append(_marker(x, y, kind))
+    finland_bounds = (0, 0, FINLAND_LIST_X + 100, HEIGHT)
+    china_bounds = (FINLAND_LIST_X + 100, 0, WIDTH, HEIGHT)
+    for label in place_labels(city_points, bounds=finland_bounds, list_x=FINLAND_LIST_X):
+        out.append(_label_svg(label))
+    place_points = [(name, x, y) for name, (x, y, _kind) in places.items()]
+    for label in place_labels(place_points, bounds=china_bounds, list_x=CHINA_LIST_X):
+        out.append(_label_svg(label))
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 (every text is escaped above)

@@ -45,6 +45,7 @@ def index():
             links,
             overview.map_cities(),
             title=_("The C21 cities and their partner places in China"),
+            summary=overview.map_summary(links),
         ),
         due=agreements.due_soon(current_user, today=today, shared_only=True),
         upcoming=upcoming,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from portal import kinds as registry
 from portal.caching import per_data_state
 from portal.extensions import db
+from portal.maps import Link
 from portal.models.accounts import User
 from portal.models.agreements import Agreement
 from portal.models.events import Event
@@ -125,7 +126,6 @@ def map_links(actor: User) -> list:
     with a counterpart place that ``actor`` may see (one line per city and place)."""
     from sqlalchemy.orm import joinedload
 
-    from portal.maps import Link
     from portal.models.reference import CityPartnership
     from portal.security.permissions import select_visible
 
@@ -154,7 +154,10 @@ def map_links(actor: User) -> list:
     ):
         key = (a.city_id, a.counterpart_place_id)
         place = a.counterpart_place
-        if key not in links and None not in (a.city.lat, a.city.lon, place.lat, place.lon):
+        if key in links:  # a partnership with an agreement: shown as the agreement
+            links[key].kind = "agreement"
+            links[key].label += f": {a.title}"
+        elif None not in (a.city.lat, a.city.lon, place.lat, place.lon):
             links[key] = Link(
                 a.city.local_name,
                 a.city.lat,
@@ -163,8 +166,42 @@ def map_links(actor: User) -> list:
                 place.lat,
                 place.lon,
                 f"{a.city.local_name} – {place.local_name}: {a.title}",
+                kind="agreement",
             )
     return sorted(links.values(), key=lambda link: (link.city, link.place))
+
+
+def map_summary(links: list[Link]) -> str:
+    """The map in words, for those who do not see it: how many links of each kind between
+    how many cities and places, and the cities with the most."""
+    from collections import Counter
+
+    from flask_babel import gettext, ngettext
+
+    if not links:
+        return gettext("No city has a partnership or an agreement with a place in China yet.")
+    per_city = Counter(link.city for link in links)
+    agreements = sum(1 for link in links if link.kind == "agreement")
+    most = ", ".join(f"{city} ({n})" for city, n in per_city.most_common(3))
+    return " ".join(
+        [
+            ngettext(
+                "%(num)d link between %(cities)d C21 cities and %(places)d places in China:",
+                "%(num)d links between %(cities)d C21 cities and %(places)d places in China:",
+                len(links),
+                cities=len(per_city),
+                places=len({link.place for link in links}),
+            ),
+            gettext(
+                "%(partnerships)d city partnerships (circles, dashed lines) and "
+                "%(agreements)d with an agreement (squares, solid lines).",
+                partnerships=len(links) - agreements,
+                agreements=agreements,
+            ),
+            gettext("Most links: %(cities)s.", cities=most),
+            gettext("The table below the map lists every link."),
+        ]
+    )
 
 
 def map_cities() -> list[tuple[str, float, float]]:
