@@ -29,7 +29,8 @@ COUNTRIES = {"finland": ("246", 0.03, 0.05), "china": ("156", 0.12, 0.5)}
 
 
 def _fetch(into: Path) -> Path:
-    subprocess.run(["npm", "pack", PACKAGE], cwd=into, check=True, capture_output=True)
+    # A fixed command and package (an operator runs this script, not the portal).
+    subprocess.run(["npm", "pack", PACKAGE], cwd=into, check=True, capture_output=True)  # noqa: S603, S607
     return next(into.glob("world-atlas-*.tgz"))
 
 
