@@ -364,6 +364,10 @@ def test_papers_are_recognised_by_their_content(app, client_as, name, data, acce
         # Said by the item's file field, linked from the error summary (issue 15).
         assert f'<a href="#file-{item}">' in raw and "data-error-summary" in raw
         assert f'aria-describedby="file-{item}-error"' in raw and 'aria-invalid="true"' in raw
+        # The item's actions menu is open on that item only, its file field in view.
+        row = re.search(rf'<tr id="item-{item}".*?</tr>', raw, re.S).group(0)
+        assert '<details class="item-actions" open>' in row
+        assert raw.count('<details class="item-actions" open>') == 1
         # Once: the next visit is clean.
         assert "data-error-summary" not in coordinator.get(f"/meetings/{meeting}").get_data(
             as_text=True
@@ -450,3 +454,24 @@ def test_a_record_made_private_after_publication_leaves_the_annex_for_other_citi
     pdf = turku.get(f"/meetings/{meeting}/agenda.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Shanghai design week" in text and "Secret panda diplomacy" not in text
+
+
+def test_an_agenda_row_shows_its_order_buttons_and_one_menu_for_the_rest(app, client_as):
+    """Issue 15: a row carried a file picker, three buttons and two links; now the order
+    buttons (keyboard-only ordering) and one "Item actions" disclosure with the rest."""
+    coordinator, _ = client_as("coordinator", None)
+    _new_meeting(coordinator, local_today() + timedelta(days=20))
+    meeting = _meeting_id(app)
+    coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED)
+    item = _item_id(app, "Reports from the cities")
+    raw = coordinator.get(f"/meetings/{meeting}").get_data(as_text=True)
+    row = re.search(rf'<tr id="item-{item}".*?</tr>', raw, re.S).group(0)
+    controls, menu = row.split('<details class="item-actions">')
+    assert "Move up" in controls and "Move down" in controls
+    assert 'type="file"' not in controls and "Take off the agenda" not in controls
+    assert "<summary>Item actions" in menu
+    assert 'type="file"' in menu and "Take off the agenda" in menu and ">Edit<" in menu
+    # Every row has one menu; a reader without rights sees none.
+    assert raw.count('<details class="item-actions">') == raw.count('class="agenda-row')
+    reader, _ = client_as("viewer", "turku")
+    assert "item-actions" not in reader.get(f"/meetings/{meeting}").get_data(as_text=True)

@@ -120,6 +120,9 @@ def test_a_meeting_from_proposals_to_matters_arising(app, ui, make_user, make_re
 
     log_in(ui, coordinator.email, PASSWORD)
     ui.goto(path)
+    # The item's actions are behind its "Item actions" menu (a disclosure, keyboard too).
+    page.locator("summary", has_text=re.compile(r"Item actions.*Winter sports exchange")).click()
+    ui.check()
     ui.follow(page.get_by_role("link", name=re.compile(r"^Minutes\s*: Winter sports exchange")))
     page.get_by_label("Decision").fill("The network supports the exchange.")
     ui.follow(page.get_by_role("button", name="Save the minutes of this item"))
@@ -159,6 +162,9 @@ def test_minutes_typed_when_the_session_expired_are_offered_back(app, ui, make_u
     log_in(ui, coordinator.email, PASSWORD)
     _create_meeting(ui, "Winter meeting", 20)
     _publish(ui)
+    # The item's actions are behind its "Item actions" menu (a disclosure, keyboard too).
+    page.locator("summary", has_text=re.compile(r"Item actions.*Approval of the agenda")).click()
+    ui.check()
     ui.follow(page.get_by_role("link", name=re.compile(r"^Minutes\s*: Approval of the agenda")))
     page.get_by_label("Decision").fill("The agenda was approved as presented.")
     page.wait_for_timeout(500)  # the draft is kept a moment after typing stops
