@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test lint lock format install db translations clean bench bench-pg
+.PHONY: run serve test lint lock format install db translations clean bench bench-pg screenshots
 
 # The exact versions of requirements.lock (made from pyproject.toml's ranges by `make lock`),
 # then the portal itself.
@@ -86,3 +86,7 @@ bench: install
 bench-pg: install
 	scripts/with-postgres.sh sh -c '$(BIN)/python bench/fill.py "$$PORTAL_PG_URL" \
 		--scale $(SCALE) && $(BIN)/python bench/measure.py "$$PORTAL_PG_URL"' 
+
+# docs/screenshots/: the demo data photographed on a laptop and a phone (needs chromium).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py

@@ -184,6 +184,19 @@ def _marker(x: float, y: float, kind: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" class="map-place"/>'
 
 
+def panels() -> tuple[Albers, Albers]:
+    """The projections of the two panels: Finland's and China's, each fitted to its box."""
+    shapes = outlines()
+    return (
+        Albers(61.0, 68.0, 26.0, shapes["finland"], FINLAND_BOX),
+        Albers(25.0, 47.0, 105.0, shapes["china"], CHINA_BOX),
+    )
+
+
+FINLAND_BOUNDS: Box = (0, 0, FINLAND_LIST_X + 100, HEIGHT)
+CHINA_BOUNDS: Box = (FINLAND_LIST_X + 100, 0, WIDTH, HEIGHT)
+
+
 def network_map(
     links: list[Link], cities: list[tuple[str, float, float]], *, title: str, summary: str
 ) -> Markup:
@@ -191,8 +204,7 @@ def network_map(
     a square (an agreement), a dashed or solid line per link; ``summary`` says in words what
     it shows (for screen readers; the table below it lists every link)."""
     shapes = outlines()
-    finland = Albers(61.0, 68.0, 26.0, shapes["finland"], FINLAND_BOX)
-    china = Albers(25.0, 47.0, 105.0, shapes["china"], CHINA_BOX)
+    finland, china = panels()
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="network-map" viewBox="0 0 {WIDTH} '
         f'{HEIGHT}" width="100%" role="img" aria-labelledby="map-title map-desc">'
@@ -224,12 +236,10 @@ def network_map(
         places[link.place] = (x, y, kind)
     for x, y, kind in places.values():
         out.append(_marker(x, y, kind))
-    finland_bounds = (0, 0, FINLAND_LIST_X + 100, HEIGHT)
-    china_bounds = (FINLAND_LIST_X + 100, 0, WIDTH, HEIGHT)
-    for label in place_labels(city_points, bounds=finland_bounds, list_x=FINLAND_LIST_X):
+    for label in place_labels(city_points, bounds=FINLAND_BOUNDS, list_x=FINLAND_LIST_X):
         out.append(_label_svg(label))
     place_points = [(name, x, y) for name, (x, y, _kind) in places.items()]
-    for label in place_labels(place_points, bounds=china_bounds, list_x=CHINA_LIST_X):
+    for label in place_labels(place_points, bounds=CHINA_BOUNDS, list_x=CHINA_LIST_X):
         out.append(_label_svg(label))
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 (every text is escaped above)

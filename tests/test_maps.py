@@ -7,7 +7,17 @@ from __future__ import annotations
 import itertools
 import re
 
-from portal.maps import Link, network_map, outlines, place_labels
+from portal.maps import (
+    CHINA_BOUNDS,
+    CHINA_LIST_X,
+    FINLAND_BOUNDS,
+    FINLAND_LIST_X,
+    Link,
+    network_map,
+    outlines,
+    panels,
+    place_labels,
+)
 
 
 def _disjoint(labels) -> bool:
@@ -79,3 +89,26 @@ def test_the_overview_map_says_what_it_shows_in_words(app, client_as):
     # The reference data's known partnerships are on it.
     assert "links between" in desc and "city partnerships (circles, dashed lines)" in desc
     assert "The table below the map lists every link." in desc
+
+
+def test_labels_of_all_21_cities_and_every_partner_place_never_overlap(app):
+    """The reference data: every C21 city labelled at once (more than the map ever labels)
+    and every Chinese place of a known partnership."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import City, CityPartnership
+
+    finland, china = panels()
+    with app.app_context():
+        cities = [(c.name_fi, *finland(c.lon, c.lat)) for c in db.session.scalars(select(City))]
+        places = {
+            p.place.name_en: china(p.place.lon, p.place.lat)
+            for p in db.session.scalars(select(CityPartnership))
+        }
+    assert len(cities) == 21 and len(places) >= 10
+    city_labels = place_labels(cities, bounds=FINLAND_BOUNDS, list_x=FINLAND_LIST_X)
+    place_points = [(name, x, y) for name, (x, y) in places.items()]
+    place_labels_ = place_labels(place_points, bounds=CHINA_BOUNDS, list_x=CHINA_LIST_X)
+    assert len(city_labels) == 21 and len(place_labels_) == len(places)
+    assert _disjoint(city_labels + place_labels_)
