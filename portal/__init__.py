@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.overview import bp as overview_bp
     from portal.pages import bp as pages_bp
     from portal.places import bp as places_bp
+    from portal.privacy import bp as privacy_bp
     from portal.projects import bp as projects_bp
     from portal.search.views import bp as search_bp
 
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_bp,
         health_bp,
         imports_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -31,6 +31,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_group)
     app.cli.add_command(reminders_group)
     app.cli.add_command(import_command)
+    app.cli.add_command(access_log_group)
 
 
 def _fail(message: str) -> NoReturn:
@@ -278,6 +279,20 @@ def import_command(kind: str, file: Path, city_slug: str, dry_run: bool, skip_in
             f"Imported {outcome.created} (batch {batch.id}); {outcome.linked} already recorded, "
             f"{outcome.skipped} skipped, {outcome.invalid} with problems left out."
         )
+
+
+access_log_group = AppGroup("access-log", help="The personal data access log.")
+
+
+@access_log_group.command("purge")
+def access_log_purge() -> None:
+    """Delete the entries older than PORTAL_PERSONAL_DATA_LOG_DAYS (two years by default);
+    run it daily or monthly from cron or a timer."""
+    from portal.services import access_log
+
+    removed = access_log.purge()
+    db.session.commit()
+    click.echo(f"{removed} entries older than the retention period deleted")
 
 
 search_group = AppGroup("search", help="The search index.")

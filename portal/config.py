@@ -92,6 +92,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PORTAL_ACCESSIBILITY_FEEDBACK": _env("ACCESSIBILITY_FEEDBACK"),
         # Agenda attachments: PDF and office documents up to this size.
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+        # How long the personal data access log keeps an entry (issue 13).
+        "PERSONAL_DATA_LOG_DAYS": _env_int("PERSONAL_DATA_LOG_DAYS", 730),
         # A spreadsheet to import: at most this large (and 5,000 rows).
         "IMPORT_MAX_BYTES": _env_int("IMPORT_MAX_MB", 5) * 1024 * 1024,
         # Zip-based documents (Word, Excel, OpenDocument) are unpacked once, into nothing,

@@ -154,6 +154,18 @@ ITEM_STATUS_LABELS = {
     "withdrawn": _l("Withdrawn"),
 }
 
+# What the personal data access log says was done (issue 13).
+ACCESS_LABELS = {
+    "view": _l("Viewed"),
+    "export": _l("Exported"),
+    "create": _l("Recorded"),
+    "update": _l("Changed"),
+    "archive": _l("Archived"),
+    "restore": _l("Restored"),
+    "report": _l("Subject access report"),
+    "erase": _l("Erased"),
+}
+
 ACTION_STATUS_LABELS = {
     "open": _l("Open"),
     "in_progress": _l("In progress"),
@@ -180,6 +192,7 @@ def count(what: str, n: int) -> str:
             "%(count)s organisation", "%(count)s organisations", n, count=c
         ),
         "results": lambda: _n("%(count)s result", "%(count)s results", n, count=c),
+        "entries": lambda: _n("%(count)s entry", "%(count)s entries", n, count=c),
     }
     return forms[what]()
 
@@ -216,6 +229,9 @@ def more_than(what: str, n: int) -> str:
         ),
         "results": lambda: _n(
             "More than %(count)s result", "More than %(count)s results", n, count=c
+        ),
+        "entries": lambda: _n(
+            "More than %(count)s entry", "More than %(count)s entries", n, count=c
         ),
     }
     return forms[what]()

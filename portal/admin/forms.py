@@ -32,6 +32,9 @@ class UserFields:
     )
     role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS.items()))
     city = SelectField(_l("City"), choices=[])
+    data_protection = BooleanField(
+        _l("Data protection right: sees the city's personal data log, answers data subjects")
+    )
     locale = SelectField(
         _l("Language of the interface"),
         choices=_choices([("", _l("The browser's language")), *LANGUAGE_NAMES.items()]),

@@ -54,6 +54,7 @@ def new_user():
                 role=form.role.data,
                 city=_city_from_form(form, city_list),
                 locale=form.locale.data,
+                data_protection=bool(form.data_protection.data),
             )
             token = accounts.issue_password_link(current_user, user)
         except ValidationError as error:
@@ -85,6 +86,7 @@ def edit_user(user_id: int):
             role=form.role.data,
             city=_city_from_form(form, city_list),
             locale=form.locale.data,
+            data_protection=bool(form.data_protection.data),
         ),
         reload=lambda: accounts.user_for_management(current_user, user_id),
         current=lambda stored: {

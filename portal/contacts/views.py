@@ -23,7 +23,7 @@ from portal.record_views import (
     new_record_page,
 )
 from portal.security.permissions import load_visible
-from portal.services import audit, contacts
+from portal.services import access_log, audit, contacts
 from portal.services.who_knows import records_at_organisation
 
 
@@ -67,6 +67,7 @@ def new():
 @bp.route("/<int:contact_id>")
 def detail(contact_id: int):
     contact = load_visible(current_user, Contact, contact_id)
+    access_log.record_read(current_user, [contact])
     return render_template(
         "contacts/detail.html",
         contact=contact,

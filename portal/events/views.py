@@ -26,7 +26,7 @@ from portal.record_views import (
     people_picker,
 )
 from portal.security.permissions import READ, can, load_visible
-from portal.services import audit, cities, contacts, events, meetings, projects
+from portal.services import access_log, audit, cities, contacts, events, meetings, projects
 from portal.services.organisations import all_places
 from portal.timeutil import local_today
 
@@ -106,7 +106,9 @@ def detail(event_id: int):
         "events/detail.html",
         event=event,
         # Linked records the user may not see stay out of the page.
-        people=[c for c in event.contacts if can(current_user, READ, c)],
+        people=access_log.shown(
+            current_user, [c for c in event.contacts if can(current_user, READ, c)]
+        ),
         project=event.project
         if event.project is not None and can(current_user, READ, event.project)
         else None,

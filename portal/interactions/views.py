@@ -22,7 +22,7 @@ from portal.record_views import (
     people_picker,
 )
 from portal.security.permissions import READ, can, load_visible
-from portal.services import audit, contacts, interactions
+from portal.services import access_log, audit, contacts, interactions
 
 
 def _prepare(form: InteractionForm, city_id: int, record=None, *, choosing_city=False) -> dict:
@@ -70,7 +70,9 @@ def detail(interaction_id: int):
         "interactions/detail.html",
         interaction=interaction,
         # A shared interaction may name a person the city keeps private: not shown.
-        people=[c for c in interaction.contacts if can(current_user, READ, c)],
+        people=access_log.shown(
+            current_user, [c for c in interaction.contacts if can(current_user, READ, c)]
+        ),
         history=audit.history_for(current_user, interaction),
     )
 

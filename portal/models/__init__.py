@@ -27,6 +27,7 @@ from portal.models.meetings import (
     Notification,
 )
 from portal.models.organisations import Organisation
+from portal.models.privacy import PersonalDataAccess
 from portal.models.projects import Project, ProjectUpdate
 from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
 from portal.models.search import SearchDocument, SearchIndexState
@@ -60,6 +61,7 @@ __all__ = [
     "Organisation",
     "OutboxMail",
     "PasswordSetToken",
+    "PersonalDataAccess",
     "Project",
     "ProjectUpdate",
     "ReminderRun",

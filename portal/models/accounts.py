@@ -65,6 +65,9 @@ class User(Base):
     version: Mapped[int] = mapped_column(default=1)
     # How often reminders come by e-mail (``flask reminders send``).
     reminder_frequency: Mapped[str] = mapped_column(String(10), default="weekly")
+    # The city's data protection right (issue 13): its access log, data subjects' reports,
+    # erasure. Given by admins to officers of a city; a flag, not a tenant rule.
+    data_protection: Mapped[bool] = mapped_column(Boolean, default=False)
 
     city: Mapped[City | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=user_themes, order_by=Theme.position)

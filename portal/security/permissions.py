@@ -73,6 +73,10 @@ NETWORK_ACTIONS = frozenset(
         "themes.manage",
         "city.package",  # all a city owns as one file (target: that City)
         "city.report",  # the city's report to its mayor, private records too (target: City)
+        # The city's data protection work (target: City): its personal data access log, data
+        # subjects' reports, erasure. An account with the data protection right (a flag the
+        # admins give) of that city only; admins do not get it by their role.
+        "city.data_protection",
     }
 )
 
@@ -85,6 +89,7 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
             "agenda.propose",
             "city.package",
             "city.report",
+            "city.data_protection",
         }
     ),
     Role.VIEWER: frozenset({"network.read", "city.package", "city.report"}),
@@ -97,9 +102,10 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
             "meeting.manage",
             "city.package",
             "city.report",
+            "city.data_protection",
         }
     ),
-    Role.ADMIN: NETWORK_ACTIONS,
+    Role.ADMIN: NETWORK_ACTIONS - {"city.data_protection"},
 }
 
 
@@ -129,6 +135,12 @@ def can(user: User | Any, action: str, target: Any = None) -> bool:
     if action in NETWORK_ACTIONS:
         if action not in NETWORK_RULES.get(role, frozenset()):
             return False
+        if action == "city.data_protection":
+            return bool(
+                getattr(user, "data_protection", False)
+                and isinstance(target, City)
+                and target.id == user.city_id
+            )
         if action in ("city.create_records", "city.package", "city.report"):
             if role == Role.ADMIN:
                 return True

@@ -46,7 +46,14 @@ def _check_manager(actor: User | None) -> None:
 
 
 def _clean_account_fields(
-    *, email: str, name: str, role: str, city: City | None, locale: str | None, user_id=None
+    *,
+    email: str,
+    name: str,
+    role: str,
+    city: City | None,
+    locale: str | None,
+    user_id=None,
+    data_protection: bool = False,
 ) -> dict:
     """Validate the editable account fields; raise ValidationError with every problem."""
     errors: dict[str, str] = {}
@@ -74,6 +81,10 @@ def _clean_account_fields(
         errors["city"] = str(_l("Administrators belong to no city: choose no city."))
     if locale not in (None, "", *LOCALES):
         errors["locale"] = str(_l("Choose a language."))
+    if data_protection and (city is None or role not in (Role.OFFICER, Role.COORDINATOR)):
+        errors["data_protection"] = str(
+            _l("Only an officer or a coordinator of a city can have the data protection right.")
+        )
     if errors:
         raise ValidationError(errors)
     return {
@@ -82,6 +93,7 @@ def _clean_account_fields(
         "role": Role(role).value,
         "city_id": city.id if city else None,
         "locale": locale or None,
+        "data_protection": bool(data_protection),
     }
 
 
@@ -94,6 +106,7 @@ def create_user(
     city: City | None = None,
     locale: str | None = "fi",
     password: str | None = None,
+    data_protection: bool = False,
 ) -> User:
     """Create an account. Admins (or the operator at the command line, actor None) only.
 
@@ -101,7 +114,14 @@ def create_user(
     link. Raises Forbidden, or ValidationError naming each bad field.
     """
     _check_manager(actor)
-    values = _clean_account_fields(email=email, name=name, role=role, city=city, locale=locale)
+    values = _clean_account_fields(
+        email=email,
+        name=name,
+        role=role,
+        city=city,
+        locale=locale,
+        data_protection=data_protection,
+    )
     if password is not None:
         problem = password_problem(password, email=values["email"], name=values["name"])
         if problem:
@@ -141,8 +161,10 @@ def update_user(
     role: str,
     city: City | None,
     locale: str | None,
+    data_protection: bool = False,
 ) -> dict:
-    """Change an account's e-mail, name, role, city or language; returns what changed.
+    """Change an account's e-mail, name, role, city, language or data protection right;
+    returns what changed.
 
     Admins only. Raises StaleEdit when the account changed since ``expected_version`` was
     read, ValidationError for bad input and when the change would leave no active admin,
@@ -152,7 +174,13 @@ def update_user(
     if user.version != expected_version:
         raise StaleEdit(user)
     values = _clean_account_fields(
-        email=email, name=name, role=role, city=city, locale=locale, user_id=user.id
+        email=email,
+        name=name,
+        role=role,
+        city=city,
+        locale=locale,
+        user_id=user.id,
+        data_protection=data_protection,
     )
     if user.role == Role.ADMIN and values["role"] != Role.ADMIN:
         if actor is not None and actor.id == user.id:

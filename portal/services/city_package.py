@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models.accounts import User
 from portal.models.reference import City
 from portal.security.permissions import ensure
-from portal.services import audit, exports
+from portal.services import access_log, audit, exports
 
 
 def city_package(actor: User, city: City) -> bytes:
@@ -43,6 +43,8 @@ def city_package(actor: User, city: City) -> bytes:
             ),
         )
         counts.append(f"{kind.key} {len(records)}")
+        if kind.key == "contact":
+            access_log.record_read(actor, records, "export")
     audit.record(actor, "city.package", city_id=city.id, detail=", ".join(counts))
     out = io.BytesIO()
     book.save(out)

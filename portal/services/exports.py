@@ -24,7 +24,7 @@ from portal.formatting import datetime_text
 from portal.kinds import FieldType, Kind
 from portal.models.accounts import User
 from portal.security.permissions import READ, can
-from portal.services import audit
+from portal.services import access_log, audit
 
 # At most this many rows a file: more is a sign the filters should narrow it (the page
 # says so next to the download links).
@@ -127,6 +127,11 @@ def list_table(actor: User, kind: Kind, lister, flt, *, described: str, fmt: str
     _load_links(kind, items)
     columns = _columns(kind)
     rows = [[value(actor, record) for _label, value in columns] for record in items]
+    if kind.key == "contact":
+        access_log.record_read(actor, items, "export")
+    elif hasattr(kind.model, "contacts"):  # interactions and events name people
+        named = [c for r in items for c in r.contacts if _visible(actor, c)]
+        access_log.record_read(actor, named, "export")
     audit.record(
         actor,
         f"{kind.key}.export",
@@ -218,6 +223,9 @@ def search_table(actor: User, query: str, filters, *, described: str, fmt: str) 
     from portal.search.query import search, url_of
 
     result = search(actor, query, filters, page=1, per_page=EXPORT_LIMIT)
+    access_log.read_pairs(
+        actor, ((d.record_id, d.city_id) for d in result.items if d.kind == "contact"), "export"
+    )
     rows = [
         [
             str(registry.KINDS[d.kind].name),

@@ -77,6 +77,7 @@ def archive(actor: User, record) -> None:
     record.archived_at = utcnow()
     db.session.flush()
     audit.record(actor, f"{action_prefix}.archive", obj=record, changes={"archived": [False, True]})
+    _log_people(actor, kinds.of(record), [record], "archive")
 
 
 def restore(actor: User, record) -> None:
@@ -88,6 +89,7 @@ def restore(actor: User, record) -> None:
     record.archived_at = None
     db.session.flush()
     audit.record(actor, f"{action_prefix}.restore", obj=record, changes={"archived": [True, False]})
+    _log_people(actor, kinds.of(record), [record], "restore")
 
 
 # A list counts its rows up to here; beyond, it says "more than" (counting 100,000 rows to
@@ -178,12 +180,30 @@ _pending: ContextVar[list | None] = ContextVar("records_pending", default=None)
 BULK_CHUNK = 250
 
 
+def _people(kind: Kind, record) -> list:
+    """The contacts whose personal data a change of ``record`` touches: the contact itself,
+    or those an interaction or event names."""
+    if kind.key == "contact":
+        return [record]
+    return list(getattr(record, "contacts", None) or []) if hasattr(record, "contacts") else []
+
+
+def _log_people(actor: User, kind: Kind, records_: list, action: str) -> None:
+    from portal.services import access_log
+
+    people = [p for r in records_ for p in _people(kind, r)]
+    if people:
+        access_log.record(actor, people, action if kind.key == "contact" else "update")
+
+
 def _flush_pending(pending: list) -> None:
     if not pending:
         return
     db.session.flush()
     for actor, kind, record, cleaned in pending:
         audit.record(actor, f"{kind.key}.create", obj=record, changes=_creation_changes(cleaned))
+    actor, kind = pending[0][0], pending[0][1]
+    _log_people(actor, kind, [p[2] for p in pending], "create")
     pending.clear()
 
 
@@ -220,6 +240,7 @@ def create_record(actor: User, city, kind: Kind, cleaned: dict[str, Any]):
         return record
     db.session.flush()
     audit.record(actor, f"{kind.key}.create", obj=record, changes=_creation_changes(cleaned))
+    _log_people(actor, kind, [record], "create")
     return record
 
 
@@ -235,4 +256,5 @@ def update_record(actor: User, record, *, expected_version, clean) -> dict[str, 
         kind.index(record)
         db.session.flush()
         audit.record(actor, f"{kind.key}.update", obj=record, changes=changes)
+        _log_people(actor, kind, [record], "update")
     return changes
