@@ -164,6 +164,8 @@ ACCESS_LABELS = {
     "restore": _l("Restored"),
     "report": _l("Subject access report"),
     "erase": _l("Erased"),
+    "restrict": _l("Restricted"),
+    "lift": _l("Restriction lifted"),
 }
 
 ACTION_STATUS_LABELS = {

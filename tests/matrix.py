@@ -379,6 +379,14 @@ PRIVACY_ROUTES = [
             ("privacy.erase", "/erase"),
         )
     ),
+    # Restrict without a reason: refused with a message, back to the report.
+    Route(
+        "privacy.restrict",
+        "POST",
+        lambda w, s: f"/data-protection/people/{w.contact[(s, 'city')]}/restrict",
+        {**DPO, "dpo": 302},
+        **DPO_PERSON,
+    ),
     # Without a reason: the page again with the error, nothing erased.
     Route(
         "privacy.erase",

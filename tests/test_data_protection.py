@@ -78,7 +78,11 @@ def _person(app, officer_ref, city="helsinki", **extra) -> int:
             actor,
             contact,
             expected_version=contact.version,
-            values={**CONTACT_VALUES, "title": "Director"},
+            values={
+                **CONTACT_VALUES,
+                "title": "Director",
+                "visibility": extra.get("visibility", "city"),
+            },
         )
         db.session.commit()
         return contact.id
@@ -344,3 +348,52 @@ def test_another_city_keeps_its_own_record_of_a_namesake(app, client_as):
     with app.app_context():
         kept = db.session.get(Contact, espoo_person)
         assert kept is not None and kept.email == EMAIL and NAME in kept.notes
+
+
+# --- Restriction ----------------------------------------------------------------------------
+
+
+def test_a_restricted_contact_is_hidden_from_everyone_but_the_data_protection_officer(
+    app, client_as
+):
+    dpo, dpo_ref = client_as("officer", "helsinki")
+    _give_right(app, dpo_ref)
+    colleague, colleague_ref = client_as("officer", "helsinki")
+    person = _person(app, colleague_ref, visibility="network")
+    interaction = _interaction_of(app, person)
+    admin, _ = client_as("admin", None)
+    other_city, _ = client_as("officer", "espoo")
+    refused = dpo.post(f"/data-protection/people/{person}/restrict", data={"reason": ""})
+    assert refused.status_code == 302
+    with app.app_context():
+        assert db.session.get(Contact, person).restricted_at is None
+    dpo.post(
+        f"/data-protection/people/{person}/restrict",
+        data={"reason": "The person contests the accuracy of the title"},
+    )
+    for client in (colleague, admin, other_city):
+        assert client.get(f"/contacts/{person}").status_code == 404
+        assert NAME not in client.get("/contacts/").get_data(as_text=True)
+        assert NAME not in client.get("/contacts/export.csv").get_data(as_text=True)
+        assert f"/contacts/{person}" not in client.get("/search?q=Zhou").get_data(as_text=True)
+    assert colleague.get("/contacts/lookup?q=Zhou").get_json() == []
+    page = colleague.get(f"/interactions/{interaction}").get_data(as_text=True)
+    assert f"/contacts/{person}" not in page
+    # No one changes it, the data protection officer included; they still see it.
+    with app.test_request_context():
+        with pytest.raises(Forbidden):
+            contacts.update_contact(
+                db.session.get(User, dpo_ref.id),
+                db.session.get(Contact, person),
+                expected_version=db.session.get(Contact, person).version,
+                values={**CONTACT_VALUES, "title": "Mayor"},
+            )
+    report = dpo.get(f"/data-protection/people/{person}").get_data(as_text=True)
+    assert "The person contests the accuracy of the title" in report
+    assert dpo.get(f"/contacts/{person}").status_code == 200
+    # Lifted: back for those who may see it.
+    dpo.post(f"/data-protection/people/{person}/restrict", data={"lift": "yes"})
+    assert colleague.get(f"/contacts/{person}").status_code == 200
+    assert f"/contacts/{person}" in other_city.get("/search?q=Zhou").get_data(as_text=True)
+    actions = [a for a, _ in _log(app, person)]
+    assert actions.index("restrict") < actions.index("lift")

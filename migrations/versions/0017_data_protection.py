@@ -28,7 +28,7 @@ def upgrade():
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('action', sa.String(length=10), nullable=False),
     sa.Column('page', sa.String(length=300), nullable=False),
-    sa.CheckConstraint("action IN ('view','export','create','update','archive','restore','report','erase')", name=op.f('ck_personal_data_log_action')),
+    sa.CheckConstraint("action IN ('view','export','create','update','archive','restore','report','erase','restrict','lift')", name=op.f('ck_personal_data_log_action')),
     sa.ForeignKeyConstraint(['city_id'], ['cities.id'], name=op.f('fk_personal_data_log_city_id_cities')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_personal_data_log_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_personal_data_log'))

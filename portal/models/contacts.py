@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -73,6 +73,10 @@ class Contact(CityOwned, Base):
     source: Mapped[str] = mapped_column(String(300), default="")
     legal_basis: Mapped[str] = mapped_column(String(30), default="public_task")
     last_verified_on: Mapped[date | None]
+    # Restricted (GDPR Article 18): kept, but hidden from everyone but the city's data
+    # protection officers, and changed by no one, until the restriction is lifted.
+    restricted_at: Mapped[datetime | None]
+    restriction_reason: Mapped[str] = mapped_column(String(400), default="")
 
     organisation: Mapped[Organisation | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=contact_themes, order_by=Theme.position)

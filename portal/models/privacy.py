@@ -16,7 +16,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.models.base import Base
 from portal.timeutil import utcnow
 
-ACCESS_ACTIONS = ("view", "export", "create", "update", "archive", "restore", "report", "erase")
+ACCESS_ACTIONS = (
+    "view",
+    "export",
+    "create",
+    "update",
+    "archive",
+    "restore",
+    "report",
+    "erase",
+    "restrict",
+    "lift",
+)
 
 
 class PersonalDataAccess(Base):

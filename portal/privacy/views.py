@@ -133,6 +133,28 @@ def report_json(contact_id: int):
     )
 
 
+@bp.route("/people/<int:contact_id>/restrict", methods=["POST"])
+def restrict(contact_id: int):
+    """Restrict (reason given) or lift the restriction of a person's data."""
+    _city()
+    if not PortalForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("lift") == "yes":
+            contact = subjects.lift_restriction(current_user, contact_id)
+            message = _("The restriction is lifted.")
+        else:
+            contact = subjects.restrict(current_user, contact_id, request.form.get("reason", ""))
+            message = _("The data is restricted: only data protection officers see it now.")
+    except ValidationError as error:
+        db.session.rollback()
+        flash(next(iter(error.errors.values()), ""), "error")
+        return redirect(url_for("privacy.report", contact_id=contact_id))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("privacy.report", contact_id=contact.id))
+
+
 @bp.route("/people/<int:contact_id>/erase", methods=["GET", "POST"])
 def erase(contact_id: int):
     """Erase a person for real, after a page that says what it means and asks why."""

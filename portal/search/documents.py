@@ -40,7 +40,9 @@ def _city_owned(record) -> dict:
     return dict(
         city_id=record.city_id,
         visibility=record.visibility,
-        archived=record.archived_at is not None,
+        # A restricted contact (issue 13) is out of search as an archived one is.
+        archived=record.archived_at is not None
+        or getattr(record, "restricted_at", None) is not None,
         theme_ids=[t.id for t in record.themes if t is not None],
     )
 

@@ -149,6 +149,10 @@ def can(user: User | Any, action: str, target: Any = None) -> bool:
     if action in (READ, WRITE, CONTRIBUTE, HISTORY):
         if target is None or not hasattr(target, "visibility"):
             return False
+        if getattr(target, "restricted_at", None) is not None:
+            # Restricted personal data (GDPR Article 18): read by the city's data protection
+            # officers only, changed by no one until the restriction is lifted.
+            return action in (READ, HISTORY) and _guards_data_of(user, target.city_id)
         if role == Role.ADMIN:
             return True
         allowed = RECORD_RULES.get(role, {}).get(
@@ -228,6 +232,16 @@ def _can_meeting(user, action: str, target: Any) -> bool:
     return False
 
 
+def _guards_data_of(user, city_id: int | None) -> bool:
+    """Whether ``user`` holds the data protection right of the city ``city_id``."""
+    return bool(
+        getattr(user, "data_protection", False)
+        and user.city_id is not None
+        and user.city_id == city_id
+        and "city.data_protection" in NETWORK_RULES.get(user.role, frozenset())
+    )
+
+
 def _relation(user, target) -> str:
     if user.city_id is None:
         return "other"
@@ -249,6 +263,16 @@ def visible_filter(user: User, model: type[Any]) -> ColumnElement[bool]:
     """
     if not _is_live(user):
         return false()
+    if hasattr(model, "restricted_at"):
+        # Restricted contacts: only the city's data protection officers see them.
+        unrestricted = model.restricted_at.is_(None)
+        if _guards_data_of(user, user.city_id):
+            unrestricted = or_(unrestricted, model.city_id == user.city_id)
+        return and_(unrestricted, _readable(user, model))
+    return _readable(user, model)
+
+
+def _readable(user: User, model: type[Any]) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     shared = model.visibility == Visibility.NETWORK.value
@@ -274,6 +298,8 @@ def visibility_scope(user: User) -> tuple | None:
         return ("all",)
     if user.city_id is None:
         return ("shared",)
+    if _guards_data_of(user, user.city_id):  # sees the city's restricted contacts too
+        return ("city", user.city_id, "data protection")
     return ("city", user.city_id)
 
 

@@ -190,6 +190,40 @@ def report_data(result: SubjectReport) -> dict[str, Any]:
     }
 
 
+# --- Restriction (Article 18) ------------------------------------------------------------
+
+
+def restrict(actor: User, contact_id: int, reason: str) -> Contact:
+    """Restrict a person's data: the contact is kept, hidden from everyone but the city's
+    data protection officers (lists, search, exports, pickers, the pages naming them) and
+    changed by no one until the restriction is lifted. Audited with the reason."""
+    contact = person(actor, contact_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": str(_l("Say why the data is restricted."))})
+    if len(reason) > 400:
+        raise ValidationError({"reason": str(_l("Use at most %(n)d characters.", n=400))})
+    if contact.restricted_at is None:
+        contact.restricted_at = utcnow()
+        contact.restriction_reason = reason
+        db.session.flush()
+        audit.record(actor, "contact.restrict", obj=contact, detail=reason)
+        access_log.record(actor, [contact], "restrict")
+    return contact
+
+
+def lift_restriction(actor: User, contact_id: int) -> Contact:
+    """Lift a restriction: the contact is back in lists and search for those who may see it."""
+    contact = person(actor, contact_id)
+    if contact.restricted_at is not None:
+        contact.restricted_at = None
+        contact.restriction_reason = ""
+        db.session.flush()
+        audit.record(actor, "contact.lift_restriction", obj=contact)
+        access_log.record(actor, [contact], "lift")
+    return contact
+
+
 # --- Erasure -----------------------------------------------------------------------------
 
 
