@@ -380,14 +380,13 @@ def test_a_restricted_contact_is_hidden_from_everyone_but_the_data_protection_of
     page = colleague.get(f"/interactions/{interaction}").get_data(as_text=True)
     assert f"/contacts/{person}" not in page
     # No one changes it, the data protection officer included; they still see it.
-    with app.test_request_context():
-        with pytest.raises(Forbidden):
-            contacts.update_contact(
-                db.session.get(User, dpo_ref.id),
-                db.session.get(Contact, person),
-                expected_version=db.session.get(Contact, person).version,
-                values={**CONTACT_VALUES, "title": "Mayor"},
-            )
+    with app.test_request_context(), pytest.raises(Forbidden):
+        contacts.update_contact(
+            db.session.get(User, dpo_ref.id),
+            db.session.get(Contact, person),
+            expected_version=db.session.get(Contact, person).version,
+            values={**CONTACT_VALUES, "title": "Mayor"},
+        )
     report = dpo.get(f"/data-protection/people/{person}").get_data(as_text=True)
     assert "The person contests the accuracy of the title" in report
     assert dpo.get(f"/contacts/{person}").status_code == 200
