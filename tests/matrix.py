@@ -364,6 +364,9 @@ DPO_PERSON = dict(scopes=("own", "other"), overrides={("other", "-"): {"dpo": 40
 PRIVACY_ROUTES = [
     Route("privacy.index", "GET", lambda w, s: "/data-protection/", DPO),
     Route("privacy.log_file", "GET", lambda w, s: "/data-protection/log.csv", DPO),
+    Route("privacy.review", "GET", lambda w, s: "/data-protection/review", DPO),
+    # Nothing ticked: the page again with the error.
+    Route("privacy.review", "POST", lambda w, s: "/data-protection/review", DPO),
     *(
         Route(
             endpoint,

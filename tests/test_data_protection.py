@@ -396,3 +396,77 @@ def test_a_restricted_contact_is_hidden_from_everyone_but_the_data_protection_of
     assert f"/contacts/{person}" in other_city.get("/search?q=Zhou").get_data(as_text=True)
     actions = [a for a, _ in _log(app, person)]
     assert actions.index("restrict") < actions.index("lift")
+
+
+# --- Retention review -------------------------------------------------------------------------
+
+
+def _aged(app, contact_id, *, created_days, verified_days=None):
+    from datetime import timedelta
+
+    from portal.timeutil import local_today, utcnow
+
+    with app.app_context():
+        contact = db.session.get(Contact, contact_id)
+        contact.created_at = utcnow() - timedelta(days=created_days)
+        contact.last_verified_on = (
+            local_today() - timedelta(days=verified_days) if verified_days is not None else None
+        )
+        db.session.commit()
+
+
+def test_contacts_past_their_review_are_shown_and_handled_in_bulk(
+    app, client_as, make_contact, make_interaction
+):
+    from portal.services import reminders
+    from portal.timeutil import local_today
+
+    dpo, dpo_ref = client_as("officer", "helsinki")
+    _give_right(app, dpo_ref)
+    colleague, _ = client_as("officer", "helsinki")
+    red = make_contact("helsinki", family_name="Vanha", given_name="Unohdettu")
+    due = make_contact("helsinki", family_name="Tarkistettava", given_name="Kerran")
+    verified = make_contact("helsinki", family_name="Tuore", given_name="Tarkistettu")
+    used = make_contact("helsinki", family_name="Käytetty", given_name="Tapaaminen")
+    _aged(app, red, created_days=40 * 30)
+    _aged(app, due, created_days=30 * 30, verified_days=26 * 30)
+    _aged(app, verified, created_days=40 * 30, verified_days=100)
+    _aged(app, used, created_days=40 * 30)
+    make_interaction("helsinki", contacts=[used], occurred_on=local_today())
+    page = dpo.get("/data-protection/review").get_data(as_text=True)
+    assert "Unohdettu" in page and "Tarkistettava" in page
+    assert "Tuore" not in page and "Käytetty" not in page
+    row = re.search(r'<tr class="row-error">.*?</tr>', page, re.S).group(0)
+    assert "Vanha" in row and "Never verified, unused for three years" in row
+    assert "Tarkistettava" not in row
+    # The home page says so to the data protection officer only.
+    assert "2 contacts of your city are past their retention review" in dpo.get("/").get_data(
+        as_text=True
+    )
+    assert "retention review" not in colleague.get("/").get_data(as_text=True)
+    # Erasing needs a reason; keeping verifies again today.
+    refused = dpo.post("/data-protection/review", data={"contact": [str(red)], "action": "erase"})
+    assert "Say why the person is erased" in refused.get_data(as_text=True)
+    dpo.post("/data-protection/review", data={"contact": [str(due)], "action": "confirm"})
+    dpo.post(
+        "/data-protection/review",
+        data={"contact": [str(red)], "action": "erase", "reason": "Not needed any more"},
+    )
+    with app.app_context():
+        assert db.session.get(Contact, due).last_verified_on == local_today()
+        assert db.session.get(Contact, red) is None
+    assert "No contact is past its review." in dpo.get("/data-protection/review").get_data(
+        as_text=True
+    )
+    # The monthly mail: once a month to each holder whose city has contacts due.
+    _aged(app, due, created_days=30 * 30, verified_days=26 * 30)
+    with app.test_request_context():
+        reminders.send_reminders(local_today())
+        reminders.send_reminders(local_today())
+        from portal.models import OutboxMail
+
+        mails = db.session.scalars(
+            select(OutboxMail).where(OutboxMail.subject.contains("retention review"))
+        ).all()
+        assert [m.recipient for m in mails] == [dpo_ref.email]
+        assert "/data-protection/review" in mails[0].body

@@ -8,8 +8,16 @@ from flask_login import current_user
 
 from portal.cities import bp
 from portal.extensions import db
-from portal.security.permissions import require
-from portal.services import agreements, cities, interactions, minutes, notifications, projects
+from portal.security.permissions import can, require
+from portal.services import (
+    agreements,
+    cities,
+    interactions,
+    minutes,
+    notifications,
+    projects,
+    retention,
+)
 from portal.timeutil import local_today
 
 
@@ -38,6 +46,10 @@ def home():
         if city
         else agreements.due_soon(current_user, today=today, shared_only=True),
         today=today,
+        # For the city's data protection officers: contacts past their retention review.
+        retention_due=retention.count_due(city, today)
+        if city and can(current_user, "city.data_protection", city)
+        else 0,
     )
 
 

@@ -133,6 +133,44 @@ def report_json(contact_id: int):
     )
 
 
+@bp.route("/review", methods=["GET", "POST"])
+def review():
+    """The contacts past their retention review: confirm, archive or erase them in bulk."""
+    from portal.services import retention
+    from portal.timeutil import local_today
+
+    city = _city()
+    form = PortalForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        ids = [i for i in (parse_id(v) for v in request.form.getlist("contact")) if i]
+        try:
+            n = retention.review(
+                current_user,
+                city,
+                ids,
+                request.form.get("action", ""),
+                today=local_today(),
+                reason=request.form.get("reason", ""),
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            errors = error.errors
+        else:
+            db.session.commit()
+            flash(_("%(n)d contacts reviewed.", n=n), "success")
+            return redirect(url_for("privacy.review"))
+    return render_template(
+        "privacy/review.html",
+        city=city,
+        due=retention.due(current_user, city, local_today()),
+        form=form,
+        errors=errors,
+    )
+
+
 @bp.route("/people/<int:contact_id>/restrict", methods=["POST"])
 def restrict(contact_id: int):
     """Restrict (reason given) or lift the restriction of a person's data."""

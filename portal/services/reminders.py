@@ -222,4 +222,8 @@ def send_reminders(today: date) -> Run:
             db.session.rollback()
             run.already += 1
             run.mails -= 1 if found.count else 0
+    # Once a month, the data protection officers' retention review (issue 13).
+    from portal.services import retention
+
+    run.mails += retention.send_monthly(today)
     return run
