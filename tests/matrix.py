@@ -365,6 +365,8 @@ PRIVACY_ROUTES = [
     Route("privacy.index", "GET", lambda w, s: "/data-protection/", DPO),
     Route("privacy.log_file", "GET", lambda w, s: "/data-protection/log.csv", DPO),
     Route("privacy.review", "GET", lambda w, s: "/data-protection/review", DPO),
+    Route("privacy.processing", "GET", lambda w, s: "/data-protection/processing", DPO),
+    Route("privacy.processing_pdf", "GET", lambda w, s: "/data-protection/processing.pdf", DPO),
     # Nothing ticked: the page again with the error.
     Route("privacy.review", "POST", lambda w, s: "/data-protection/review", DPO),
     *(
@@ -514,6 +516,9 @@ ROUTES: list[Route] = [
     Route("admin.users", "GET", lambda w, s: "/admin/users/", ADMIN_ONLY),
     # The mail outbox: recipients are personal data, admins only.
     Route("admin.outbox", "GET", lambda w, s: "/admin/outbox/", ADMIN_ONLY),
+    # The record of processing's texts: admins (an empty POST saves empty texts: back, 302).
+    Route("admin.processing", "GET", lambda w, s: "/admin/processing", ADMIN_ONLY),
+    Route("admin.processing", "POST", lambda w, s: "/admin/processing", ADMIN_ONLY_REDIRECT),
     # Themes: admins keep their names in the three languages (an empty POST: the errors, 200).
     Route("admin.theme_list", "GET", lambda w, s: "/admin/themes/", ADMIN_ONLY),
     Route("admin.new_theme", "GET", lambda w, s: "/admin/themes/new", ADMIN_ONLY),

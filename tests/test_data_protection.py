@@ -5,6 +5,7 @@ nor in the search index."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -470,3 +471,45 @@ def test_contacts_past_their_review_are_shown_and_handled_in_bulk(
         ).all()
         assert [m.recipient for m in mails] == [dpo_ref.email]
         assert "/data-protection/review" in mails[0].body
+
+
+# --- Record of processing ----------------------------------------------------------------------
+
+
+def test_the_record_of_processing_is_generated_with_the_admins_texts(app, client_as):
+    dpo, dpo_ref = client_as("officer", "helsinki")
+    _give_right(app, dpo_ref)
+    _person(app, dpo_ref, visibility="network")
+    page = dpo.get("/data-protection/processing").get_data(as_text=True)
+    assert "Record of processing: Helsinki" in page
+    text = html.unescape(page)
+    assert "Public task (the city's international co-operation)</th><td>1<" in text
+    assert "1 of the city's 1 contacts are shared" in text
+    assert "E-mail address" in page and "WeChat ID" in page  # the personal fields, by kind
+    assert "Representatives of Chinese public bodies" in page  # the default text
+    admin, _ = client_as("admin", None)
+    form = admin.get("/admin/processing").get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d*)"', form).group(1)
+    saved = admin.post(
+        "/admin/processing",
+        data={
+            "version": version,
+            "purposes": "Yhteistyö Kiinan kanssa.",
+            "data_subjects": "Kiinalaiset yhteistyökumppanit.",
+            "security_measures": "Salasanat ja lokit.",
+            "transfers": "Ei siirtoja.",
+        },
+    )
+    assert saved.status_code == 302
+    page = dpo.get("/data-protection/processing").get_data(as_text=True)
+    assert "Kiinalaiset yhteistyökumppanit." in page
+    assert "Representatives of Chinese public bodies" not in page
+    pdf = dpo.get("/data-protection/processing.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    # A stale save is refused, not silently merged.
+    stale = admin.post("/admin/processing", data={"version": version, "purposes": "Vanha"})
+    assert "Someone saved these texts" in stale.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(
+            select(AuditEvent.id).where(AuditEvent.action == "processing.update")
+        )

@@ -1,5 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import PortalForm, VersionedForm
@@ -66,3 +74,13 @@ class ThemeForm(PortalForm):
     name_sv = StringField(_l("In Swedish"))
     name_en = StringField(_l("In English"))
     active = BooleanField(_l("Offered for new records"), default=True)
+
+
+class ProcessingForm(PortalForm):
+    """The free-text parts of the record of processing (GDPR Article 30)."""
+
+    version = HiddenField()
+    purposes = TextAreaField(_l("Purposes of the processing"))
+    data_subjects = TextAreaField(_l("Whose data: the data subjects"))
+    security_measures = TextAreaField(_l("Security measures"))
+    transfers = TextAreaField(_l("Transfers outside the EU and the EEA"))

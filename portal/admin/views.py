@@ -221,3 +221,42 @@ def edit_theme(theme_id: int):
             flash(_("The changes are saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("admin.theme_list"))
     return render_template("admin/theme_form.html", form=form, errors=errors, theme=theme)
+
+
+@bp.route("/processing", methods=["GET", "POST"])
+def processing():
+    """The free-text parts of the cities' record of processing, written by the admins."""
+    from portal.admin.forms import ProcessingForm
+    from portal.services import processing as service
+    from portal.services.errors import StaleEdit
+
+    require(current_user, "users.manage")
+    stored = service.description()
+    form = ProcessingForm(
+        data={"version": stored.version}
+        | {name: service.text(stored, name) for name in service.TEXT_FIELDS}
+    )
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            changes = service.update_description(
+                current_user,
+                {name: form[name].data for name in service.TEXT_FIELDS},
+                expected_version=int(form.version.data or 0),
+            )
+        except StaleEdit:
+            db.session.rollback()
+            errors = [
+                _(
+                    "Someone saved these texts while you were editing. Your text is below; "
+                    "copy what you need and open the page again."
+                )
+            ]
+        except ValidationError as error:
+            db.session.rollback()
+            errors = attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes are saved.") if changes else _("Nothing was changed."), "success")
+            return redirect(url_for("admin.processing"))
+    return render_template("admin/processing.html", form=form, errors=errors)

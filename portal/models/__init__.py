@@ -27,7 +27,7 @@ from portal.models.meetings import (
     Notification,
 )
 from portal.models.organisations import Organisation
-from portal.models.privacy import PersonalDataAccess
+from portal.models.privacy import PersonalDataAccess, ProcessingDescription
 from portal.models.projects import Project, ProjectUpdate
 from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
 from portal.models.search import SearchDocument, SearchIndexState
@@ -62,6 +62,7 @@ __all__ = [
     "OutboxMail",
     "PasswordSetToken",
     "PersonalDataAccess",
+    "ProcessingDescription",
     "Project",
     "ProjectUpdate",
     "ReminderRun",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base
@@ -49,3 +49,18 @@ class PersonalDataAccess(Base):
     contact_id: Mapped[int]  # no foreign key: the entry outlives an erased contact
     action: Mapped[str] = mapped_column(String(10))
     page: Mapped[str] = mapped_column(String(300), default="")  # the address it was done at
+
+
+class ProcessingDescription(Base):
+    """The free-text parts of the record of processing (GDPR Article 30) that admins write
+    for the whole portal; the rest of the record is generated from the data. One row."""
+
+    __tablename__ = "processing_description"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purposes: Mapped[str] = mapped_column(Text, default="")
+    data_subjects: Mapped[str] = mapped_column(Text, default="")
+    security_measures: Mapped[str] = mapped_column(Text, default="")
+    transfers: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)

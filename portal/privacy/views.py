@@ -133,6 +133,37 @@ def report_json(contact_id: int):
     )
 
 
+def _processing_html(*, pdf: bool) -> str:
+    from portal.services import processing
+
+    city = _city()
+    return render_template(
+        "privacy/processing.html",
+        r=processing.record_of_processing(current_user, city),
+        pdf=pdf,
+    )
+
+
+@bp.route("/processing")
+def processing():
+    """The city's record of processing (GDPR Article 30), to read and print."""
+    return _processing_html(pdf=False)
+
+
+@bp.route("/processing.pdf")
+def processing_pdf():
+    from portal.services.meetings import to_pdf
+
+    return Response(
+        to_pdf(_processing_html(pdf=True)),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": 'attachment; filename="record-of-processing.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 @bp.route("/review", methods=["GET", "POST"])
 def review():
     """The contacts past their retention review: confirm, archive or erase them in bulk."""
