@@ -29,6 +29,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "health.healthz",  # load balancers and monitoring cannot log in; it holds no data
         "pages.accessibility",
         "pages.privacy",
+        "api_reference.reference",  # the API's description: no data
         "static",
     }
 )
@@ -77,6 +78,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntegerConverter
 
     _register_blueprints(app)
+    from portal import api
+
+    api.init_app(app)
     request_log.init_app(app)  # first, so that its clock starts before any other hook
     _register_request_hooks(app)
     input_safety.init_app(app)
@@ -152,6 +156,9 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _require_login():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        # The API authenticates by token, not by the session (portal.api).
+        if request.endpoint.startswith(("api.", "api-docs.")):
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()

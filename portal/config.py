@@ -96,6 +96,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PERSONAL_DATA_LOG_DAYS": _env_int("PERSONAL_DATA_LOG_DAYS", 730),
         # A spreadsheet to import: at most this large (and 5,000 rows).
         "IMPORT_MAX_BYTES": _env_int("IMPORT_MAX_MB", 5) * 1024 * 1024,
+        # Requests a minute one API token may make, per process (issue 16).
+        "API_RATE_PER_MINUTE": _env_int("API_RATE_PER_MINUTE", 120),
         # Zip-based documents (Word, Excel, OpenDocument) are unpacked once, into nothing,
         # before they are kept: at most this much in all, and no part packed more tightly
         # than this ratio (a zip bomb is refused in bounded memory).

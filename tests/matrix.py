@@ -51,6 +51,7 @@ class Route:
     data: dict = field(default_factory=dict)
     # Expectations that differ by scope or visibility: {(scope, visibility): {role: status}}
     overrides: dict = field(default_factory=dict)
+    api: bool = False  # the REST API: the acting user sends a token of theirs, not a cookie
 
     def expected(self, role: str, scope: str, visibility: str):
         named = (isinstance(self.expect, dict) and "dpo" in self.expect) or any(
@@ -357,6 +358,69 @@ OWN_IMPORT = dict(
     scopes=("own", "other"),
     overrides={("other", "-"): {"officer": 404, "city_coordinator": 404}},
 )
+
+
+# The REST API (issue 16): a token of the acting user; without one, 401. A record answers
+# as its page does (404 where the page is not found); a list holds what the user may see.
+def _api_record(role: str, scope: str, visibility: str):
+    return 401 if role == "anonymous" else record_status(200)(role, scope, visibility)
+
+
+API_RECORDS = (
+    ("contacts", "contact", RECORD_CELLS),
+    ("interactions", "interaction", RECORD_CELLS),
+    ("projects", "project", PROJECT_CELLS),
+    ("events", "event", RECORD_CELLS),
+    ("agreements", "agreement", RECORD_CELLS),
+    ("expertise", "offer", RECORD_CELLS),
+)
+API_LIST = _all(200, anonymous=401)
+API_ROUTES = [
+    *(
+        Route(
+            f"api.list_{'expertise' if key == 'offer' else key}",
+            "GET",
+            lambda w, s, plural=plural: f"/api/v1/{plural}",
+            API_LIST,
+            api=True,
+        )
+        for plural, key, _cells in API_RECORDS
+    ),
+    *(
+        Route(
+            f"api.get_{'expertise' if key == 'offer' else key}",
+            "GET",
+            lambda w, s, v, plural=plural, key=key: f"/api/v1/{plural}/{getattr(w, key)[(s, v)]}",
+            _api_record,
+            api=True,
+            **cells,
+        )
+        for plural, key, cells in API_RECORDS
+    ),
+    Route("api.list_organisation", "GET", lambda w, s: "/api/v1/organisations", API_LIST, api=True),
+    Route(
+        "api.get_organisation",
+        "GET",
+        lambda w, s: f"/api/v1/organisations/{w.organisation}",
+        API_LIST,
+        api=True,
+    ),
+    # The API's description holds no data: anyone.
+    Route("api-docs.openapi_json", "GET", lambda w, s: "/api/v1/openapi.json", PUBLIC_200),
+    Route("api_reference.reference", "GET", lambda w, s: "/api/v1/reference", PUBLIC_200),
+    # One's own tokens (an empty POST: the form with its errors); revoking another's token:
+    # admins only, for others it does not exist.
+    Route("auth.api_tokens", "GET", lambda w, s: "/account/tokens", LOGGED_IN_200),
+    Route("auth.api_tokens", "POST", lambda w, s: "/account/tokens", LOGGED_IN_200),
+    Route(
+        "auth.revoke_api_token",
+        "POST",
+        lambda w, s: f"/account/tokens/{w.api_token}/revoke",
+        {**_all(404), "admin": 302},
+    ),
+]
+
+
 # Data protection: the city's own holder of the right; everyone else is refused (403), and
 # those without a city find no such page (404). Another city's person does not exist (404).
 DPO = {**_all(403), "coordinator": 404, "admin": 404, "dpo": 200}
@@ -693,6 +757,7 @@ ROUTES: list[Route] = [
     *MEETING_ROUTES,
     *IMPORT_ROUTES,
     *PRIVACY_ROUTES,
+    *API_ROUTES,
 ]
 
 

@@ -38,6 +38,7 @@ class World:
     # Imports of Helsinki ("own") and Espoo ("other"): a file not yet imported, one imported.
     import_draft: dict[str, int]
     import_done: dict[str, int]
+    api_token: int  # a token of the own city's viewer
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,17 @@ def world(matrix_app, make) -> World:
         feed_token=feed_token,
         theme_id=_first_theme(matrix_app),
         **_imports(matrix_app, make.user),
+        api_token=_api_token(matrix_app, own),
     )
+
+
+def _api_token(app, owner) -> int:
+    from portal.services import api_tokens
+
+    with app.app_context():
+        issued = api_tokens.create(db.session.get(User, owner.id), name="w", writes=False, days=9)
+        db.session.commit()
+        return issued.token.id
 
 
 def _imports(app, make_user) -> dict[str, dict[str, int]]:
@@ -261,7 +272,17 @@ def test_route_answers_as_the_matrix_says(matrix_app, make, case, route, role, s
     if refused:
         with matrix_app.app_context():
             before = _state()
-    response = client.open(path, method=route.method, data=route.data)
+    headers = {}
+    if route.api and role != "anonymous":
+        from portal.services import api_tokens
+
+        with matrix_app.app_context():
+            issued = api_tokens.create(
+                db.session.get(User, user.id), name="m", writes=False, days=1
+            )
+            db.session.commit()
+            headers["Authorization"] = f"Bearer {issued.secret}"
+    response = client.open(path, method=route.method, data=route.data, headers=headers)
     response.close()
     if expected == LOGIN:
         assert response.status_code == 302

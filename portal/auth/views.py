@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -201,3 +201,54 @@ def set_password(token: str):
     return render_template(
         "auth/set_password.html", form=form, errors=errors, user=link.user, hint=PASSWORD_HINT
     )
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+def api_tokens():
+    """The person's tokens for the REST API: make one (shown once), see when each was last
+    used, revoke any. Admins see everyone's."""
+    from portal.forms import PortalForm
+    from portal.security.permissions import can
+    from portal.services import api_tokens as service
+
+    user = current_user._get_current_object()
+    form = PortalForm()
+    errors: dict[str, str] = {}
+    issued = None
+    if request.method == "POST" and form.validate_on_submit():
+        days = request.form.get("days", "")
+        try:
+            issued = service.create(
+                user,
+                name=request.form.get("name", ""),
+                writes=request.form.get("writes") == "yes",
+                days=int(days) if days.isdigit() else 0,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            errors = error.errors
+        else:
+            db.session.commit()
+    return render_template(
+        "auth/api_tokens.html",
+        form=form,
+        errors=errors,
+        issued=issued,
+        tokens=service.tokens_of(user),
+        everyone=service.all_tokens(user) if can(user, "users.manage") else [],
+        is_live=service.is_live,
+        max_days=service.MAX_DAYS,
+    )
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_api_token(token_id: int):
+    from portal.forms import PortalForm
+    from portal.services import api_tokens as service
+
+    if not PortalForm().validate_on_submit():
+        abort(400)
+    token = service.revoke(current_user._get_current_object(), token_id)
+    db.session.commit()
+    flash(_("The token %(name)s is revoked.", name=token.name), "success")
+    return redirect(url_for("auth.api_tokens"))

@@ -9,6 +9,7 @@ from portal.models.accounts import (
     UserSession,
 )
 from portal.models.agreements import ActionPlanTheme, Agreement, AgreementFollowUp
+from portal.models.api import ApiToken
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.contacts import Contact, Interaction
@@ -41,6 +42,7 @@ __all__ = [
     "AgendaVersion",
     "Agreement",
     "AgreementFollowUp",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "CalendarToken",

@@ -49,6 +49,8 @@ def _pages(world) -> dict[str, list[str]]:  # noqa: F811
             continue
         if route.endpoint.endswith(".export"):  # every list's file: a download, not a page
             continue
+        if route.api or route.endpoint == "api-docs.openapi_json":  # JSON for programs
+            continue
         for role in ROLES:
             opened = [
                 (scope, visibility)

@@ -1,0 +1,145 @@
+"""The REST API, /api/v1/ (issue 16): the same services, ``can()`` and scoped loaders as the
+pages, for the cities' own systems, authenticated by personal access tokens
+(``Authorization: Bearer c21_...``). Its OpenAPI document is generated from the code by
+flask-smorest and readable without a token (it holds no data); every data route without a
+valid token answers 401. Errors are RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+
+from flask import Blueprint as FlaskBlueprint
+from flask import Flask, Response, current_app, g, json, request
+from flask_smorest import Api
+from flask_smorest import Blueprint as ApiBlueprint
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import csrf
+from portal.services import api_tokens
+
+PREFIX = "/api/v1"
+
+
+class PortalApi(Api):
+    """flask-smorest's Api without its app-wide error handler: the pages keep their own
+    error pages; the API's blueprint answers problem details itself."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+bp = ApiBlueprint("api", __name__, url_prefix=PREFIX, description="The C21 portal's records")
+
+
+def problem(status: int, title: str, *, detail: str = "", errors=None, headers=None) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(
+        json.dumps(body), status=status, mimetype="application/problem+json", headers=headers
+    )
+    return response
+
+
+class _RateLimit:
+    """Requests per token in a sliding minute, per process (PORTAL_API_RATE_PER_MINUTE)."""
+
+    def __init__(self):
+        self._seen: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def wait(self, key: str, per_minute: int) -> int:
+        """Seconds to wait before the next request is allowed; 0: go ahead (counted)."""
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen[key]
+            while seen and now - seen[0] >= 60:
+                seen.popleft()
+            if len(seen) >= per_minute:
+                return max(1, int(60 - (now - seen[0])) + 1)
+            seen.append(now)
+            return 0
+
+
+rate_limit = _RateLimit()
+
+
+@bp.before_request
+def _authenticate():
+    header = request.headers.get("Authorization", "")
+    secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    token = api_tokens.authenticate(secret)
+    if token is None:
+        return problem(
+            401,
+            "Unauthorized",
+            detail="Send a live personal access token: Authorization: Bearer c21_...",
+            headers={"WWW-Authenticate": 'Bearer realm="C21 portal API"'},
+        )
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not token.writes:
+        return problem(403, "Forbidden", detail="This token is read-only.")
+    per_minute = int(current_app.config.get("API_RATE_PER_MINUTE", 120))
+    wait = rate_limit.wait(token.token_hash, per_minute)
+    if wait:
+        return problem(
+            429,
+            "Too Many Requests",
+            detail=f"At most {per_minute} requests a minute.",
+            headers={"Retry-After": str(wait)},
+        )
+    g._login_user = token.user  # the token acts as its user: current_user, can() and all
+    g.api_token = token
+    return None
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+    errors = None
+    if isinstance(messages, dict):  # webargs: {location: {field: [message]}}
+        errors = {
+            name: " ".join(m) if isinstance(m, list) else str(m)
+            for where in messages.values()
+            if isinstance(where, dict)
+            for name, m in where.items()
+        }
+    return problem(error.code or 500, error.name, detail=error.description or "", errors=errors)
+
+
+# The reference page is an ordinary page (no token: it holds no data), drawn from the same
+# OpenAPI document, fetching nothing from other hosts.
+reference_bp = FlaskBlueprint("api_reference", __name__, url_prefix=PREFIX)
+
+
+@reference_bp.route("/reference")
+def reference():
+    from flask import render_template
+
+    spec = current_app.extensions["portal_api"].spec.to_dict()
+    return render_template("api/reference.html", spec=spec, prefix=PREFIX)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "C21 China Network Portal API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"token": []}],
+        },
+    )
+    from portal.api import views  # noqa: F401  (the routes)
+
+    csrf.exempt(bp)  # a token, never a cookie, authenticates the API
+    api = PortalApi(app)
+    api.register_blueprint(bp)
+    app.extensions["portal_api"] = api
+    app.register_blueprint(reference_bp)

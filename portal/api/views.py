@@ -1,0 +1,73 @@
+"""The API's routes: for every record kind a list (cursor pages, the list filters) and a
+record, through the scoped loaders; the organisation registry."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_login import current_user
+from flask_smorest import abort
+from sqlalchemy import select
+
+from portal import kinds
+from portal.api import bp
+from portal.api.schemas import ListArgs, dump, page_schema, record_schema
+from portal.extensions import db
+from portal.models.reference import City
+from portal.security.permissions import READ, can, select_visible
+from portal.textfold import fold, like_pattern
+
+API_KINDS = [k for k in kinds.KINDS.values() if k.city_owned] + [kinds.ORGANISATION]
+
+
+def _list(kind: kinds.Kind, args: dict):
+    model = kind.model
+    limit = max(1, min(int(args.get("limit") or 50), 100))
+    if kind.city_owned:
+        stmt = select_visible(current_user, model)
+    else:
+        stmt = select(model).where(model.archived_at.is_(None))
+        if hasattr(model, "merged_into_id"):
+            stmt = stmt.where(model.merged_into_id.is_(None))
+    if args.get("after"):
+        stmt = stmt.where(model.id > args["after"])
+    if args.get("q") and hasattr(model, "search_text"):
+        stmt = stmt.where(model.search_text.like(like_pattern(fold(args["q"])), escape="\\"))
+    if args.get("city") and kind.city_owned:
+        city = db.session.scalar(select(City).where(City.slug == args["city"]))
+        stmt = stmt.where(model.city_id == (city.id if city else -1))
+    rows = list(db.session.scalars(stmt.order_by(model.id).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    following = None
+    if more:
+        query = {k: v for k, v in args.items() if v not in (None, "") and k != "after"}
+        following = url_for(f"api.list_{kind.key}", _external=True, **query, after=rows[-1].id)
+    return {"items": [dump(current_user, kind, r) for r in rows], "next": following}
+
+
+def _one(kind: kinds.Kind, record_id: int):
+    record = db.session.get(kind.model, record_id)
+    if record is None or (kind.city_owned and not can(current_user, READ, record)):
+        abort(404, message="No such record, or not one you may see.")
+    return dump(current_user, kind, record)
+
+
+def _register(kind: kinds.Kind) -> None:
+    plural = kind.blueprint
+
+    @bp.route(f"/{plural}", endpoint=f"list_{kind.key}")
+    @bp.arguments(ListArgs, location="query")
+    @bp.response(200, page_schema(kind.key))
+    @bp.doc(summary=f"List {plural}", operationId=f"list_{kind.key}")
+    def listing(args):
+        return _list(kind, args)
+
+    @bp.route(f"/{plural}/<int:record_id>", endpoint=f"get_{kind.key}")
+    @bp.response(200, record_schema(kind.key))
+    @bp.doc(summary=f"One of the {plural}", operationId=f"get_{kind.key}")
+    def one(record_id: int):
+        return _one(kind, record_id)
+
+
+for _kind in API_KINDS:
+    _register(_kind)

@@ -1,0 +1,219 @@
+"""The REST API, first part (issue 16): personal access tokens (made on the account page,
+shown once, stored as a hash, read-only or read-write, expiring, revocable, ended by a
+deactivation or a change of role or city), every record kind readable through the same
+rules as the pages (never another city's private record, never a private contact named by a
+shared interaction), cursor pages, problem details, the rate limit, and an OpenAPI 3.1
+document generated from the code."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import ApiToken, AuditEvent, City, User
+from portal.services import accounts, api_tokens
+from portal.services.errors import ValidationError
+from portal.timeutil import utcnow
+
+
+def _token(app, ref, *, writes=False, days=30) -> str:
+    with app.app_context():
+        issued = api_tokens.create(
+            db.session.get(User, ref.id), name="Intranet", writes=writes, days=days
+        )
+        db.session.commit()
+        return issued.secret
+
+
+def _get(client, path, token=None, **headers):
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return client.get(path, headers=headers)
+
+
+def test_the_openapi_document_is_generated_and_readable_without_a_token(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    assert spec["openapi"] == "3.1.0"
+    for kind in (
+        "contacts",
+        "interactions",
+        "projects",
+        "events",
+        "agreements",
+        "expertise",
+        "organisations",
+    ):
+        assert (
+            f"/api/v1/{kind}" in spec["paths"] and f"/api/v1/{kind}/{{record_id}}" in spec["paths"]
+        )
+    contact = spec["components"]["schemas"]["Contact"]["properties"]
+    assert {"family_name", "email", "themes", "organisation", "visibility"} <= set(contact)
+    reference = client.get("/api/v1/reference").get_data(as_text=True)
+    assert "/api/v1/contacts" in reference and "Authorization: Bearer" in reference
+    assert not re.search(r'(src|href)="https?://', reference)  # fetches nothing from elsewhere
+
+
+def test_every_data_route_without_a_valid_token_answers_401(app, client, make_user):
+    officer = make_user("officer", "helsinki")
+    for path in ("/api/v1/contacts", "/api/v1/contacts/1", "/api/v1/organisations"):
+        response = client.get(path)
+        assert response.status_code == 401
+        assert response.content_type == "application/problem+json"
+        assert response.get_json()["title"] == "Unauthorized"
+        assert client.get(path, headers={"Authorization": "Bearer c21_wrong"}).status_code == 401
+    # A logged-in session is not a token.
+    from tests.conftest import Factories
+
+    session_client = Factories(app).log_in(app.test_client(), officer)
+    assert session_client.get("/api/v1/contacts").status_code == 401
+
+
+def test_a_token_is_shown_once_stored_as_a_hash_and_ends_as_its_account_changes(
+    app, client, make_user
+):
+    officer = make_user("officer", "helsinki")
+    admin = make_user("admin", None)
+    secret = _token(app, officer)
+    with app.app_context():
+        stored = db.session.scalar(select(ApiToken))
+        assert stored.token_hash != secret and secret not in str(stored.__dict__)
+    assert _get(client, "/api/v1/contacts", secret).status_code == 200
+    # A move to another city ends it.
+    with app.test_request_context():
+        user = db.session.get(User, officer.id)
+        espoo = db.session.scalar(select(City).where(City.slug == "espoo"))
+        accounts.update_user(
+            db.session.get(User, admin.id),
+            user,
+            expected_version=user.version,
+            email=user.email,
+            name=user.name,
+            role="officer",
+            city=espoo,
+            locale="fi",
+        )
+        db.session.commit()
+    assert _get(client, "/api/v1/contacts", secret).status_code == 401
+
+
+def test_expired_revoked_and_deactivated_tokens_get_401(app, client, make_user):
+    officer = make_user("officer", "helsinki")
+    expired, revoked, deactivated = (_token(app, officer) for _ in range(3))
+    with app.test_request_context():
+        tokens = db.session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
+        tokens[0].expires_at = utcnow() - timedelta(minutes=1)
+        api_tokens.revoke(db.session.get(User, officer.id), tokens[1].id)
+        db.session.commit()
+    assert _get(client, "/api/v1/contacts", expired).status_code == 401
+    assert _get(client, "/api/v1/contacts", revoked).status_code == 401
+    assert _get(client, "/api/v1/contacts", deactivated).status_code == 200
+    with app.app_context():
+        db.session.get(User, officer.id).active = False
+        db.session.commit()
+    assert _get(client, "/api/v1/contacts", deactivated).status_code == 401
+
+
+def test_a_list_never_holds_another_citys_private_record_nor_a_private_contact(
+    app, client, make_user, make_contact, make_interaction
+):
+    reader = make_user("viewer", "oulu")
+    own = make_contact("oulu", "city", family_name="Omaoulu")
+    private = make_contact("espoo", "city", family_name="Yksityinen")
+    shared = make_contact("espoo", "network", family_name="Julkinen")
+    make_interaction("espoo", "network", title="Trade talks", contacts=[private, shared])
+    make_interaction("espoo", "city", title="Secret talks")
+    secret = _token(app, reader)
+    contacts = _get(client, "/api/v1/contacts", secret).get_json()["items"]
+    assert {c["family_name"] for c in contacts} == {"Omaoulu", "Julkinen"}
+    interactions = _get(client, "/api/v1/interactions", secret).get_json()["items"]
+    assert [i["title"] for i in interactions] == ["Trade talks"]
+    assert [c["name"] for c in interactions[0]["contacts"]] == ["Julkinen Li"]
+    assert _get(client, f"/api/v1/contacts/{private}", secret).status_code == 404
+    one = _get(client, f"/api/v1/contacts/{own}", secret).get_json()
+    assert one["id"] == own and one["city"]["name"] == "Oulu"
+    assert one["created_at"].endswith("+00:00")  # ISO 8601 with its time zone
+
+
+def test_lists_come_a_page_at_a_time_with_a_next_link(app, client, make_user, make_contact):
+    officer = make_user("officer", "helsinki")
+    ids = [make_contact("helsinki", family_name=f"Wang{i}") for i in range(5)]
+    secret = _token(app, officer)
+    first = _get(client, "/api/v1/contacts?limit=2", secret).get_json()
+    assert [c["id"] for c in first["items"]] == ids[:2]
+    assert "after=" in first["next"]
+    path = first["next"].split("localhost", 1)[1]
+    second = _get(client, path, secret).get_json()
+    assert [c["id"] for c in second["items"]] == ids[2:4]
+    last = _get(client, second["next"].split("localhost", 1)[1], secret).get_json()
+    assert [c["id"] for c in last["items"]] == ids[4:] and last["next"] is None
+    filtered = _get(client, "/api/v1/contacts?q=wang3", secret).get_json()
+    assert [c["id"] for c in filtered["items"]] == [ids[3]]
+    bad = _get(client, "/api/v1/contacts?limit=many", secret)
+    assert bad.status_code == 422 and "limit" in bad.get_json()["errors"]
+
+
+def test_the_rate_limit_answers_429_with_retry_after(app, client, make_user):
+    officer = make_user("officer", "helsinki")
+    secret = _token(app, officer)
+    app.config["API_RATE_PER_MINUTE"] = 3
+    try:
+        statuses = [_get(client, "/api/v1/organisations", secret).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = _get(client, "/api/v1/organisations", secret)
+        assert int(limited.headers["Retry-After"]) >= 1
+    finally:
+        app.config["API_RATE_PER_MINUTE"] = 120
+
+
+def test_tokens_are_made_and_revoked_on_the_account_page(app, client_as):
+    client, _ = client_as("officer", "helsinki")
+    refused = client.post("/account/tokens", data={"name": "", "days": "400"})
+    page = refused.get_data(as_text=True)
+    assert (
+        "Name the token after the system" in page and "Choose a validity of 1 to 365 days" in page
+    )
+    made = client.post("/account/tokens", data={"name": "Intranet calendar", "days": "90"})
+    secret = re.search(r'value="(c21_[^"]+)"', made.get_data(as_text=True)).group(1)
+    assert (
+        client.get("/api/v1/contacts", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 200
+    )
+    listing = client.get("/account/tokens").get_data(as_text=True)
+    assert "Intranet calendar" in listing and secret not in listing  # shown once
+    with app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id))
+    client.post(f"/account/tokens/{token_id}/revoke")
+    assert (
+        client.get("/api/v1/contacts", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 401
+    )
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+        assert {"api_token.create", "api_token.revoke"} <= actions
+
+
+def test_another_users_token_cannot_be_revoked_but_an_admin_revokes_any(app, client_as, make_user):
+    owner = make_user("officer", "helsinki")
+    secret = _token(app, owner)
+    with app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id))
+    other, _ = client_as("officer", "helsinki")
+    assert other.post(f"/account/tokens/{token_id}/revoke").status_code == 404
+    admin, _ = client_as("admin", None)
+    assert "officer" in admin.get("/account/tokens").get_data(as_text=True)
+    admin.post(f"/account/tokens/{token_id}/revoke")
+    with app.app_context():
+        assert db.session.get(ApiToken, token_id).revoked_at is not None
+    del secret
+
+
+def test_a_token_lives_at_most_a_year(app, make_user):
+    officer = make_user("officer", "helsinki")
+    with app.app_context(), pytest.raises(ValidationError):
+        api_tokens.create(db.session.get(User, officer.id), name="x", writes=False, days=366)
