@@ -191,7 +191,9 @@ def test_views_exports_and_changes_of_a_contact_are_logged(app, client_as, make_
     assert actions[-3:] == ["view", "export", "view"]
     with app.app_context():
         entry = db.session.scalars(
-            select(PersonalDataAccess).where(PersonalDataAccess.action == "view")
+            select(PersonalDataAccess)
+            .where(PersonalDataAccess.action == "view")
+            .order_by(PersonalDataAccess.id)
         ).first()
         assert entry.page == f"/contacts/{person}"
 
