@@ -65,6 +65,19 @@ def export_page(kind: Kind, lister, fmt: str):
     return file_response(table, fmt, kind.blueprint)
 
 
+def pdf_response(html: str, filename: str, *, private: bool = True):
+    """A printable page as a tagged PDF download; a city's own data (``private``) is kept by
+    no cache on the way."""
+    from flask import Response
+
+    from portal.services.meetings import to_pdf
+
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if private:
+        headers["Cache-Control"] = "private, no-store"
+    return Response(to_pdf(html), mimetype="application/pdf", headers=headers)
+
+
 def file_response(table, fmt: str, name: str):
     """An exports.Table as a download: CSV or XLSX, named after ``name`` and today."""
     from flask import Response, abort

@@ -122,21 +122,10 @@ def report(slug: str):
 
 @bp.route("/cities/<slug>/report.pdf")
 def report_pdf(slug: str):
-    from flask import Response
-
-    from portal.services.meetings import to_pdf
+    from portal.record_views import pdf_response
 
     r, html = _report(slug, pdf=True)
-    return Response(
-        to_pdf(html),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="c21-{r.city.slug}-{r.start}-{r.end}.pdf"'
-            ),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return pdf_response(html, f"c21-{r.city.slug}-{r.start}-{r.end}.pdf")
 
 
 @bp.route("/cities/<slug>")

@@ -21,7 +21,7 @@ from portal.meetings.forms import (
 )
 from portal.models.meetings import Meeting
 from portal.models.reference import City
-from portal.record_views import save_edit
+from portal.record_views import pdf_response, save_edit
 from portal.security.permissions import can, require
 from portal.services import annex, cities, meetings, minutes, proposals
 from portal.services.errors import ValidationError
@@ -198,11 +198,7 @@ def pdf(meeting_id: int):
         "meetings/print.html",
         **{**detail_context(meeting), "manages": False, "printing": True, "pdf": True},
     )
-    return Response(
-        meetings.to_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="agenda-{meeting.held_on}.pdf"'},
-    )
+    return pdf_response(html, f"agenda-{meeting.held_on}.pdf", private=False)
 
 
 @bp.route("/<int:meeting_id>/actions.<fmt>")

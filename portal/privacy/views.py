@@ -17,7 +17,7 @@ from portal.forms import PortalForm
 from portal.i18n import LANGUAGE_NAMES
 from portal.input_safety import parse_id
 from portal.privacy import bp
-from portal.record_views import file_response
+from portal.record_views import file_response, pdf_response
 from portal.security.permissions import require
 from portal.services import access_log, subjects
 from portal.services.errors import NotFound, ValidationError
@@ -104,17 +104,8 @@ def report(contact_id: int):
 
 @bp.route("/people/<int:contact_id>.pdf")
 def report_pdf(contact_id: int):
-    from portal.services.meetings import to_pdf
-
     result, html = _report_html(contact_id, pdf=True)
-    return Response(
-        to_pdf(html),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="subject-report-{result.contact.id}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return pdf_response(html, f"subject-report-{result.contact.id}.pdf")
 
 
 @bp.route("/people/<int:contact_id>.json")
@@ -152,16 +143,7 @@ def processing():
 
 @bp.route("/processing.pdf")
 def processing_pdf():
-    from portal.services.meetings import to_pdf
-
-    return Response(
-        to_pdf(_processing_html(pdf=True)),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": 'attachment; filename="record-of-processing.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return pdf_response(_processing_html(pdf=True), "record-of-processing.pdf")
 
 
 @bp.route("/review", methods=["GET", "POST"])

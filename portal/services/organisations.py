@@ -196,6 +196,10 @@ def set_archived(actor: User, org: Organisation, archived: bool) -> None:
     ensure(actor, "organisation.merge")
     if (org.archived_at is not None) == archived:
         return
+    _mark_archived(actor, org, archived)
+
+
+def _mark_archived(actor: User, org: Organisation, archived: bool) -> None:
     org.archived_at = utcnow() if archived else None
     db.session.flush()
     audit.record(
@@ -215,15 +219,7 @@ def withdraw_added(actor: User, org: Organisation) -> bool:
         return False
     if org.version != 1 or org.archived_at is not None or org.merged_into_id is not None:
         return False
-    org.archived_at = utcnow()
-    db.session.flush()
-    audit.record(
-        actor,
-        "organisation.archive",
-        obj=org,
-        city_id=getattr(actor, "city_id", None),
-        changes={"archived": [False, True]},
-    )
+    _mark_archived(actor, org, True)
     return True
 
 
