@@ -48,7 +48,7 @@ class Route:
     expect: dict[str, object] | Callable[[str, str, str], object]
     scopes: tuple[str, ...] = ("-",)
     visibilities: tuple[str, ...] = ("-",)
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[..., dict] = field(default_factory=dict)  # a callable: (w, s, v)
     # Expectations that differ by scope or visibility: {(scope, visibility): {role: status}}
     overrides: dict = field(default_factory=dict)
     api: bool = False  # the REST API: the acting user sends a token of theirs, not a cookie
@@ -375,6 +375,17 @@ API_RECORDS = (
     ("expertise", "offer", RECORD_CELLS),
 )
 API_LIST = _all(200, anonymous=401)
+
+
+def _version(key: str, record_id: int) -> int:
+    """The stored version of a world record (a change is sent on the version read)."""
+    from portal import kinds
+    from portal.extensions import db
+
+    kind = kinds.KINDS["expertise" if key == "offer" else key]
+    return db.session.get(kind.model, record_id).version
+
+
 API_ROUTES = [
     *(
         Route(
@@ -393,6 +404,36 @@ API_ROUTES = [
             lambda w, s, v, plural=plural, key=key: f"/api/v1/{plural}/{getattr(w, key)[(s, v)]}",
             _api_record,
             api=True,
+            **cells,
+        )
+        for plural, key, cells in API_RECORDS
+    ),
+    # Writes with a read-write token. An empty new record: its errors (422) for those who may
+    # create in their city (an admin or a coordinator without a city must name one: 422 too),
+    # 403 for readers. A change on the version read: as the record's page (404 hidden, 403
+    # not theirs to write).
+    *(
+        Route(
+            f"api.create_{'expertise' if key == 'offer' else key}",
+            "POST",
+            lambda w, s, plural=plural: f"/api/v1/{plural}",
+            {**_all(422, anonymous=401), "viewer": 403},
+            api=True,
+        )
+        for plural, key, _cells in API_RECORDS
+    ),
+    *(
+        Route(
+            f"api.update_{'expertise' if key == 'offer' else key}",
+            "PATCH",
+            lambda w, s, v, plural=plural, key=key: f"/api/v1/{plural}/{getattr(w, key)[(s, v)]}",
+            lambda role, scope, visibility: (
+                401
+                if role == "anonymous"
+                else record_status(200, write=True)(role, scope, visibility)
+            ),
+            api=True,
+            data=lambda w, s, v, key=key: {"version": _version(key, getattr(w, key)[(s, v)])},
             **cells,
         )
         for plural, key, cells in API_RECORDS

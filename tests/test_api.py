@@ -217,3 +217,111 @@ def test_a_token_lives_at_most_a_year(app, make_user):
     officer = make_user("officer", "helsinki")
     with app.app_context(), pytest.raises(ValidationError):
         api_tokens.create(db.session.get(User, officer.id), name="x", writes=False, days=366)
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+def _send(client, method, path, token, body):
+    return client.open(path, method=method, json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_read_write_token_creates_and_changes_a_contact_like_the_form(app, client, make_user):
+    officer = make_user("officer", "helsinki")
+    token = _token(app, officer, writes=True)
+    with app.app_context():
+        theme = db.session.scalar(select(__import__("portal.models", fromlist=["Theme"]).Theme.id))
+    created = _send(
+        client,
+        "POST",
+        "/api/v1/contacts",
+        token,
+        {
+            "family_name": "Wang",
+            "given_name": "Lei",
+            "email": "wang.lei@example.cn",
+            "legal_basis": "public_task",
+            "themes": [theme],
+            "organisation_name": "Shanghai Jiao Tong University",
+            "create_organisation": True,
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    contact = created.get_json()
+    assert contact["family_name"] == "Wang" and contact["version"] == 1
+    assert contact["organisation"]["name"] == "Shanghai Jiao Tong University"
+    assert created.headers["Location"].endswith(f"/contacts/{contact['id']}")
+    changed = _send(
+        client, "PATCH", f"/api/v1/contacts/{contact['id']}", token, {"version": 1, "title": "Dean"}
+    )
+    assert changed.status_code == 200 and changed.get_json()["title"] == "Dean"
+    assert changed.get_json()["email"] == "wang.lei@example.cn"  # left as it was
+    # A change made on the old version: 409 with both.
+    stale = _send(
+        client, "PATCH", f"/api/v1/contacts/{contact['id']}", token, {"version": 1, "title": "X"}
+    )
+    assert stale.status_code == 409
+    assert (
+        stale.get_json()["current"]["title"] == "Dean" and stale.get_json()["yours"]["title"] == "X"
+    )
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEvent.action)))
+        assert "contact.create" in actions and "contact.update" in actions
+
+
+def test_bad_input_is_named_by_field_and_nothing_is_saved(app, client, make_user, make_contact):
+    officer = make_user("officer", "helsinki")
+    token = _token(app, officer, writes=True)
+    secret_other = make_contact("espoo", "city", family_name="Secret")
+    bad = _send(client, "POST", "/api/v1/contacts", token, {"family_name": "", "email": "nope"})
+    assert bad.status_code == 422
+    assert {"family_name", "email", "legal_basis"} <= set(bad.get_json()["errors"])
+    typo = _send(client, "POST", "/api/v1/contacts", token, {"family_nam": "Wang"})
+    assert typo.status_code == 422 and "family_nam" in typo.get_json()["errors"]
+    # Another city's private contact cannot be linked (nor found).
+    linked = _send(
+        client,
+        "POST",
+        "/api/v1/interactions",
+        token,
+        {
+            "title": "Talks",
+            "kind": "meeting",
+            "occurred_on": "2026-11-20",
+            "contacts": [secret_other],
+        },
+    )
+    assert linked.status_code == 422 and "contacts" in linked.get_json()["errors"]
+    with app.app_context():
+        from portal.models import Contact, Interaction
+
+        assert list(db.session.scalars(select(Contact.id))) == [secret_other]
+        assert db.session.scalar(select(Interaction.id)) is None
+
+
+def test_writes_follow_the_role_table(app, client, make_user, make_contact):
+    viewer = make_user("viewer", "helsinki")
+    officer = make_user("officer", "helsinki")
+    other = make_contact("espoo", "network", family_name="Shared")
+    reader_token = _token(app, viewer, writes=True)
+    assert (
+        _send(
+            client,
+            "POST",
+            "/api/v1/contacts",
+            reader_token,
+            {"family_name": "X", "legal_basis": "consent"},
+        ).status_code
+        == 403
+    )
+    read_only = _token(app, officer)
+    refused = _send(client, "POST", "/api/v1/contacts", read_only, {"family_name": "X"})
+    assert refused.status_code == 403 and refused.get_json()["detail"] == "This token is read-only."
+    writer = _token(app, officer, writes=True)
+    # Another city's shared contact is read, not written.
+    assert (
+        _send(
+            client, "PATCH", f"/api/v1/contacts/{other}", writer, {"version": 1, "title": "X"}
+        ).status_code
+        == 403
+    )

@@ -16,8 +16,9 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import csrf
+from portal.extensions import csrf, db
 from portal.services import api_tokens
+from portal.services.errors import Forbidden, NotFound, ValidationError
 
 PREFIX = "/api/v1"
 
@@ -81,6 +82,9 @@ def _authenticate():
             headers={"WWW-Authenticate": 'Bearer realm="C21 portal API"'},
         )
     if request.method not in ("GET", "HEAD", "OPTIONS") and not token.writes:
+        from portal.security.denials import record_denial
+
+        record_denial(token.user, "api.write", "api_tokens", token.id, 403)
         return problem(403, "Forbidden", detail="This token is read-only.")
     per_minute = int(current_app.config.get("API_RATE_PER_MINUTE", 120))
     wait = rate_limit.wait(token.token_hash, per_minute)
@@ -94,6 +98,41 @@ def _authenticate():
     g._login_user = token.user  # the token acts as its user: current_user, can() and all
     g.api_token = token
     return None
+
+
+@bp.errorhandler(ValidationError)
+def _invalid(error: ValidationError):
+    db.session.rollback()
+    return problem(
+        422,
+        "Unprocessable Content",
+        detail="Some fields are not right: see errors.",
+        errors={k or "": v for k, v in error.errors.items()},
+    )
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(error: Forbidden):
+    from flask_login import current_user
+
+    from portal.security.denials import record_denial
+
+    db.session.rollback()
+    target = error.target
+    record_denial(
+        current_user,
+        error.action,
+        getattr(target, "__tablename__", ""),
+        getattr(target, "id", None),
+        403,
+    )
+    return problem(403, "Forbidden", detail="Your account may not do this.")
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound):
+    db.session.rollback()
+    return problem(404, "Not Found", detail="No such record, or not one you may see.")
 
 
 @bp.errorhandler(HTTPException)

@@ -69,5 +69,60 @@ def _register(kind: kinds.Kind) -> None:
         return _one(kind, record_id)
 
 
+def _register_writes(kind: kinds.Kind) -> None:
+    from flask import Response, json
+
+    from portal.api import problem
+    from portal.api.writes import SERVICES, city_for, input_schema, me, service_values
+    from portal.services.errors import StaleEdit
+
+    plural = kind.blueprint
+    create, update = SERVICES[kind.key]
+
+    @bp.route(f"/{plural}", methods=["POST"], endpoint=f"create_{kind.key}")
+    @bp.arguments(input_schema(kind.key, update=False))
+    @bp.response(201, record_schema(kind.key))
+    @bp.doc(summary=f"Add to {plural}", operationId=f"create_{kind.key}")
+    def create_view(body):
+        actor = me()
+        record = create(actor, city_for(actor, body.get("city")), service_values(actor, kind, body))
+        db.session.commit()
+        return dump(actor, kind, record), 201, {"Location": kind.url(record.id)}
+
+    @bp.route(f"/{plural}/<int:record_id>", methods=["PATCH"], endpoint=f"update_{kind.key}")
+    @bp.arguments(input_schema(kind.key, update=True))
+    @bp.response(200, record_schema(kind.key))
+    @bp.alt_response(409, description="Someone saved a newer version: both are given")
+    @bp.doc(summary=f"Change one of the {plural}", operationId=f"update_{kind.key}")
+    def update_view(body, record_id: int):
+        actor = me()
+        record = db.session.get(kind.model, record_id)
+        if record is None or not can(actor, READ, record):
+            abort(404, message="No such record, or not one you may see.")
+        try:
+            update(
+                actor,
+                record,
+                expected_version=body["version"],
+                values=service_values(actor, kind, body, record),
+            )
+        except StaleEdit:
+            db.session.rollback()
+            current = db.session.get(kind.model, record_id)
+            response = problem(
+                409,
+                "Conflict",
+                detail="Someone saved a newer version. Apply your change to it and send again.",
+            )
+            data = json.loads(response.get_data())
+            data["yours"] = json.loads(json.dumps(body, default=str))
+            data["current"] = json.loads(json.dumps(dump(actor, kind, current), default=str))
+            return Response(json.dumps(data), 409, mimetype="application/problem+json")
+        db.session.commit()
+        return dump(actor, kind, db.session.get(kind.model, record_id))
+
+
 for _kind in API_KINDS:
     _register(_kind)
+    if _kind.key in ("contact", "interaction", "project", "event", "agreement", "expertise"):
+        _register_writes(_kind)
