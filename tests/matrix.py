@@ -438,6 +438,25 @@ API_ROUTES = [
         )
         for plural, key, cells in API_RECORDS
     ),
+    Route("api.search", "GET", lambda w, s: "/api/v1/search?q=Beijing", API_LIST, api=True),
+    Route("api.meetings", "GET", lambda w, s: "/api/v1/meetings", API_LIST, api=True),
+    # A meeting's agenda: everyone once published; a draft only for the managers.
+    Route(
+        "api.meeting",
+        "GET",
+        lambda w, s: f"/api/v1/meetings/{w.meeting[s]}",
+        lambda role, scope, visibility: (
+            401
+            if role == "anonymous"
+            else 200
+            if scope == "published"
+            else {**_all(404), "coordinator": 200, "city_coordinator": 200, "admin": 200}.get(
+                role, 404
+            )
+        ),
+        scopes=MEETING_SCOPES,
+        api=True,
+    ),
     Route("api.list_organisation", "GET", lambda w, s: "/api/v1/organisations", API_LIST, api=True),
     Route(
         "api.get_organisation",

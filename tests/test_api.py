@@ -325,3 +325,44 @@ def test_writes_follow_the_role_table(app, client, make_user, make_contact):
         ).status_code
         == 403
     )
+
+
+# --- Search and meetings ---------------------------------------------------------------------
+
+
+def test_search_with_facets_never_counts_what_the_user_may_not_see(
+    app, client, make_user, make_contact
+):
+    reader = make_user("viewer", "oulu")
+    make_contact("espoo", "network", family_name="Guangzhou", given_name="Shared")
+    make_contact("espoo", "city", family_name="Guangzhou", given_name="Private")
+    token = _token(app, reader)
+    found = _get(client, "/api/v1/search?q=Guangzhou", token).get_json()
+    assert found["total"] == 1 and found["items"][0]["url"].startswith("/contacts/")
+    assert "kind" in found["facets"] and found["facets"]["kind"][0]["count"] == 1
+    narrowed = _get(client, "/api/v1/search?q=Guangzhou&kind=event", token).get_json()
+    assert narrowed["total"] == 0
+
+
+def test_meetings_and_their_published_agendas(app, client, client_as, make_user):
+    from datetime import date
+
+    from tests.test_meeting_views import CONFIRMED, _meeting_id, _new_meeting
+
+    coordinator, coordinator_ref = client_as("coordinator", None)
+    _new_meeting(coordinator, date.today() + timedelta(days=20))
+    meeting = _meeting_id(app)
+    reader = make_user("viewer", "oulu")
+    reader_token, coordinator_token = _token(app, reader), _token(app, coordinator_ref)
+    # A draft: its managers see it, others do not.
+    assert _get(client, f"/api/v1/meetings/{meeting}", reader_token).status_code == 404
+    assert _get(client, "/api/v1/meetings", reader_token).get_json() == []
+    draft = _get(client, f"/api/v1/meetings/{meeting}", coordinator_token).get_json()
+    assert draft["status"] == "draft" and draft["agenda"][0]["number"] == "1"
+    coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED)
+    published = _get(client, f"/api/v1/meetings/{meeting}", reader_token).get_json()
+    assert published["status"] == "published"
+    assert [e["title"] for e in published["agenda"]][:2] == [
+        "Opening of the meeting",
+        "Approval of the agenda",
+    ]
