@@ -40,9 +40,11 @@ class ListArgs(Schema):
     city = fields.String(load_default="", metadata={"description": "A city's slug"})
 
 
-def _field(f) -> fields.Field:
+def field_for(f, *, as_input: bool = False) -> fields.Field:
+    """A registry field as marshmallow shows it (a linked row as a Ref) or, ``as_input``,
+    as a body gives it (a linked row by its id, a typed organisation by its name)."""
     if f.type in (FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.VISIBILITY):
-        return fields.String(allow_none=True)
+        return fields.String(allow_none=not as_input or f.type == FieldType.CHOICE)
     if f.type == FieldType.DATE:
         return fields.Date(allow_none=True)
     if f.type == FieldType.TIME:
@@ -53,6 +55,12 @@ def _field(f) -> fields.Field:
         return fields.Boolean()
     if f.type == FieldType.CODES:
         return fields.List(fields.String())
+    if as_input:
+        if f.type == FieldType.TYPED_ORGANISATION:
+            return fields.String()
+        if f.type == FieldType.MANY:
+            return fields.List(fields.Integer(), metadata={"description": "ids"})
+        return fields.Integer(allow_none=True, metadata={"description": "an id"})  # ONE
     if f.type == FieldType.MANY:
         return fields.List(fields.Nested(Ref))
     return fields.Nested(Ref, allow_none=True)  # ONE, TYPED_ORGANISATION
@@ -81,7 +89,7 @@ def record_schema(kind_key: str) -> type[Schema]:
         shape["city"] = fields.Nested(Ref)
         shape["archived"] = fields.Boolean()
     for f in _api_fields(kind):
-        shape[f.attribute or f.name] = _field(f)
+        shape[f.attribute or f.name] = field_for(f)
     return Schema.from_dict(shape, name=kind_key.title().replace("_", ""))
 
 

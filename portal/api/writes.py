@@ -14,7 +14,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from portal import kinds
-from portal.api.schemas import _api_fields
+from portal.api.schemas import _api_fields, field_for
 from portal.extensions import db
 from portal.kinds import FieldType, Kind
 from portal.models.accounts import User
@@ -33,31 +33,11 @@ SERVICES: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _input_field(f) -> fields.Field:
-    if f.type in (FieldType.TEXT, FieldType.LONGTEXT, FieldType.TYPED_ORGANISATION):
-        return fields.String()
-    if f.type in (FieldType.CHOICE, FieldType.VISIBILITY):
-        return fields.String(allow_none=f.type == FieldType.CHOICE)
-    if f.type == FieldType.DATE:
-        return fields.Date(allow_none=True)
-    if f.type == FieldType.TIME:
-        return fields.Time(allow_none=True)
-    if f.type == FieldType.INTEGER:
-        return fields.Integer(allow_none=True)
-    if f.type in (FieldType.FLAG, FieldType.FLAG_CHOICE):
-        return fields.Boolean()
-    if f.type == FieldType.CODES:
-        return fields.List(fields.String())
-    if f.type == FieldType.MANY:
-        return fields.List(fields.Integer(), metadata={"description": "ids"})
-    return fields.Integer(allow_none=True, metadata={"description": "an id"})  # ONE
-
-
 @lru_cache(maxsize=32)
 def input_schema(kind_key: str, *, update: bool) -> type[Schema]:
     """The body of a create (``update``: a change, with the version it was read at)."""
     kind = kinds.KINDS[kind_key]
-    shape: dict[str, Any] = {f.name: _input_field(f) for f in kind.fields}
+    shape: dict[str, Any] = {f.name: field_for(f, as_input=True) for f in kind.fields}
     if any(f.type == FieldType.TYPED_ORGANISATION for f in kind.fields):
         shape["create_organisation"] = fields.Boolean(
             metadata={"description": "Add an organisation name not yet in the registry"}
