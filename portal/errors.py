@@ -7,7 +7,7 @@ import logging
 from flask import Flask, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
 from portal.security.denials import record_denial
@@ -20,6 +20,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_template("errors/csrf.html"), 400
+
+    from portal import api
 
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound):
@@ -39,6 +41,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if api.is_api_request():  # an address under the API that no route matched
+            return api.problem_for(error)
         code = error.code or 500
         if code == 405:
             return render_template("errors/error.html", code=405), 405
@@ -50,4 +54,6 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         log.exception("unhandled error")
         db.session.rollback()
+        if api.is_api_request():
+            return api.problem_for(InternalServerError())
         return render_template("errors/error.html", code=500), 500

@@ -29,6 +29,10 @@ def _token(app, ref, *, writes=False, days=30) -> str:
         return issued.secret
 
 
+def _bearer(token) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
 def _get(client, path, token=None, **headers):
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -297,6 +301,40 @@ def test_bad_input_is_named_by_field_and_nothing_is_saved(app, client, make_user
 
         assert list(db.session.scalars(select(Contact.id))) == [secret_other]
         assert db.session.scalar(select(Interaction.id)) is None
+
+
+def test_numbers_beyond_the_database_and_unknown_addresses_get_problem_details(
+    app, client, make_user
+):
+    """What Schemathesis found: ids too large for the database were sent to it (a 500), and
+    an address under the API that no route matched answered the site's HTML error page."""
+    officer = make_user("officer", "helsinki")
+    token = _token(app, officer, writes=True)
+    huge = 2**70
+    for method, path, body in (
+        ("POST", "/api/v1/contacts", {"family_name": "Wang", "themes": [huge]}),
+        ("POST", "/api/v1/events", {"title": "Fair", "organisations": [huge]}),
+        ("POST", "/api/v1/projects", {"title": "Skiing", "budget_eur": huge}),
+    ):
+        answer = _send(client, method, path, token, body)
+        assert answer.status_code == 422, (path, answer.get_data(as_text=True))
+        assert answer.content_type == "application/problem+json"
+        assert set(answer.get_json()["errors"]) & {"themes", "organisations", "budget_eur"}
+    for path, field in (
+        (f"/api/v1/contacts?after={huge}", "after"),
+        ("/api/v1/contacts?limit=500", "limit"),
+        ("/api/v1/search?q=x&page=0", "page"),
+    ):
+        answer = _get(client, path, token)
+        assert answer.status_code == 422 and field in answer.get_json()["errors"]
+    for path in ("/api/v1/contacts/-1", f"/api/v1/contacts/{huge}", "/api/v1/nothing"):
+        answer = _get(client, path, token)
+        assert answer.status_code == 404 and answer.content_type == "application/problem+json"
+    trace = client.open("/api/v1/contacts", method="TRACE", headers=_bearer(token))
+    assert trace.status_code == 405 and trace.content_type == "application/problem+json"
+    assert "GET" in trace.headers["Allow"] and "POST" in trace.headers["Allow"]
+    # The pages keep their own error page.
+    assert "<html" in client.get("/contacts/-1").get_data(as_text=True)
 
 
 def test_writes_follow_the_role_table(app, client, make_user, make_contact):

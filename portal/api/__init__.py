@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict, deque
+from http import HTTPStatus
 
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, Response, current_app, g, json, request
@@ -16,22 +17,55 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from werkzeug.exceptions import HTTPException
 
+from portal.api.schemas import Problem
 from portal.extensions import csrf, db
 from portal.services import api_tokens
 from portal.services.errors import Forbidden, NotFound, ValidationError
 
 PREFIX = "/api/v1"
+PROBLEM = "application/problem+json"
 
 
 class PortalApi(Api):
     """flask-smorest's Api without its app-wide error handler: the pages keep their own
-    error pages; the API's blueprint answers problem details itself."""
+    error pages; the API's blueprint answers problem details itself, and the document says
+    so (every error answer is ``application/problem+json`` of the Problem schema)."""
+
+    ERROR_SCHEMA = Problem
 
     def _register_error_handlers(self):
         pass
 
+    def _register_responses(self):
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM  # only while the error answers register
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
+
 
 bp = ApiBlueprint("api", __name__, url_prefix=PREFIX, description="The C21 portal's records")
+
+
+def answers(*codes: int):
+    """Decorator: the error answers an operation may give, documented as problem details
+    (every operation also may answer 401 without a live token and 429 over the rate)."""
+
+    def decorate(view):
+        for code in (401, 429, *codes):
+            if code == 429:
+                view = bp.alt_response(
+                    429,
+                    schema=Problem,
+                    content_type=PROBLEM,
+                    description="Too many requests: wait the seconds Retry-After says",
+                    headers={"Retry-After": {"schema": {"type": "integer"}}},
+                )(view)
+            else:
+                view = bp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+
+    return decorate
 
 
 def problem(status: int, title: str, *, detail: str = "", errors=None, headers=None) -> Response:
@@ -137,7 +171,14 @@ def _not_found(error: NotFound):
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
-    messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+    return problem_for(error)
+
+
+def problem_for(error: HTTPException) -> Response:
+    """An HTTP error as problem details: the blueprint's own, and the app's for any address
+    under the API that no route matched (a 404 for /contacts/-1, a 405 for TRACE)."""
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
     errors = None
     if isinstance(messages, dict):  # webargs: {location: {field: [message]}}
         errors = {
@@ -146,7 +187,21 @@ def _http_error(error: HTTPException):
             if isinstance(where, dict)
             for name, m in where.items()
         }
-    return problem(error.code or 500, error.name, detail=error.description or "", errors=errors)
+    code = error.code or 500
+    allow = {k: v for k, v in error.get_headers() if k == "Allow"}
+    if code == 422:
+        return problem(
+            422,
+            "Unprocessable Content",
+            detail="Some fields are not right: see errors.",
+            errors=errors,
+        )
+    detail = data.get("message") or error.description or ""
+    return problem(code, HTTPStatus(code).phrase, detail=detail, errors=errors, headers=allow)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(PREFIX + "/") and request.path != PREFIX + "/reference"
 
 
 # The reference page is an ordinary page (no token: it holds no data), drawn from the same

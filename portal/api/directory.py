@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 from flask_smorest import abort
-from marshmallow import Schema, fields
+from marshmallow import RAISE, Schema, fields
 from sqlalchemy import select
 
-from portal.api import bp
-from portal.api.schemas import Ref, _moment
+from portal.api import answers, bp
+from portal.api.schemas import Ref, _moment, whole
 from portal.extensions import db
 from portal.models.meetings import Meeting
 from portal.security.permissions import can
@@ -25,7 +25,7 @@ class SearchArgs(Schema):
     place = fields.String(load_default="", metadata={"description": "A place's slug"})
     year = fields.String(load_default="")
     status = fields.String(load_default="")
-    page = fields.Integer(load_default=1)
+    page = whole(1, 500, load_default=1, metadata={"description": "1 to 500"})
 
 
 class Hit(Schema):
@@ -54,15 +54,16 @@ class SearchPage(Schema):
 
 
 @bp.route("/search")
-@bp.arguments(SearchArgs, location="query")
+@bp.arguments(SearchArgs, location="query", unknown=RAISE)
 @bp.response(200, SearchPage)
 @bp.doc(summary="Search what you may see, with facets", operationId="search")
+@answers(422)
 def search(args):
     from portal.search.query import Filters, url_of
     from portal.search.query import search as run
 
     filters = Filters(**{k: args[k] for k in ("kind", "theme", "city", "place", "year", "status")})
-    page = max(1, min(int(args.get("page") or 1), 500))
+    page = args["page"]
     result = run(current_user, args["q"], filters, page=page, per_page=20)
     following = None
     if result.has_next:
@@ -158,6 +159,7 @@ def _meeting(meeting: Meeting, *, with_agenda: bool) -> dict:
 @bp.route("/meetings")
 @bp.response(200, MeetingOut(many=True))
 @bp.doc(summary="The network's meetings you may read", operationId="list_meetings")
+@answers()
 def meetings():
     rows = db.session.scalars(select(Meeting).order_by(Meeting.held_on.desc()).limit(200))
     return [_meeting(m, with_agenda=False) for m in rows if can(current_user, "agenda.read", m)]
@@ -166,6 +168,7 @@ def meetings():
 @bp.route("/meetings/<int:meeting_id>")
 @bp.response(200, MeetingOut)
 @bp.doc(summary="A meeting with its agenda", operationId="get_meeting")
+@answers(404)
 def meeting(meeting_id: int):
     found = db.session.get(Meeting, meeting_id)
     if found is not None and can(current_user, "agenda.read", found):

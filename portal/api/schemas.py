@@ -8,10 +8,12 @@ from functools import lru_cache
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from portal.input_safety import INT_MAX, INT_MIN
 from portal.kinds import FieldType, Kind
 from portal.models.accounts import User
+from portal.models.mixins import Visibility
 from portal.security.permissions import READ, can
 
 
@@ -33,24 +35,52 @@ class Problem(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.String())
 
 
+class Conflict(Problem):
+    """A stale write (409): the body sent and the record as it is now."""
+
+    yours = fields.Dict()
+    current = fields.Dict()
+
+
+def whole(low: int = INT_MIN, high: int = INT_MAX, **options) -> fields.Integer:
+    """A whole number the database can hold (and the document states the range): a larger
+    one is refused with 422 by its field, never sent to the database to overflow."""
+    return fields.Integer(validate=validate.Range(min=low, max=high), **options)
+
+
+def an_id(**options) -> fields.Integer:
+    return whole(1, INT_MAX, **options)
+
+
 class ListArgs(Schema):
-    after = fields.Integer(load_default=None, metadata={"description": "The cursor: ids above it"})
-    limit = fields.Integer(load_default=50, metadata={"description": "1 to 100 per page"})
+    after = whole(0, load_default=None, metadata={"description": "The cursor: ids above it"})
+    limit = whole(1, 100, load_default=50, metadata={"description": "1 to 100 per page"})
     q = fields.String(load_default="", metadata={"description": "Text the list filter matches"})
     city = fields.String(load_default="", metadata={"description": "A city's slug"})
 
 
-def field_for(f, *, as_input: bool = False) -> fields.Field:
+def field_for(f, kind: Kind, *, as_input: bool = False) -> fields.Field:
     """A registry field as marshmallow shows it (a linked row as a Ref) or, ``as_input``,
-    as a body gives it (a linked row by its id, a typed organisation by its name)."""
-    if f.type in (FieldType.TEXT, FieldType.LONGTEXT, FieldType.CHOICE, FieldType.VISIBILITY):
-        return fields.String(allow_none=not as_input or f.type == FieldType.CHOICE)
+    as a body gives it (a linked row by its id, a typed organisation by its name). The
+    document states the field's codes and lengths, so a client learns them from it."""
+    if f.type == FieldType.CHOICE:
+        return fields.String(allow_none=True, validate=validate.OneOf(list(f.choices or {})))
+    if f.type == FieldType.VISIBILITY:
+        return fields.String(
+            allow_none=not as_input, validate=validate.OneOf([v.value for v in Visibility])
+        )
+    if f.type == FieldType.CODES and f.choices:
+        return fields.List(fields.String(validate=validate.OneOf(list(f.choices))))
+    if f.type == FieldType.TEXT and as_input and kind.max_length(f):
+        return fields.String(validate=validate.Length(max=kind.max_length(f)))
+    if f.type in (FieldType.TEXT, FieldType.LONGTEXT):
+        return fields.String(allow_none=not as_input)
     if f.type == FieldType.DATE:
         return fields.Date(allow_none=True)
     if f.type == FieldType.TIME:
         return fields.Time(allow_none=True)
     if f.type == FieldType.INTEGER:
-        return fields.Integer(allow_none=True)
+        return whole(allow_none=True)
     if f.type in (FieldType.FLAG, FieldType.FLAG_CHOICE):
         return fields.Boolean()
     if f.type == FieldType.CODES:
@@ -59,8 +89,8 @@ def field_for(f, *, as_input: bool = False) -> fields.Field:
         if f.type == FieldType.TYPED_ORGANISATION:
             return fields.String()
         if f.type == FieldType.MANY:
-            return fields.List(fields.Integer(), metadata={"description": "ids"})
-        return fields.Integer(allow_none=True, metadata={"description": "an id"})  # ONE
+            return fields.List(an_id(), metadata={"description": "ids"})
+        return an_id(allow_none=True, metadata={"description": "an id"})  # ONE
     if f.type == FieldType.MANY:
         return fields.List(fields.Nested(Ref))
     return fields.Nested(Ref, allow_none=True)  # ONE, TYPED_ORGANISATION
@@ -89,7 +119,7 @@ def record_schema(kind_key: str) -> type[Schema]:
         shape["city"] = fields.Nested(Ref)
         shape["archived"] = fields.Boolean()
     for f in _api_fields(kind):
-        shape[f.attribute or f.name] = field_for(f)
+        shape[f.attribute or f.name] = field_for(f, kind)
     return Schema.from_dict(shape, name=kind_key.title().replace("_", ""))
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 from flask_smorest import abort
+from marshmallow import RAISE
 from sqlalchemy import select
 
 from portal import kinds
-from portal.api import bp
-from portal.api.schemas import ListArgs, dump, page_schema, record_schema
+from portal.api import PROBLEM, answers, bp
+from portal.api.schemas import Conflict, ListArgs, dump, page_schema, record_schema
 from portal.extensions import db
 from portal.models.reference import City
 from portal.security.permissions import READ, can, select_visible
@@ -21,7 +22,7 @@ API_KINDS = [k for k in kinds.KINDS.values() if k.city_owned] + [kinds.ORGANISAT
 
 def _list(kind: kinds.Kind, args: dict):
     model = kind.model
-    limit = max(1, min(int(args.get("limit") or 50), 100))
+    limit = args["limit"]
     if kind.city_owned:
         stmt = select_visible(current_user, model)
     else:
@@ -56,15 +57,17 @@ def _register(kind: kinds.Kind) -> None:
     plural = kind.blueprint
 
     @bp.route(f"/{plural}", endpoint=f"list_{kind.key}")
-    @bp.arguments(ListArgs, location="query")
+    @bp.arguments(ListArgs, location="query", unknown=RAISE)
     @bp.response(200, page_schema(kind.key))
     @bp.doc(summary=f"List {plural}", operationId=f"list_{kind.key}")
+    @answers(422)
     def listing(args):
         return _list(kind, args)
 
     @bp.route(f"/{plural}/<int:record_id>", endpoint=f"get_{kind.key}")
     @bp.response(200, record_schema(kind.key))
     @bp.doc(summary=f"One of the {plural}", operationId=f"get_{kind.key}")
+    @answers(404)
     def one(record_id: int):
         return _one(kind, record_id)
 
@@ -83,6 +86,7 @@ def _register_writes(kind: kinds.Kind) -> None:
     @bp.arguments(input_schema(kind.key, update=False))
     @bp.response(201, record_schema(kind.key))
     @bp.doc(summary=f"Add to {plural}", operationId=f"create_{kind.key}")
+    @answers(403, 422)
     def create_view(body):
         actor = me()
         record = create(actor, city_for(actor, body.get("city")), service_values(actor, kind, body))
@@ -92,8 +96,14 @@ def _register_writes(kind: kinds.Kind) -> None:
     @bp.route(f"/{plural}/<int:record_id>", methods=["PATCH"], endpoint=f"update_{kind.key}")
     @bp.arguments(input_schema(kind.key, update=True))
     @bp.response(200, record_schema(kind.key))
-    @bp.alt_response(409, description="Someone saved a newer version: both are given")
+    @bp.alt_response(
+        409,
+        schema=Conflict,
+        content_type=PROBLEM,
+        description="Someone saved a newer version: yours and the current one are given",
+    )
     @bp.doc(summary=f"Change one of the {plural}", operationId=f"update_{kind.key}")
+    @answers(403, 404, 422)
     def update_view(body, record_id: int):
         actor = me()
         record = db.session.get(kind.model, record_id)

@@ -14,7 +14,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from portal import kinds
-from portal.api.schemas import _api_fields, field_for
+from portal.api.schemas import _api_fields, field_for, whole
 from portal.extensions import db
 from portal.kinds import FieldType, Kind
 from portal.models.accounts import User
@@ -37,14 +37,14 @@ SERVICES: dict[str, tuple[Any, Any]] = {
 def input_schema(kind_key: str, *, update: bool) -> type[Schema]:
     """The body of a create (``update``: a change, with the version it was read at)."""
     kind = kinds.KINDS[kind_key]
-    shape: dict[str, Any] = {f.name: field_for(f, as_input=True) for f in kind.fields}
+    shape: dict[str, Any] = {f.name: field_for(f, kind, as_input=True) for f in kind.fields}
     if any(f.type == FieldType.TYPED_ORGANISATION for f in kind.fields):
         shape["create_organisation"] = fields.Boolean(
             metadata={"description": "Add an organisation name not yet in the registry"}
         )
     if update:
-        shape["version"] = fields.Integer(
-            required=True, metadata={"description": "The version the change was made on"}
+        shape["version"] = whole(
+            0, required=True, metadata={"description": "The version the change was made on"}
         )
     else:
         shape["city"] = fields.String(
