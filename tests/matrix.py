@@ -438,6 +438,29 @@ API_ROUTES = [
         )
         for plural, key, cells in API_RECORDS
     ),
+    # A project's progress updates: read as the project; added (201) by the writers of the
+    # lead and the partner cities, as on the project's page.
+    Route(
+        "api.list_project_updates",
+        "GET",
+        lambda w, s, v: f"/api/v1/projects/{w.project[(s, v)]}/updates",
+        _api_record,
+        api=True,
+        **PROJECT_CELLS,
+    ),
+    Route(
+        "api.add_project_update",
+        "POST",
+        lambda w, s, v: f"/api/v1/projects/{w.project[(s, v)]}/updates",
+        lambda role, scope, visibility: (
+            401
+            if role == "anonymous"
+            else record_status(201, need="contribute")(role, scope, visibility)
+        ),
+        api=True,
+        data=lambda w, s, v: {"happened_on": "2026-11-23", "text": "Coaches met in Chongli."},
+        **PROJECT_CELLS,
+    ),
     Route("api.search", "GET", lambda w, s: "/api/v1/search?q=Beijing", API_LIST, api=True),
     Route("api.meetings", "GET", lambda w, s: "/api/v1/meetings", API_LIST, api=True),
     # A meeting's agenda: everyone once published; a draft only for the managers.

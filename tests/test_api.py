@@ -404,3 +404,37 @@ def test_meetings_and_their_published_agendas(app, client, client_as, make_user)
         "Opening of the meeting",
         "Approval of the agenda",
     ]
+
+
+def test_a_projects_progress_updates_are_read_and_added_as_on_its_page(
+    app, client, client_as, make_user, make_record
+):
+    shared = make_record(
+        "project", "lahti", "network", partners=["helsinki"], title="Ski-jumping in Chongli"
+    )
+    private = make_record("project", "lahti", "city", title="Lahti's own plans")
+    partner = _token(app, make_user("officer", "helsinki"), writes=True)
+    outsider = _token(app, make_user("officer", "oulu"), writes=True)
+    body = {"happened_on": "2026-11-20", "text": "Coaches met in Chongli."}
+    added = _send(client, "POST", f"/api/v1/projects/{shared}/updates", partner, body)
+    assert added.status_code == 201
+    assert (
+        added.get_json()["city"]["name"] == "Helsinki" and added.get_json()["text"] == body["text"]
+    )
+    # Another city reads the shared project's updates but may not add to them; a private
+    # project of another city does not exist for it.
+    listed = _get(client, f"/api/v1/projects/{shared}/updates", outsider).get_json()
+    assert [u["happened_on"] for u in listed] == ["2026-11-20"]
+    refused = _send(client, "POST", f"/api/v1/projects/{shared}/updates", outsider, body)
+    assert refused.status_code == 403
+    assert _get(client, f"/api/v1/projects/{private}/updates", outsider).status_code == 404
+    empty = _send(client, "POST", f"/api/v1/projects/{shared}/updates", partner, {"text": ""})
+    assert empty.status_code == 422 and {"happened_on", "text"} <= set(empty.get_json()["errors"])
+    # The project's page shows it, and its history says who added it.
+    page, _ = client_as("officer", "lahti")
+    assert "Coaches met in Chongli." in page.get(f"/projects/{shared}").get_data(as_text=True)
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "project.progress")
+        ).all()
+        assert len(events) == 1 and events[0].object_id == shared

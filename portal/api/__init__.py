@@ -230,7 +230,7 @@ def init_app(app: Flask) -> None:
             "security": [{"token": []}],
         },
     )
-    from portal.api import directory, views  # noqa: F401  (the routes)
+    from portal.api import directory, progress, views  # noqa: F401  (the routes)
 
     csrf.exempt(bp)  # a token, never a cookie, authenticates the API
     api = PortalApi(app)
