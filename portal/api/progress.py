@@ -5,7 +5,6 @@ page (its validation and audit)."""
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from portal.api import answers, bp
@@ -14,6 +13,7 @@ from portal.extensions import db
 from portal.models.projects import Project, ProjectUpdate
 from portal.security.permissions import READ, can
 from portal.services import projects
+from portal.services.errors import NotFound
 
 
 class ProgressUpdate(Schema):
@@ -32,7 +32,7 @@ class ProgressNew(Schema):
 def _project(record_id: int) -> Project:
     project = db.session.get(Project, record_id)
     if project is None or not can(current_user, READ, project):
-        abort(404, message="No such record, or not one you may see.")
+        raise NotFound  # the blueprint's problem details: 404
     return project
 
 
