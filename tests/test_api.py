@@ -438,3 +438,32 @@ def test_a_projects_progress_updates_are_read_and_added_as_on_its_page(
             select(AuditEvent).where(AuditEvent.action == "project.progress")
         ).all()
         assert len(events) == 1 and events[0].object_id == shared
+
+
+def test_lists_filter_as_the_list_pages_do(
+    app, client, make_user, make_contact, make_organisation, make_record
+):
+    officer = make_user("officer", "helsinki")
+    token = _token(app, officer)
+    org = make_organisation("Beijing Sports Bureau")
+    culture = make_contact("helsinki", "network", family_name="Culture", themes=["culture"])
+    at_org = make_contact("helsinki", "city", family_name="Atorg", organisation=org)
+    old = make_contact("helsinki", "city", family_name="Old", archived=True)
+    make_contact("espoo", "network", family_name="Espoo")
+
+    def ids(query):
+        answer = _get(client, f"/api/v1/contacts?{query}", token)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return {c["id"] for c in answer.get_json()["items"]}
+
+    assert old not in ids("")  # archived records only when asked for, as on the page
+    assert ids("archived=true") == {old}
+    assert ids("theme=culture") == {culture}
+    assert ids(f"organisation={org}") == {at_org}
+    assert ids("visibility=city&city=helsinki") == {at_org}
+    assert ids("city=espoo") and not ids("city=espoo") & {culture, at_org, old}
+    for query, field in (("city=atlantis", "city"), ("theme=nothing", "theme")):
+        answer = _get(client, f"/api/v1/contacts?{query}", token)
+        assert answer.status_code == 422 and field in answer.get_json()["errors"]
+    typo = _get(client, "/api/v1/contacts?citty=espoo", token)
+    assert typo.status_code == 422 and "citty" in typo.get_json()["errors"]

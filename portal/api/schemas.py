@@ -53,10 +53,23 @@ def an_id(**options) -> fields.Integer:
 
 
 class ListArgs(Schema):
+    """The cursor and the list pages' filters (portal.services.listing), by the same names."""
+
     after = whole(0, load_default=None, metadata={"description": "The cursor: ids above it"})
     limit = whole(1, 100, load_default=50, metadata={"description": "1 to 100 per page"})
-    q = fields.String(load_default="", metadata={"description": "Text the list filter matches"})
+    q = fields.String(load_default="", metadata={"description": "Words the records contain"})
     city = fields.String(load_default="", metadata={"description": "A city's slug"})
+    theme = fields.String(load_default="", metadata={"description": "A theme's slug"})
+    place = fields.String(load_default="", metadata={"description": "A Chinese place's slug"})
+    organisation = whole(1, load_default=None, metadata={"description": "An organisation's id"})
+    visibility = fields.String(
+        load_default="", validate=validate.OneOf(["", *(v.value for v in Visibility)])
+    )
+    archived = fields.Boolean(
+        load_default=False, metadata={"description": "The archived records instead"}
+    )
+    status = fields.String(load_default="", validate=validate.Length(max=30))
+    kind = fields.String(load_default="", validate=validate.Length(max=30))
 
 
 def field_for(f, kind: Kind, *, as_input: bool = False) -> fields.Field:

@@ -13,8 +13,10 @@ from portal import kinds
 from portal.api import PROBLEM, answers, bp
 from portal.api.schemas import Conflict, ListArgs, dump, page_schema, record_schema
 from portal.extensions import db
-from portal.models.reference import City
 from portal.security.permissions import READ, can, select_visible
+from portal.services.errors import ValidationError
+from portal.services.listing import apply_filter, filter_from
+from portal.services.organisations import place_and_children, place_by_slug
 from portal.textfold import fold, like_pattern
 
 API_KINDS = [k for k in kinds.KINDS.values() if k.city_owned] + [kinds.ORGANISATION]
@@ -24,18 +26,33 @@ def _list(kind: kinds.Kind, args: dict):
     model = kind.model
     limit = args["limit"]
     if kind.city_owned:
-        stmt = select_visible(current_user, model)
+        # The list pages' filters, by the same rules; a slug or id that names nothing is
+        # refused by its field (the pages leave such a filter out).
+        flt = filter_from({k: "1" if v is True else str(v) for k, v in args.items() if v})
+        named = {
+            "city": flt.city,
+            "theme": flt.theme,
+            "place": flt.place,
+            "organisation": flt.organisation,
+        }
+        unknown = {n: "Nothing by this name." for n, row in named.items() if args[n] and not row}
+        if unknown:
+            raise ValidationError(unknown)
+        visible = select_visible(current_user, model, include_archived=True)
+        stmt = apply_filter(visible, model, flt, actor=current_user)  # the archive: its own
     else:
         stmt = select(model).where(model.archived_at.is_(None))
         if hasattr(model, "merged_into_id"):
             stmt = stmt.where(model.merged_into_id.is_(None))
+        if args.get("q"):
+            stmt = stmt.where(model.search_text.like(like_pattern(fold(args["q"])), escape="\\"))
+        if args.get("place"):
+            place = place_by_slug(args["place"])
+            if place is None:
+                raise ValidationError({"place": "Nothing by this name."})
+            stmt = stmt.where(model.place_id.in_(place_and_children(place)))
     if args.get("after"):
         stmt = stmt.where(model.id > args["after"])
-    if args.get("q") and hasattr(model, "search_text"):
-        stmt = stmt.where(model.search_text.like(like_pattern(fold(args["q"])), escape="\\"))
-    if args.get("city") and kind.city_owned:
-        city = db.session.scalar(select(City).where(City.slug == args["city"]))
-        stmt = stmt.where(model.city_id == (city.id if city else -1))
     rows = list(db.session.scalars(stmt.order_by(model.id).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
