@@ -44,7 +44,8 @@ class Contact(CityOwned, Base):
             name="legal_basis",
         ),
         scope_index("contacts"),
-        # The list's order, with what its filter reads: page after page without sorting.
+        # The list's order, with what its filter reads (the restriction too): page after
+        # page without sorting and without reading a row the page does not show.
         Index(
             "ix_contacts_by_name",
             "family_name",
@@ -54,6 +55,7 @@ class Contact(CityOwned, Base):
             "city_id",
             "visibility",
             "archived_at",
+            "restricted_at",
         ),
     )
 
