@@ -67,3 +67,37 @@ def test_the_map_draws_partnerships_and_visible_agreements_with_a_table(
     assert "Oulu – Kunming: Oulu-Kunming letter" in table  # a shared agreement
     assert "Harbin" not in page  # another city's private agreement draws no line
     assert page.count('class="map-city"') == 21
+
+
+def test_activity_counts_shared_records_per_quarter_to_the_day(app, make_record):
+    """Each quarter counts the shared records created and the shared events held in it, its
+    first day in and the next quarter's first day out; private and archived ones never."""
+    from datetime import UTC, date, datetime
+
+    from portal.extensions import db
+    from portal.models import Event, Project
+    from portal.services import overview
+    from portal.timeutil import utcnow
+
+    def created(kind, model, when, visibility="network", **fields):
+        record = make_record(kind, "helsinki", visibility, **fields)
+        with app.app_context():
+            db.session.get(model, record).created_at = when.replace(tzinfo=UTC)
+            db.session.commit()
+
+    created("project", Project, datetime(2026, 7, 1, 0, 0))  # Q3's first moment
+    created("project", Project, datetime(2026, 6, 30, 23, 59))  # Q2's last
+    created("project", Project, datetime(2026, 8, 1), "city")  # private: never
+    created("project", Project, datetime(2026, 8, 1), archived_at=utcnow())  # archived: never
+    created("event", Event, datetime(2026, 9, 30), starts_on=date(2026, 10, 1))  # held in Q4
+    created("event", Event, datetime(2025, 12, 31), starts_on=date(2025, 12, 31))
+    with app.app_context():
+        quarters = {
+            q.label: (q.created, q.events_held) for q in overview.activity(date(2026, 11, 23))
+        }
+    assert list(quarters)[0] == "2025 Q1" and list(quarters)[-1] == "2026 Q4"
+    assert quarters["2026 Q3"] == (2, 0)  # a project, and the event created on 30 September
+    assert quarters["2026 Q2"] == (1, 0)
+    assert quarters["2026 Q4"] == (0, 1)
+    assert quarters["2025 Q4"] == (1, 1)
+    assert sum(c for c, _ in quarters.values()) == 4

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from portal import kinds as registry
@@ -87,38 +88,49 @@ class Quarter:
     events_held: int
 
 
+@cache
+def _activity_statement(quarters: int):
+    """Per quarter ``i``: the shared records created from ``since_i`` to ``until_i`` (moments)
+    and the shared events held from ``first_i`` to ``after_i`` (days), each a count over a
+    range of its index, all in one statement built once (its boundaries are parameters)."""
+
+    def count(model, column, start: str, end: str):
+        return (
+            select(func.count())
+            .where(*_shared(model), column >= bindparam(start), column < bindparam(end))
+            .scalar_subquery()
+        )
+
+    figures = []
+    for i in range(quarters):
+        created = [
+            count(model, model.created_at, f"since_{i}", f"until_{i}")
+            for model, _t, _c in SHARED.values()
+        ]
+        figures.append(sum(created[1:], created[0]))
+        figures.append(count(Event, Event.starts_on, f"first_{i}", f"after_{i}"))
+    return select(*figures)
+
+
 def activity(today: date, quarters: int = 8) -> list[Quarter]:
-    """Shared records created, and shared events held, per quarter over the last two years."""
+    """Shared records created, and shared events held, per quarter over the last two years.
+
+    Counts over ranges of the indexes (created_at, starts_on): grouping by the year and
+    month of every row instead cost 25 ms at the network's scale, cold."""
     keys = []
     year, quarter = today.year, (today.month - 1) // 3 + 1
     for _ in range(quarters):
         keys.append((year, quarter))
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     keys.reverse()
-    first_year = keys[0][0]
-    # A range on the column itself, which an index can serve (not a function of it).
-    since = date(first_year, 1, 1)
-    since_utc = datetime(first_year, 1, 1, tzinfo=UTC)
-    created: dict[tuple[int, int], int] = defaultdict(int)
-    held: dict[tuple[int, int], int] = defaultdict(int)
-    for model, _t, _c in SHARED.values():
-        stmt = (
-            select(
-                extract("year", model.created_at), extract("month", model.created_at), func.count()
-            )
-            .where(*_shared(model), model.created_at >= since_utc)
-            .group_by(extract("year", model.created_at), extract("month", model.created_at))
-        )
-        for y, m, n in db.session.execute(stmt):
-            created[(int(y), (int(m) - 1) // 3 + 1)] += n
-    stmt = (
-        select(extract("year", Event.starts_on), extract("month", Event.starts_on), func.count())
-        .where(*_shared(Event), Event.starts_on >= since)
-        .group_by(extract("year", Event.starts_on), extract("month", Event.starts_on))
-    )
-    for y, m, n in db.session.execute(stmt):
-        held[(int(y), (int(m) - 1) // 3 + 1)] += n
-    return [Quarter(f"{y} Q{q}", created[(y, q)], held[(y, q)]) for y, q in keys]
+    bounds: dict[str, date | datetime] = {}
+    for i, (y, q) in enumerate(keys):
+        first, after = date(y, 3 * q - 2, 1), date(y + (q == 4), 3 * q % 12 + 1, 1)
+        bounds |= {f"first_{i}": first, f"after_{i}": after}
+        bounds[f"since_{i}"] = datetime(first.year, first.month, 1, tzinfo=UTC)
+        bounds[f"until_{i}"] = datetime(after.year, after.month, 1, tzinfo=UTC)
+    counts = db.session.execute(_activity_statement(quarters), bounds).one()
+    return [Quarter(f"{y} Q{q}", counts[2 * i], counts[2 * i + 1]) for i, (y, q) in enumerate(keys)]
 
 
 def map_links(actor: User) -> list:
@@ -214,21 +226,27 @@ def map_cities() -> list[tuple[str, float, float]]:
 
 def upcoming_shared_events(today: date) -> list[Event]:
     """The next ten shared events (the same for everyone; which ones is computed once per
-    state of the data, since the planner cannot tell how few events lie ahead)."""
-    ids = per_data_state(
-        "upcoming-events",
-        today,
-        lambda: db.session.scalars(
-            select(Event.id)
+    state of the data).
+
+    The events still ahead are gathered first (a range of the feed's index, a few hundred
+    at the network's scale) and sorted after: asked in one statement, SQLite walked every
+    shared event in order of start, the past ones first (23 ms at full scale)."""
+
+    def first_ten() -> list[int]:
+        ahead = (
+            select(Event.id, Event.starts_on)
             .where(
                 Event.visibility == "network",
                 Event.archived_at.is_(None),
                 Event.ends_on >= today,
             )
-            .order_by(Event.starts_on, Event.id)
-            .limit(10)
-        ).all(),
-    )
+            .cte("ahead")
+            .prefix_with("MATERIALIZED")
+        )
+        stmt = select(ahead.c.id).order_by(ahead.c.starts_on, ahead.c.id).limit(10)
+        return list(db.session.scalars(stmt))
+
+    ids = per_data_state("upcoming-events", today, first_ten)
     events = {
         e.id: e
         for e in db.session.scalars(
