@@ -95,7 +95,7 @@ def test_activity_counts_shared_records_per_quarter_to_the_day(app, make_record)
         quarters = {
             q.label: (q.created, q.events_held) for q in overview.activity(date(2026, 11, 23))
         }
-    assert list(quarters)[0] == "2025 Q1" and list(quarters)[-1] == "2026 Q4"
+    assert list(quarters) == [f"{y} Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
     assert quarters["2026 Q3"] == (2, 0)  # a project, and the event created on 30 September
     assert quarters["2026 Q2"] == (1, 0)
     assert quarters["2026 Q4"] == (0, 1)
