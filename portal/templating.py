@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, g, request, url_for
 from flask_babel import get_locale, get_translations
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         interaction_kind_labels=INTERACTION_KIND_LABELS,
         organisation_kind_labels=ORGANISATION_KIND_LABELS,
     )
+    app.jinja_env.globals["visibility"] = visibility_badges
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.filters["mark_chinese"] = mark_chinese
     # One format per kind of value, in the interface language (portal/formatting.py).
@@ -54,6 +56,27 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["from_iso"] = lambda s: date.fromisoformat(s) if s else None
     app.jinja_env.filters["localtime"] = formatting.datetime_text
     app.jinja_env.filters["thousands"] = formatting.number_text
+
+
+def visibility_badges(record) -> Markup:
+    """Who sees a record, as badges ("Shared with the network" / "Private to Espoo", and
+    "Archived"). A list shows the same few for fifty rows: each is made once per request
+    (the macro this replaces was a tenth of a list page's time)."""
+    key = (record.visibility, record.city_id, record.archived_at is not None)
+    made: dict = g.setdefault("_visibility_badges", {})
+    if key not in made:
+        if record.visibility == "network":
+            badges = Markup('<span class="badge badge-shared">%s</span>') % _(
+                "Shared with the network"
+            )
+        else:
+            badges = Markup('<span class="badge badge-private">%s</span>') % _(
+                "Private to %(city)s", city=record.city.local_name
+            )
+        if record.archived_at is not None:
+            badges += Markup(' <span class="badge badge-archived">%s</span>') % _("Archived")
+        made[key] = badges
+    return made[key]
 
 
 def _translations():
