@@ -26,6 +26,21 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app, datab
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
+def test_postgresql_plans_every_search_for_its_own_words(app, database_url):
+    """Issue 18: after a few searches on one connection, psycopg had PostgreSQL plan the
+    search once for any words, and a common word walked the whole index (300 ms, not 60)."""
+    if not is_postgres(database_url):
+        pytest.skip("PostgreSQL's plan cache; this run is on SQLite")
+    with app.app_context(), db.engine.connect() as conn:
+        for word in ["beijing", "meeting", "seminar", "sport", "culture", "tech"] * 2:
+            conn.execute(
+                text("SELECT count(*) FROM search_documents WHERE body_tsv @@ to_tsquery(:q)"),
+                {"q": word},
+            )
+        prepared = conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements")
+        assert prepared.scalar() == 0
+
+
 def test_foreign_keys_are_enforced(app):
     from sqlalchemy.exc import IntegrityError
 

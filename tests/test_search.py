@@ -175,6 +175,29 @@ def test_search_issues_a_fixed_number_of_statements(client_as, count_statements,
     assert statements() == few
 
 
+def test_the_engine_matches_once_per_search(client_as, count_statements, make_record, monkeypatch):
+    """Issue 18: a search asked the full-text engine to match three times (to count, for
+    the facets, for the page), on PostgreSQL each time a walk of thousands of documents."""
+    from portal.search import query
+
+    monkeypatch.setattr(query, "BOUND", 21)  # a page (20) and more
+    for i in range(3):
+        make_record("event", "helsinki", "network", title=f"Festival {i}")
+    for i in range(23):
+        make_record("event", "espoo", "network", title=f"Seminar {i}")
+    client, _ = client_as("officer", "helsinki")
+    for address, shows in [
+        ("/search?q=festival", "3 results"),  # counted, with facets
+        ("/search?q=seminar", "More than 21 results"),  # beyond the bound
+        ("/search?q=festival&city=helsinki", "3 results"),
+    ]:
+        with count_statements() as sent:
+            page = client.get(address).get_data(as_text=True)
+        assert shows in page
+        matching = [s for s in sent.statements if "MATCH" in s or "@@" in s]
+        assert len(matching) == 1, address
+
+
 def test_a_change_is_found_at_once_though_results_are_reused(client_as, make_record, app):
     """Results are kept between requests (paging and facets reuse them); every save, archive
     or change of visibility makes them void in the same transaction."""

@@ -118,17 +118,18 @@ def _conditions(filters: Filters, hits, themes, cities, places) -> dict[str, Col
     return ok
 
 
-def _hits(actor, expression: str):
-    """The newest BOUND + 1 documents ``actor`` may see that match: a CTE of what the facets
-    and the order need. The engine keeps to the reader's marks while it matches, so it reads
-    no more; ``visible_filter`` checks again what it returns."""
+def _hits(actor, ids: list[int]):
+    """The documents of ``ids`` (the newest matches, at most BOUND) that ``actor`` may see:
+    a CTE of what the facets and the order need, read once however often the statement
+    refers to it. The engine kept to the reader's marks while it matched;
+    ``visible_filter`` checks again what it returned."""
     doc = SearchDocument
-    newest = backends.newest(db.engine.dialect.name, expression, limit=BOUND + 1)
+    among = backends.among(db.engine.dialect.name, doc.id, ids)
     return (
         select(doc.id, doc.kind, doc.city_id, doc.place_id, doc.year, doc.status, doc.title)
-        .join(newest, newest.c.id == doc.id)
-        .where(visible_filter(actor, doc), doc.archived.is_(False))
+        .where(among, visible_filter(actor, doc), doc.archived.is_(False))
         .cte("hits")
+        .prefix_with("MATERIALIZED")
     )
 
 
@@ -174,9 +175,11 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
     counted, so totals and facet counts never include a record the user may not see.
 
     Up to BOUND matches are counted exactly, with facet counts, and shown grouped by kind
-    and by title, all in the database: a statement for the counts, one for the page, one
-    for its documents. Beyond (a common word), the engine pages through the newest matches
-    that pass the chosen facets and counts them up to BOUND: "more than 5,000 results"."""
+    and by title: the engine walks once for the newest BOUND + 1 ids, then, in the
+    database, a statement counts those the user may see, one picks the page, one reads
+    its documents. Beyond (a common word), the
+    engine pages through the newest matches that pass the chosen facets and counts them up
+    to BOUND: "more than 2,000 results"."""
     query = (query or "").strip()[:200]
     dialect = db.engine.dialect.name
     reader = marks.of_reader(actor)
@@ -185,10 +188,11 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
     expression = backends.expression(dialect, query, [reader])
     assert expression is not None
     themes, cities, places = _lookups()
-    found = _matches_up_to(expression, BOUND + 1)
-    if found > BOUND:
+    # The engine walks its matches once: the ids serve the count, the facets and the page.
+    found = _newest_ids(expression, BOUND + 1)
+    if len(found) > BOUND:
         return _beyond_bound(actor, query, filters, found, page, per_page, themes, cities, places)
-    hits = _hits(actor, expression)
+    hits = _hits(actor, found)
     ok = _conditions(filters, hits, themes, cities, places)
     counts, total = per_data_state(
         "search-counts",
@@ -213,11 +217,11 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
     return result
 
 
-def _matches_up_to(expression: str, limit: int) -> int:
-    """How many documents match, counting no further than ``limit`` (in the engine alone:
-    the reader's marks are in ``expression``)."""
-    found = backends.newest(db.engine.dialect.name, expression, limit=limit)
-    return db.session.scalar(select(func.count()).select_from(found)) or 0
+def _newest_ids(expression: str, limit: int, offset: int = 0) -> list[int]:
+    """The ids of the newest documents matching ``expression``, newest first, at most
+    ``limit`` from ``offset`` (in the engine alone: the reader's marks are in ``expression``)."""
+    found = backends.newest(db.engine.dialect.name, expression, limit=limit, offset=offset)
+    return list(db.session.scalars(select(found.c.id).order_by(found.c.id.desc())))
 
 
 def _documents(ids: list[int]) -> list[SearchDocument]:
@@ -308,16 +312,20 @@ def _beyond_bound(actor, query, filters, found, page, per_page, themes, cities, 
         return result
     expression = backends.expression(dialect, query, [marks.of_reader(actor) or [], *groups])
     assert expression is not None
-    total = _matches_up_to(expression, BOUND + 1) if groups else found
+    newest = _newest_ids(expression, BOUND + 1) if groups else found
+    total = len(newest)
     more = total > BOUND
     number = max(1, page) if more else min(max(1, page), max(1, math.ceil(total / per_page)))
-    shown = backends.newest(dialect, expression, limit=per_page, offset=(number - 1) * per_page)
+    start = (number - 1) * per_page
+    if start + per_page <= len(newest) or not more:
+        shown = newest[start : start + per_page]  # the walk has passed this page already
+    else:
+        shown = _newest_ids(expression, per_page, start)
     doc = SearchDocument
     ids = list(
         db.session.scalars(
             select(doc.id)
-            .join(shown, shown.c.id == doc.id)
-            .where(visible_filter(actor, doc), doc.archived.is_(False))
+            .where(doc.id.in_(shown), visible_filter(actor, doc), doc.archived.is_(False))
             .order_by(doc.id.desc())
         )
     )
