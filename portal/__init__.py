@@ -66,7 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = None  # the login page explains itself
     login_manager.session_protection = None  # sessions are checked server-side instead
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, random_page_cost=app.config["PG_RANDOM_PAGE_COST"])
     from sqlalchemy.orm import Session
 
     from portal.search import index as search_index

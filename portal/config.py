@@ -6,6 +6,7 @@ Every setting can be given as an environment variable named ``PORTAL_<NAME>``; s
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -53,6 +54,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # On PostgreSQL, the planner's price of a random page read for the portal's
+        # connections (empty: the server's own setting). See portal/database.py.
+        "PG_RANDOM_PAGE_COST": _env("PG_RANDOM_PAGE_COST", "1.1"),
         # Sessions: the cookie only carries a reference to a server-side session record.
         "SESSION_COOKIE_NAME": "c21_session",
         # The interface language for a visitor whose browser asks for none we have.
@@ -115,6 +119,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Cheap hashes keep the suite fast; production parameters are tested separately.
         config.update(ARGON2_TIME_COST=1, ARGON2_MEMORY_KIB=1024)
     config.update(overrides)
+    cost = config["PG_RANDOM_PAGE_COST"] or ""
+    if cost and not re.fullmatch(r"\d{1,3}(\.\d{1,3})?", cost):
+        raise ConfigError(f"PORTAL_PG_RANDOM_PAGE_COST must be a number like 1.1, not {cost!r}")
     if not config["SECRET_KEY"]:
         raise ConfigError(
             "PORTAL_SECRET_KEY must be set in production: "

@@ -37,9 +37,9 @@ CACHE_KIB = 32 * 1024
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, *, random_page_cost: str = "") -> None:
     if engine.dialect.name == "postgresql":
-        _configure_postgresql(engine)
+        _configure_postgresql(engine, random_page_cost)
     if engine.dialect.name != "sqlite":
         return
 
@@ -65,7 +65,9 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _configure_postgresql(engine: Engine) -> None:
+def _configure_postgresql(engine: Engine, random_page_cost: str) -> None:
+    cost = float(random_page_cost) if random_page_cost else None
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         # psycopg prepares a statement on the server once a connection has run it five
@@ -74,6 +76,14 @@ def _configure_postgresql(engine: Engine) -> None:
         # walking the newest documents): planned generically, a common word took 300 ms
         # instead of 60. Every statement is planned for its own parameters.
         dbapi_connection.prepare_threshold = None
+        if cost is not None:
+            # PostgreSQL's default (4) prices a look-up by index as a spinning disk's seek:
+            # a busy organisation's 1,500 interactions were joined by reading all 300,000
+            # (75 ms instead of 23). The network's data lives in memory or on SSD.
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            dbapi_connection.execute(f"SET random_page_cost = {cost}")
+            dbapi_connection.autocommit = autocommit
 
 
 def refresh_statistics(connection) -> None:
