@@ -119,7 +119,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Cheap hashes keep the suite fast; production parameters are tested separately.
         config.update(ARGON2_TIME_COST=1, ARGON2_MEMORY_KIB=1024)
     config.update(overrides)
-    cost = config["PG_RANDOM_PAGE_COST"] or ""
+    cost = str(config["PG_RANDOM_PAGE_COST"] or "")
     if cost and not re.fullmatch(r"\d{1,3}(\.\d{1,3})?", cost):
         raise ConfigError(f"PORTAL_PG_RANDOM_PAGE_COST must be a number like 1.1, not {cost!r}")
     if not config["SECRET_KEY"]:
