@@ -99,6 +99,27 @@ def test_a_lists_free_text_finds_characters_and_pinyin_without_tones(client_as, 
     assert "王丽" in nothing and "张伟" in nothing  # only punctuation filters nothing
 
 
+def test_a_lists_free_text_asks_the_engine_only_for_what_the_reader_may_see(
+    client_as, factories, count_statements
+):
+    """Issue 18: "wang" matched 10,000 contacts in the engine, two thirds of them other
+    cities' private ones, each read and looked up before the list's scope dropped it."""
+    factories.contact("helsinki", family_name="Wang", given_name="Li")
+    factories.contact("espoo", family_name="Wang", given_name="Wei", visibility="city")
+    archived = factories.contact("helsinki", family_name="Wang", given_name="Old")
+    client, user = client_as("officer", "helsinki")
+    client_as("admin", None)[0].post(f"/contacts/{archived}/archive")
+    with count_statements() as sent:
+        page = client.get("/contacts/?q=wang").get_data(as_text=True)
+    assert "Wang Li" in page or "WANG Li" in page
+    assert "Wei" not in page and "Old" not in page
+    asked = " ".join(str(p) for s, p in sent.executed if "MATCH" in s or "@@" in s)
+    assert f"zqxcity{user.city_id}" in asked and "zqxnetwork" in asked
+    # The archive's documents have no reader's marks: its search keeps to the list's scope.
+    page = client.get("/contacts/?q=wang&archived=1").get_data(as_text=True)
+    assert "Old" in page and "Wei" not in page
+
+
 def test_a_home_page_shows_the_first_ten_and_links_the_rest(client_as, factories):
     from datetime import timedelta
 

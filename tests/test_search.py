@@ -198,6 +198,23 @@ def test_the_engine_matches_once_per_search(client_as, count_statements, make_re
         assert len(matching) == 1, address
 
 
+def test_a_mark_typed_into_a_record_claims_no_readers(client_as, make_record, monkeypatch):
+    """A record's text is indexed with its words; had it a mark's spelling ("zqxnetwork"),
+    the engine would count Espoo's private event for Helsinki (shown nowhere, but in the
+    total of a search beyond the bound narrowed by a facet)."""
+    from portal.search import query
+
+    monkeypatch.setattr(query, "BOUND", 2)
+    for i in range(3):
+        make_record("event", "helsinki", "network", title=f"Seminar {i}")
+    make_record("event", "espoo", "network", title="Seminar shared")
+    make_record("event", "espoo", "city", title="Seminar zqxnetwork zqxcity1 zqxall")
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/search?q=seminar&city=espoo").get_data(as_text=True)
+    assert re.search(r"\b1 result(?!s)", page) and "</mark> shared" in page
+    assert "zqx" not in page
+
+
 def test_a_change_is_found_at_once_though_results_are_reused(client_as, make_record, app):
     """Results are kept between requests (paging and facets reuse them); every save, archive
     or change of visibility makes them void in the same transaction."""

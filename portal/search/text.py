@@ -31,7 +31,8 @@ def _tokens(text: str) -> list[str]:
     tokens: list[str] = []
     for word in _WORD.findall(fold(text)):
         pieces = _CJK_RUN.split(word)
-        tokens.extend(p for p in pieces if p)
+        # A mark typed into a record's text would claim readers the record does not have.
+        tokens.extend(p for p in pieces if p and not p.startswith(MARK))
         for run in _CJK_RUN.findall(word):
             tokens.extend(_cjk_pairs(run))
     return tokens
