@@ -144,7 +144,26 @@ def _schema_differences(app):
                 "include_object": lambda obj, name, *a: not (name and is_backend_object(name)),
             },
         )
-        return compare_metadata(context, db.metadata)
+        return compare_metadata(context, db.metadata) + _include_differences(conn)
+
+
+def _include_differences(conn) -> list[tuple]:
+    """What Alembic's comparison leaves out: the columns a PostgreSQL index carries
+    (``postgresql_include``), which decide whether a query reads the index alone."""
+    if conn.dialect.name != "postgresql":
+        return []
+    inspector = inspect(conn)
+    differences = []
+    for table in db.metadata.sorted_tables:
+        found = {
+            i["name"]: list(i.get("dialect_options", {}).get("postgresql_include") or [])
+            for i in inspector.get_indexes(table.name)
+        }
+        for index in table.indexes:
+            wanted = list(index.dialect_options["postgresql"]["include"] or [])
+            if found.get(index.name, []) != wanted:
+                differences.append(("include", index.name, found.get(index.name), wanted))
+    return differences
 
 
 def test_migrations_build_the_schema_of_the_models_and_go_down_and_up(scratch_url):

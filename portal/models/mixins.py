@@ -29,8 +29,12 @@ def visibility_check() -> CheckConstraint:
 
 def scope_index(table: str) -> Index:
     """The rows a user may see are their city's and the shared ones, live or archived: the
-    lists, counts and the overview select by these three columns."""
-    return Index(f"ix_{table}_scope", "visibility", "archived_at", "city_id")
+    lists, counts and the overview select by these three columns. On PostgreSQL the index
+    carries the id too (SQLite's indexes always do), so that the overview's themes join the
+    shared records' ids from the index alone instead of reading 16,000 rows (issue 18)."""
+    return Index(
+        f"ix_{table}_scope", "visibility", "archived_at", "city_id", postgresql_include=["id"]
+    )
 
 
 def shared_index(table: str) -> Index:
