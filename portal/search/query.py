@@ -177,9 +177,8 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
     Up to BOUND matches are counted exactly, with facet counts, and shown grouped by kind
     and by title: the engine walks once for the newest BOUND + 1 ids, then, in the
     database, a statement counts those the user may see, one picks the page, one reads
-    its documents. Beyond (a common word), the
-    engine pages through the newest matches that pass the chosen facets and counts them up
-    to BOUND: "more than 2,000 results"."""
+    its documents. Beyond (a common word), the engine pages through the newest matches
+    that pass the chosen facets and counts them up to BOUND: "more than 2,000 results"."""
     query = (query or "").strip()[:200]
     dialect = db.engine.dialect.name
     reader = marks.of_reader(actor)
