@@ -120,6 +120,66 @@ def test_a_lists_free_text_asks_the_engine_only_for_what_the_reader_may_see(
     assert "Old" in page and "Wei" not in page
 
 
+# Each list's kind, a word in its records' text (made by ``make``), and how the page names
+# two of them.
+SEARCHED = {
+    "contact": ("zhou", "2 contacts"),
+    "interaction": ("beijing", "2 interactions"),
+    "project": ("winter", "2 projects"),
+    "event": ("festival", "2 events"),
+    "agreement": ("action", "2 agreements"),
+    "offer": ("festival", "2 expertise offers"),
+}
+
+
+@pytest.mark.parametrize("kind", list(LISTS))
+def test_a_lists_free_text_finds_its_matches_once_for_the_page_and_its_count(
+    kind, client_as, count_statements, factories
+):
+    """Issue 18: a list narrowed by free text asked the engine twice, to count the matches
+    and to order them (a common name: 3,600 documents matched, looked up and read twice)."""
+    for i in range(2):
+        make(factories, kind, i)
+    make(factories, kind, 2, "espoo")  # private to Espoo
+    client, _ = client_as("officer", "helsinki")
+    word, counted = SEARCHED[kind]
+    with count_statements() as sent:
+        page = client.get(LISTS[kind], query_string={"q": word}).get_data(as_text=True)
+    assert counted in page
+    matching = [s for s in sent.statements if "MATCH" in s or "@@" in s]
+    assert len(matching) == 1, matching
+
+
+def test_a_searched_list_pages_to_its_end_past_the_count(app, client_as, factories, monkeypatch):
+    """The pages within the count take it from the same statement as their ids; a deeper
+    one counts on its own. Either way every match is shown once and a page number past the
+    end shows the last page."""
+    monkeypatch.setattr(records, "COUNT_LIMIT", 5)
+    for i in range(8):
+        factories.contact("helsinki", family_name=f"Zhou{i}")
+    factories.contact("helsinki", family_name="Li")
+    _, officer = client_as("officer", "helsinki")
+
+    from portal.extensions import db
+    from portal.models import User
+    from portal.services.contacts import list_contacts
+    from portal.services.listing import RecordFilter
+
+    with app.test_request_context():
+        officer = db.session.get(User, officer.id)
+        seen = []
+        for number in (1, 2, 3):
+            shown = list_contacts(officer, RecordFilter(q="zhou"), page=number, per_page=3)
+            assert shown.more and shown.total == 5 and shown.number == number
+            seen += [c.family_name for c in shown.items]
+        assert not shown.has_next
+        assert sorted(seen) == [f"Zhou{i}" for i in range(8)]
+        monkeypatch.setattr(records, "COUNT_LIMIT", 1000)
+        last = list_contacts(officer, RecordFilter(q="zhou"), page=99, per_page=3)
+        assert (last.number, last.total, last.more) == (3, 8, False)
+        assert [c.family_name for c in last.items] == ["Zhou6", "Zhou7"]
+
+
 def test_a_home_page_shows_the_first_ten_and_links_the_rest(client_as, factories):
     from datetime import timedelta
 

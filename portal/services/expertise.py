@@ -61,22 +61,25 @@ def restore_offer(actor: User, offer: ExpertiseOffer) -> None:
     records.restore(actor, offer)
 
 
+def _eager(stmt):
+    """What a list of offers shows with each: its city, theme and whom to ask."""
+    return stmt.options(
+        joinedload(ExpertiseOffer.city),
+        joinedload(ExpertiseOffer.theme),
+        joinedload(ExpertiseOffer.contact_user),
+    )
+
+
 def list_offers(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
     """The offers ``actor`` may see, by theme then city."""
     from portal.models.reference import Theme
 
-    stmt = (
-        select_visible(actor, ExpertiseOffer, include_archived=True)
-        .options(
-            joinedload(ExpertiseOffer.city),
-            joinedload(ExpertiseOffer.theme),
-            joinedload(ExpertiseOffer.contact_user),
-        )
-        .join(Theme, Theme.id == ExpertiseOffer.theme_id)
+    stmt = select_visible(actor, ExpertiseOffer, include_archived=True).join(
+        Theme, Theme.id == ExpertiseOffer.theme_id
     )
     stmt = apply_filter(stmt, ExpertiseOffer, flt, actor=actor)
     stmt = stmt.order_by(Theme.position, ExpertiseOffer.title, ExpertiseOffer.id)
-    return paginate(stmt, page=page, per_page=per_page)
+    return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=bool(flt.q.strip()))
 
 
 def people_to_ask(city_id: int) -> list[User]:

@@ -325,7 +325,10 @@ def list_organisations(
     if place is not None:
         stmt = stmt.where(Organisation.place_id.in_(place_and_children(place)))
     return paginate(
-        stmt.order_by(Organisation.name_en, Organisation.id), page=page, per_page=per_page
+        stmt.order_by(Organisation.name_en, Organisation.id),
+        page=page,
+        per_page=per_page,
+        searched=bool(q.strip()),
     )
 
 

@@ -118,25 +118,36 @@ class Page:
         return self.number < self.pages or (self.more and len(self.items) == self.per_page)
 
 
-def paginate(stmt: Select, *, page: int, per_page: int, eager=None) -> Page:
-    """Three statements whatever the size: the count (up to COUNT_LIMIT), the ids of one
-    page (by the list's order, which an index can give without reading the rows), and those
-    rows with what they show (``eager(select)`` adds what to load with them; without it
-    the list's own statement is narrowed to the page). Reading the ids first keeps a deep
-    page from joining every row it skips."""
-    counted: Select = (
-        stmt.order_by(None).with_only_columns(literal_column("1")).limit(COUNT_LIMIT + 1)
-    )
-    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-    more = total > COUNT_LIMIT
-    total = min(total, COUNT_LIMIT)
-    number = max(1, page) if more else min(max(1, page), max(1, math.ceil(total / per_page)))
+def paginate(stmt: Select, *, page: int, per_page: int, eager=None, searched: bool = False) -> Page:
+    """The ids of one page (by the list's order, which an index can give without reading
+    the rows), how many there are up to COUNT_LIMIT, and those rows with what they show
+    (``eager(select)`` adds what to load with them; without it the list's own statement is
+    narrowed to the page). Reading the ids first keeps a deep page from joining every row
+    it skips.
+
+    A list ``searched`` for free text finds its matches through the engine or the rows'
+    text, which costs more than ordering them: a page of it within the first COUNT_LIMIT
+    rows takes its ids and the count from one statement (the first COUNT_LIMIT + 1 ids in
+    order) rather than finding the matches twice. Otherwise the count is a statement of its
+    own: an index walk of COUNT_LIMIT entries is cheaper than reading as many ids in the
+    list's order, and a deep page does not read every id it skips."""
     entity = stmt.column_descriptions[0]["entity"]
-    ids = list(
-        db.session.scalars(
-            stmt.with_only_columns(entity.id).limit(per_page).offset((number - 1) * per_page)
+    in_order = stmt.with_only_columns(entity.id)
+    if searched and max(1, page) * per_page <= COUNT_LIMIT:
+        first = list(db.session.scalars(in_order.limit(COUNT_LIMIT + 1)))
+        more = len(first) > COUNT_LIMIT
+        total = min(len(first), COUNT_LIMIT)
+        number = min(max(1, page), max(1, math.ceil(total / per_page)))
+        ids = first[(number - 1) * per_page : number * per_page]
+    else:
+        counted: Select = (
+            stmt.order_by(None).with_only_columns(literal_column("1")).limit(COUNT_LIMIT + 1)
         )
-    )
+        total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+        more = total > COUNT_LIMIT
+        total = min(total, COUNT_LIMIT)
+        number = max(1, page) if more else min(max(1, page), max(1, math.ceil(total / per_page)))
+        ids = list(db.session.scalars(in_order.limit(per_page).offset((number - 1) * per_page)))
     shown = eager(select(entity)) if eager is not None else stmt.order_by(None)
     rows = {row.id: row for row in db.session.scalars(shown.where(entity.id.in_(ids))).unique()}
     items = [rows[i] for i in ids if i in rows]
