@@ -105,3 +105,57 @@ def test_the_contacts_list_index_carries_every_column_the_scope_reads(app, make_
         inspected = sa_inspect(db.engine).get_indexes("contacts")
         migrated = next(i for i in inspected if i["name"] == "ix_contacts_by_name")
         assert read <= set(migrated["column_names"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "index_name"),
+    [
+        ("contacts", "ix_contacts_by_name"),
+        ("interactions", "ix_interactions_by_date"),
+        ("projects", "ix_projects_by_start"),
+    ],
+)
+def test_a_lists_page_walks_an_index_in_the_lists_order(
+    app, make_user, count_statements, kind, index_name
+):
+    """A page of a long list reads its rows in order from an index that leads with the
+    list's order and carries what the scope reads; without one SQLite gathered every
+    visible record and sorted them for each page (the projects list: 11 ms of its 33 at
+    the network's scale). Pinned on the schema and on the migrated database, on both
+    databases (SQLite plans a test database this small differently)."""
+    from sqlalchemy import Column
+    from sqlalchemy.sql import visitors
+
+    from portal import kinds
+    from portal.models import User
+    from portal.security.permissions import select_visible
+    from portal.services import contacts, interactions, projects
+    from portal.services.listing import RecordFilter
+
+    lister = {
+        "contacts": contacts.list_contacts,
+        "interactions": interactions.list_interactions,
+        "projects": projects.list_projects,
+    }[kind]
+    model = next(k.model for k in kinds.city_owned() if k.model.__tablename__ == kind)
+    ref = make_user("officer", "helsinki")
+    with app.test_request_context():
+        user = db.session.get(User, ref.id)
+        with count_statements() as sent:
+            lister(user, RecordFilter(), page=1)
+        page = next(s for s in sent.statements if s.startswith(f"SELECT {kind}.id"))
+        order = re.search(r"ORDER BY (.*?)\s+LIMIT", page, re.S)
+        assert order is not None
+        ordered = [term.strip().split()[0].removeprefix(f"{kind}.") for term in order[1].split(",")]
+        scope = select_visible(user, model, include_archived=False)
+        read = {
+            c.name
+            for c in visitors.iterate(scope.whereclause)
+            if isinstance(c, Column) and c.table is model.__table__
+        }
+        index = next(i for i in model.__table__.indexes if i.name == index_name)
+        columns = [c.name for c in index.columns]
+        assert columns[: len(ordered)] == ordered
+        assert read <= set(columns)
+        inspected = sa_inspect(db.engine).get_indexes(kind)
+        assert next(i for i in inspected if i["name"] == index_name)["column_names"] == columns
