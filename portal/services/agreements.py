@@ -291,7 +291,7 @@ def list_agreements(actor: User, flt: RecordFilter, *, page: int = 1, per_page: 
         page=page,
         per_page=per_page,
         eager=_eager,
-        searched=bool(flt.q.strip()),
+        searched=flt.searched,
     )
 
 

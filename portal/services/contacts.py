@@ -133,13 +133,8 @@ def list_contacts(actor: User, flt: RecordFilter, *, page: int = 1, per_page: in
         "updated": (Contact.updated_at.desc(), Contact.id.desc()),
         "verified": (Contact.last_verified_on.asc(), Contact.id),
     }.get(flt.sort, (Contact.family_name, Contact.given_name, Contact.name_zh, Contact.id))
-    return paginate(
-        stmt.order_by(*order),
-        page=page,
-        per_page=per_page,
-        eager=_eager,
-        searched=bool(flt.q.strip()),
-    )
+    stmt = stmt.order_by(*order)
+    return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=flt.searched)
 
 
 def interactions_of(actor: User, contact: Contact) -> list[Interaction]:

@@ -131,7 +131,7 @@ def list_events(
         stmt = stmt.order_by(Event.starts_on.desc(), Event.id.desc())
     else:
         stmt = stmt.where(Event.ends_on >= today).order_by(Event.starts_on, Event.id)
-    return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=bool(flt.q.strip()))
+    return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=flt.searched)
 
 
 def scope_filter(actor: User, scope: str):

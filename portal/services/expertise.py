@@ -79,7 +79,7 @@ def list_offers(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int 
     )
     stmt = apply_filter(stmt, ExpertiseOffer, flt, actor=actor)
     stmt = stmt.order_by(Theme.position, ExpertiseOffer.title, ExpertiseOffer.id)
-    return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=bool(flt.q.strip()))
+    return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=flt.searched)
 
 
 def people_to_ask(city_id: int) -> list[User]:

@@ -100,13 +100,8 @@ def list_interactions(actor: User, flt: RecordFilter, *, page: int = 1, per_page
         "title": (Interaction.title, Interaction.id),
         "follow_up": (Interaction.follow_up_on.asc(), Interaction.id),
     }.get(flt.sort, (Interaction.occurred_on.desc(), Interaction.id.desc()))
-    return paginate(
-        stmt.order_by(*order),
-        page=page,
-        per_page=per_page,
-        eager=_eager,
-        searched=bool(flt.q.strip()),
-    )
+    stmt = stmt.order_by(*order)
+    return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=flt.searched)
 
 
 def interactions_with_organisation(actor: User, org: Organisation) -> list[Interaction]:

@@ -31,6 +31,11 @@ class RecordFilter:
     kind: str = ""
 
     @property
+    def searched(self) -> bool:
+        """Whether the list is narrowed by free text (found through the search engine)."""
+        return bool(self.q.strip())
+
+    @property
     def active(self) -> bool:
         return bool(
             self.q
@@ -118,7 +123,7 @@ def apply_filter(stmt: Select, model, flt: RecordFilter, *, actor: User) -> Sele
         stmt = stmt.where(archived_filter(actor, model))
     else:
         stmt = stmt.where(model.archived_at.is_(None))
-    if flt.q.strip():
+    if flt.searched:
         stmt = stmt.where(_matching(model, flt.q, actor, flt.archived))
     if flt.theme is not None:
         if hasattr(model, "theme_id"):  # expertise offers have one theme

@@ -127,13 +127,8 @@ def list_projects(actor: User, flt: RecordFilter, *, page: int = 1, per_page: in
         "title": (Project.title, Project.id),
         "updated": (Project.updated_at.desc(), Project.id.desc()),
     }.get(flt.sort, (Project.starts_on.desc().nulls_last(), Project.id.desc()))
-    return paginate(
-        stmt.order_by(*order),
-        page=page,
-        per_page=per_page,
-        eager=_eager,
-        searched=bool(flt.q.strip()),
-    )
+    stmt = stmt.order_by(*order)
+    return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=flt.searched)
 
 
 def active_projects(actor: User, city_id: int | None) -> Shortlist:
