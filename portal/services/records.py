@@ -133,21 +133,23 @@ def paginate(stmt: Select, *, page: int, per_page: int, eager=None, searched: bo
     list's order, and a deep page does not read every id it skips."""
     entity = stmt.column_descriptions[0]["entity"]
     in_order = stmt.with_only_columns(entity.id)
+    first: list[int] | None = None
     if searched and max(1, page) * per_page <= COUNT_LIMIT:
         first = list(db.session.scalars(in_order.limit(COUNT_LIMIT + 1)))
-        more = len(first) > COUNT_LIMIT
-        total = min(len(first), COUNT_LIMIT)
-        number = min(max(1, page), max(1, math.ceil(total / per_page)))
-        ids = first[(number - 1) * per_page : number * per_page]
+        found = len(first)
     else:
         counted: Select = (
             stmt.order_by(None).with_only_columns(literal_column("1")).limit(COUNT_LIMIT + 1)
         )
-        total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-        more = total > COUNT_LIMIT
-        total = min(total, COUNT_LIMIT)
-        number = max(1, page) if more else min(max(1, page), max(1, math.ceil(total / per_page)))
-        ids = list(db.session.scalars(in_order.limit(per_page).offset((number - 1) * per_page)))
+        found = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    more = found > COUNT_LIMIT
+    total = min(found, COUNT_LIMIT)
+    number = max(1, page) if more else min(max(1, page), max(1, math.ceil(total / per_page)))
+    offset = (number - 1) * per_page
+    if first is not None:
+        ids = first[offset : offset + per_page]
+    else:
+        ids = list(db.session.scalars(in_order.limit(per_page).offset(offset)))
     shown = eager(select(entity)) if eager is not None else stmt.order_by(None)
     rows = {row.id: row for row in db.session.scalars(shown.where(entity.id.in_(ids))).unique()}
     items = [rows[i] for i in ids if i in rows]
