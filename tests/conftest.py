@@ -8,6 +8,7 @@ each test then starts from the reference data alone.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -83,6 +84,8 @@ def scratch_url(database_url, tmp_path):
 
 
 UPLOADS = tempfile.mkdtemp(prefix="c21-test-uploads-")
+# Removed when the run ends, so a day of test runs leaves no folders behind in /tmp.
+atexit.register(shutil.rmtree, UPLOADS, ignore_errors=True)
 
 
 def make_app(database_url: str, **overrides) -> Flask:
