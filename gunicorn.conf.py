@@ -20,3 +20,11 @@ max_requests_jitter = 500
 # The portal writes its own request log (one JSON line, no personal data): not gunicorn's.
 accesslog = None
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """The worker has loaded the portal: set what it loaded aside from the garbage
+    collector's full passes (portal/worker.py says why)."""
+    from portal.worker import settle
+
+    settle()

@@ -8,6 +8,7 @@ The database is one filled by bench/fill.py. Requests go through the WSGI stack 
 (Flask's test client), logged in as Helsinki's officer. The yardstick is a route of the same
 app that renders the base layout with an empty body for the same logged-in user (session,
 layout, CSRF token, the same middleware): what any page costs before it does anything.
+The process is set up as a gunicorn worker is (portal.worker.settle, after the app loads).
 
 "warm": the page asked again with nothing changed meanwhile (what kept values can serve).
 "cold": right after a write elsewhere in the network (here: the search index's state token
@@ -34,6 +35,7 @@ from portal.models import Contact, Meeting, Organisation, User
 from portal.models.contacts import interaction_organisations
 from portal.search.index import touch
 from portal.security.sessions import SESSION_TOKEN_KEY, start_session
+from portal.worker import settle
 
 YARDSTICK = '{% extends "base.html" %}{% block content %}{% endblock %}'
 
@@ -113,6 +115,7 @@ def main() -> None:
         {"PORTAL_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}
     )
     app.add_url_rule("/_yardstick", "yardstick", lambda: render_template_string(YARDSTICK))
+    settle()  # as each gunicorn worker does once it has loaded the portal
     client = app.test_client()
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "officer@helsinki.example"))
