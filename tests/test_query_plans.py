@@ -165,8 +165,8 @@ def test_a_lists_page_walks_an_index_in_the_lists_order(
 def test_who_knows_whom_counts_contacts_and_interactions_from_indexes_alone(
     app, world, client_as, count_statements, page
 ):
-    """ "Who knows whom" reads up to a thousand of an organisation's (or a place's) contacts
-    and interactions to count them per city; each read a row of the table (a look-up apiece:
+    """The count of "who knows whom" reads up to a thousand of an organisation's (or a
+    place's) contacts and interactions per kind; each read a row of the table (a look-up apiece:
     15 of the place page's milliseconds at Beijing's at the network's scale). The indexes it
     walks now carry what it reads, so no row of the table is read for the count. (With the
     statistics the portal keeps, as SQLite plans a database without them otherwise.)"""

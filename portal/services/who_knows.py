@@ -136,7 +136,7 @@ _ORDER = {
 # Per kind, what the pages show of a record besides what every record's badges read (its
 # city, visibility and archiving): loaded alone, as the long texts (notes, summaries, the
 # folded search text) of a busy organisation's 200 records were most of what was read.
-_SHOWN = {
+_SHOWN_FIELDS = {
     "contacts": ("family_name", "given_name", "family_name_first", "name_zh", "pinyin", "title"),
     "interactions": ("title", "occurred_on"),
     "projects": ("title",),
@@ -146,7 +146,7 @@ _SHOWN = {
 
 
 def _shown_columns(name: str, model) -> list:
-    names = ("id", "city_id", "visibility", "archived_at", *_SHOWN[name])
+    names = ("id", "city_id", "visibility", "archived_at", *_SHOWN_FIELDS[name])
     return [getattr(model, column) for column in names]
 
 
