@@ -136,11 +136,23 @@ def _hits(actor, ids: list[int]):
 _FACET_VALUES = {"kind": "kind", "city": "city_id", "place": "place_id", "year": "year"}
 
 
-def _counts(hits, ok: dict[str, ColumnElement]) -> tuple[dict[str, Counter], int]:
+def _counts(
+    hits, ok: dict[str, ColumnElement], page: tuple[list, int, int]
+) -> tuple[dict[str, Counter], int, list[int]]:
     """One statement: per facet its values and counts (leaving out the facet's own choice,
-    so that the other values of a chosen facet still show what they would give), and the
-    number of hits passing every choice."""
-    parts = []
+    so that the other values of a chosen facet still show what they would give), the
+    number of hits passing every choice, and the ids of the page ``page`` (its order, size
+    and start) asks for, so that the hits are read once."""
+    order, size, start = page
+    shown = (
+        select(hits.c.id, func.row_number().over(order_by=order).label("position"))
+        .where(*ok.values())
+        .order_by(*order)
+        .limit(size)
+        .offset(start)
+        .subquery()
+    )
+    parts = [select(literal("=page"), cast(shown.c.id, String), shown.c.position)]
     for name in FACETS:
         others = [condition for facet, condition in ok.items() if facet != name]
         if name == "theme":
@@ -162,12 +174,15 @@ def _counts(hits, ok: dict[str, ColumnElement]) -> tuple[dict[str, Counter], int
     )
     counts: dict[str, Counter] = {name: Counter() for name in FACETS}
     total = 0
+    ids: list[tuple[int, int]] = []
     for facet, found, n in db.session.execute(union_all(*parts)):
         if facet == "=total":
             total = n
+        elif facet == "=page":
+            ids.append((n, int(found)))
         elif found not in (None, ""):
             counts[facet][found if facet in ("kind", "status") else int(found)] = n
-    return counts, total
+    return counts, total, [i for _, i in sorted(ids)]
 
 
 def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int = 20):
@@ -176,9 +191,10 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
 
     Up to BOUND matches are counted exactly, with facet counts, and shown grouped by kind
     and by title: the engine walks once for the newest BOUND + 1 ids, then, in the
-    database, a statement counts those the user may see, one picks the page, one reads
-    its documents. Beyond (a common word), the engine pages through the newest matches
-    that pass the chosen facets and counts them up to BOUND: "more than 2,000 results"."""
+    database, one statement counts those the user may see and picks the page (the page
+    alone when the counts are kept), one reads its documents. Beyond (a common word), the
+    engine pages through the newest matches that pass the chosen facets and counts them up
+    to BOUND: "more than 2,000 results"."""
     query = (query or "").strip()[:200]
     dialect = db.engine.dialect.name
     reader = marks.of_reader(actor)
@@ -193,24 +209,38 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
         return _beyond_bound(actor, query, filters, found, page, per_page, themes, cities, places)
     hits = _hits(actor, found)
     ok = _conditions(filters, hits, themes, cities, places)
+    rank = case({k: i for i, k in enumerate(KIND_ORDER)}, value=hits.c.kind, else_=99)
+    order = [rank, hits.c.title, hits.c.id]
+    asked = max(1, page)
+    # Counted afresh, the counts come with the page asked for (the hits read once); kept,
+    # they come without it, and the page is read on its own.
+    with_counts: list[list[int]] = []
+
+    def count() -> tuple[dict[str, Counter], int]:
+        counts, total, ids = _counts(hits, ok, (order, per_page, (asked - 1) * per_page))
+        with_counts.append(ids)
+        return counts, total
+
     counts, total = per_data_state(
         "search-counts",
         (visibility_scope(actor), query, tuple(sorted(filters.active().items()))),
-        lambda: _counts(hits, ok),
+        count,
         limit=512,
     )
     pages = max(1, math.ceil(total / per_page))
-    number = min(max(1, page), pages)
-    rank = case({k: i for i, k in enumerate(KIND_ORDER)}, value=hits.c.kind, else_=99)
-    ids = list(
-        db.session.scalars(
-            select(hits.c.id)
-            .where(*ok.values())
-            .order_by(rank, hits.c.title, hits.c.id)
-            .limit(per_page)
-            .offset((number - 1) * per_page)
+    number = min(asked, pages)
+    if with_counts and number == asked:
+        ids = with_counts[0]
+    else:  # kept counts, or a page number past the last page
+        ids = list(
+            db.session.scalars(
+                select(hits.c.id)
+                .where(*ok.values())
+                .order_by(*order)
+                .limit(per_page)
+                .offset((number - 1) * per_page)
+            )
         )
-    )
     result = SearchResult(query, total, number, per_page, _documents(ids))
     result.facets = _facets(filters, counts, themes, cities, places)
     return result
