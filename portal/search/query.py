@@ -7,7 +7,18 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, String, case, cast, false, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Subquery,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from portal import kinds as registry
@@ -137,22 +148,13 @@ _FACET_VALUES = {"kind": "kind", "city": "city_id", "place": "place_id", "year":
 
 
 def _counts(
-    hits, ok: dict[str, ColumnElement], page: tuple[list, int, int]
+    hits, ok: dict[str, ColumnElement], page: Subquery
 ) -> tuple[dict[str, Counter], int, list[int]]:
     """One statement: per facet its values and counts (leaving out the facet's own choice,
     so that the other values of a chosen facet still show what they would give), the
-    number of hits passing every choice, and the ids of the page ``page`` (its order, size
-    and start) asks for, so that the hits are read once."""
-    order, size, start = page
-    shown = (
-        select(hits.c.id, func.row_number().over(order_by=order).label("position"))
-        .where(*ok.values())
-        .order_by(*order)
-        .limit(size)
-        .offset(start)
-        .subquery()
-    )
-    parts = [select(literal("=page"), cast(shown.c.id, String), shown.c.position)]
+    number of hits passing every choice, and the ids of ``page`` (see ``_page``), so that
+    the hits are read once."""
+    parts = [select(literal("=page"), cast(page.c.id, String), page.c.position)]
     for name in FACETS:
         others = [condition for facet, condition in ok.items() if facet != name]
         if name == "theme":
@@ -185,6 +187,21 @@ def _counts(
     return counts, total, [i for _, i in sorted(ids)]
 
 
+def _page(hits, ok: dict[str, ColumnElement], number: int, per_page: int) -> Subquery:
+    """The ids of page ``number`` of the hits passing every choice, grouped by kind and by
+    title, with their ``position`` (a union of it with the counts keeps no order)."""
+    rank = case({k: i for i, k in enumerate(KIND_ORDER)}, value=hits.c.kind, else_=99)
+    order = [rank, hits.c.title, hits.c.id]
+    return (
+        select(hits.c.id, func.row_number().over(order_by=order).label("position"))
+        .where(*ok.values())
+        .order_by(*order)
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+        .subquery()
+    )
+
+
 def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int = 20):
     """Search what ``actor`` may see. The visibility rule is applied before anything is
     counted, so totals and facet counts never include a record the user may not see.
@@ -209,15 +226,13 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
         return _beyond_bound(actor, query, filters, found, page, per_page, themes, cities, places)
     hits = _hits(actor, found)
     ok = _conditions(filters, hits, themes, cities, places)
-    rank = case({k: i for i, k in enumerate(KIND_ORDER)}, value=hits.c.kind, else_=99)
-    order = [rank, hits.c.title, hits.c.id]
     asked = max(1, page)
     # Counted afresh, the counts come with the page asked for (the hits read once); kept,
     # they come without it, and the page is read on its own.
     with_counts: list[list[int]] = []
 
     def count() -> tuple[dict[str, Counter], int]:
-        counts, total, ids = _counts(hits, ok, (order, per_page, (asked - 1) * per_page))
+        counts, total, ids = _counts(hits, ok, _page(hits, ok, asked, per_page))
         with_counts.append(ids)
         return counts, total
 
@@ -232,15 +247,8 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
     if with_counts and number == asked:
         ids = with_counts[0]
     else:  # kept counts, or a page number past the last page
-        ids = list(
-            db.session.scalars(
-                select(hits.c.id)
-                .where(*ok.values())
-                .order_by(*order)
-                .limit(per_page)
-                .offset((number - 1) * per_page)
-            )
-        )
+        shown = _page(hits, ok, number, per_page)
+        ids = list(db.session.scalars(select(shown.c.id).order_by(shown.c.position)))
     result = SearchResult(query, total, number, per_page, _documents(ids))
     result.facets = _facets(filters, counts, themes, cities, places)
     return result
