@@ -3,6 +3,8 @@ count with the liaison officer to ask, never names."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 
 def test_an_organisation_page_counts_what_it_may_not_show(
     client_as, make_user, make_organisation, make_contact, make_interaction, make_record
@@ -104,3 +106,59 @@ def test_a_place_with_more_than_the_page_counts_says_so_and_links_every_list(
     monkeypatch.setattr(who_knows, "COUNTED", 100)
     page = client.get("/places/beijing").get_data(as_text=True)
     assert "counted the first" not in page and "and 5 more" in page
+
+
+def test_a_record_at_a_place_and_at_an_organisation_there_counts_once(
+    app, client_as, make_organisation, make_record
+):
+    """An event held in Beijing and organised with a Beijing bureau is found twice by the
+    place page (at the place, and at an organisation there): it is one event, listed once
+    and counted once, shared or not."""
+    from portal.extensions import db
+    from portal.models import Event, Organisation
+    from portal.models.reference import ChinesePlace
+
+    org = make_organisation("Beijing Tourism Bureau", place="beijing")
+    shared = make_record("event", "espoo", "network", title="Lantern festival")
+    private = make_record("event", "espoo", "city", title="Closed tasting")
+    with app.app_context():
+        beijing = db.session.scalar(select(ChinesePlace).where(ChinesePlace.slug == "beijing"))
+        for event_id in (shared, private):
+            event = db.session.get(Event, event_id)
+            event.place_china_id = beijing.id
+            event.organisations.append(db.session.get(Organisation, org))
+        db.session.commit()
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/places/beijing").get_data(as_text=True)
+    assert page.count("Lantern festival") == 1
+    assert "1 event" in page and "2 events" not in page and "Closed tasting" not in page
+    assert "and 1 more" not in page
+
+
+def test_records_without_a_date_come_after_the_dated_ones_newest_first(
+    app, client_as, make_organisation, make_record
+):
+    """A city's agreements at an organisation are listed newest first; one not signed yet
+    (no date) comes last, as in the agreements list, and the page does not fail on it."""
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.models import Agreement, Organisation
+
+    org = make_organisation("Beijing Municipal Commission of Commerce")
+    signed = {
+        "Older plan": date(2019, 10, 11),
+        "Unsigned draft": None,
+        "Newer plan": date(2024, 5, 2),
+    }
+    made = {title: make_record("agreement", "espoo", "network", title=title) for title in signed}
+    with app.app_context():
+        for title, day in signed.items():
+            agreement = db.session.get(Agreement, made[title])
+            agreement.signed_on = day
+            agreement.organisations.append(db.session.get(Organisation, org))
+        db.session.commit()
+    client, _ = client_as("officer", "helsinki")
+    page = client.get(f"/organisations/{org}").get_data(as_text=True)
+    places = [page.index(title) for title in ("Newer plan", "Older plan", "Unsigned draft")]
+    assert places == sorted(places)
