@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         available_locales=available_locales,
         language_names=LANGUAGE_NAMES,
         url_with=_url_with,
+        record_url=record_url,
         export_url=_export_url,
         labels=labels,
         in_words=history,  # the audit history in words (portal/history.py)
@@ -109,6 +110,22 @@ def _export_url(endpoint: str, fmt: str) -> str:
     args: dict[str, Any] = request.args.to_dict()
     args.pop("page", None)
     return url_for(endpoint, fmt=fmt, **args)
+
+
+_ID_MARK = 918273645
+
+
+def record_url(endpoint: str, key: str, record_id: int) -> str:
+    """``url_for(endpoint, **{key: record_id})`` for a route whose one argument is a record's
+    id: the route is built once per request and the id put in (url_for takes ~25 us, and a
+    "who knows whom" page links two hundred records)."""
+    made: dict[str, tuple[str, str]] = g.setdefault("_record_urls", {})
+    around = made.get(endpoint)
+    if around is None:
+        marked: dict[str, Any] = {key: _ID_MARK}
+        before, _mark, after = url_for(endpoint, **marked).partition(str(_ID_MARK))
+        around = made[endpoint] = (before, after)
+    return f"{around[0]}{int(record_id)}{around[1]}"
 
 
 def _url_with(**changes) -> str:

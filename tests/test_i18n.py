@@ -222,6 +222,8 @@ def test_dates_times_and_numbers_as_each_language_writes_them(
 ):
     from datetime import UTC
 
+    from babel.numbers import format_decimal
+
     from portal import formatting
 
     with app.test_request_context(), force_locale(language):
@@ -230,6 +232,10 @@ def test_dates_times_and_numbers_as_each_language_writes_them(
         assert formatting.datetime_text(datetime(2026, 11, 22, 12, 30, tzinfo=UTC)) == moment
         assert formatting.time_text(time(9, 5)) in ("9.05", "09:05")
         assert formatting.number_text(1234) == number
+        # Small counts skip Babel: the same text as Babel's, and the rest still Babel's.
+        babel_locale = formatting.BABEL_LOCALE[language]
+        for n in (0, 7, 999, 1000, 12345678, -5, 2.5):
+            assert formatting.number_text(n) == format_decimal(n, locale=babel_locale), n
         assert formatting.month_text(date(2026, 11, 1)) == month
         assert len(formatting.weekday_names()) == 7
     with app.test_request_context(), force_locale("fi"):
