@@ -102,13 +102,19 @@ class Contact(CityOwned, Base):
     @property
     def display_name(self) -> str:
         """The name in its own order: family name first for Chinese names by default."""
-        parts = (
-            [self.family_name, self.given_name]
-            if self.family_name_first
-            else [self.given_name, self.family_name]
-        )
-        latin = " ".join(p for p in parts if p)
-        return latin or self.pinyin or self.name_zh
+        return display_name(self)
+
+
+def display_name(person) -> str:
+    """A contact's name in its own order (family name first for Chinese names by default),
+    else its pinyin or characters: of a Contact, or of anything with its name fields."""
+    parts = (
+        [person.family_name, person.given_name]
+        if person.family_name_first
+        else [person.given_name, person.family_name]
+    )
+    latin = " ".join(p for p in parts if p)
+    return latin or person.pinyin or person.name_zh
 
 
 class Interaction(CityOwned, Base):
