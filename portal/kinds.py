@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, inspect
 from sqlalchemy.orm import selectinload
 
 from portal import labels
+from portal.links import record_url
 from portal.models.agreements import Agreement
 from portal.models.contacts import Contact, Interaction
 from portal.models.events import Event
@@ -115,8 +115,7 @@ class Kind:
         return f"{self.blueprint}.index"
 
     def url(self, record_id: int) -> str:
-        values: dict[str, Any] = {self.id_arg: record_id}
-        return url_for(self.detail_endpoint, **values)
+        return record_url(self.detail_endpoint, self.id_arg, record_id)
 
     @property
     def city_owned(self) -> bool:

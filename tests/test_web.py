@@ -279,7 +279,7 @@ def test_a_records_link_built_once_per_request_is_the_routes_own(app):
     url_for's, for each route, under a prefix too."""
     from flask import url_for
 
-    from portal.templating import record_url
+    from portal.links import record_url
 
     for prefix in ("", "/portal"):
         with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": prefix}):

@@ -136,7 +136,9 @@ def edit(meeting_id: int):
 
 
 def detail_context(meeting: Meeting) -> dict:
-    actor = current_user
+    # The user itself, not the request's proxy to it: the page asks the permission table
+    # about every item, and each attribute read through the proxy is a context look-up.
+    actor = current_user._get_current_object()
     can_read_agenda = can(actor, "agenda.read", meeting)
     manages = can(actor, "meeting.manage")
     later = meetings.later_drafts(meeting) if manages else []
