@@ -46,7 +46,7 @@ class ShownRecord:
     """A record as the pages list it: the fields they show (_SHOWN_FIELDS), what its badges
     read (city, visibility, archiving) and its city. Plain, not a mapped object: made by the
     session, each of a busy organisation's two hundred became an identity-mapped instance
-    with a loader set for every column left out (a sixth of the service's time)."""
+    with a loader set for every column left out, for a page that only reads them."""
 
     def __init__(self, values: Mapping[Any, Any], city: City):
         self.__dict__.update(values)
