@@ -208,3 +208,23 @@ def test_a_city_profile_lists_ten_offers_and_links_the_rest(client_as, factories
     page = client.get("/cities/tampere").get_data(as_text=True)
     assert page.count(">Offer ") == 10
     assert "/expertise/?city=tampere" in page
+
+
+# Per list, a table (as the statements name it) that holds what the list does not show:
+# the people of an interaction, the organisations of an agreement or an event, and the
+# place of a contact's organisation. An export loads those itself.
+NOT_SHOWN = {
+    "interaction": "interaction_contacts",
+    "agreement": "agreement_organisations",
+    "event": "event_organisations",
+    "contact": "chinese_places_1",
+}
+
+
+@pytest.mark.parametrize("kind", list(NOT_SHOWN))
+def test_a_list_reads_only_what_it_shows(kind, client_as, count_statements, factories):
+    client, _ = client_as("officer", "helsinki")
+    make(factories, kind, 1)
+    with count_statements() as counter:
+        assert client.get(LISTS[kind]).status_code == 200
+    assert not [s for s in counter.statements if NOT_SHOWN[kind] in s]

@@ -273,11 +273,11 @@ def record_follow_up(actor: User, agreement: Agreement, values: dict, *, today: 
 
 
 def _eager(stmt):
+    """What a list of agreements shows with each (an export loads the rest itself)."""
     return stmt.options(
         joinedload(Agreement.city),
         joinedload(Agreement.counterpart_place),
         selectinload(Agreement.themes),
-        selectinload(Agreement.organisations),
     )
 
 

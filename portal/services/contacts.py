@@ -115,9 +115,9 @@ def restore_contact(actor: User, contact: Contact) -> None:
 
 
 def _eager(stmt):
-    """What a list of contacts shows with each one."""
+    """What a list of contacts shows with each one (an export loads the rest itself)."""
     return stmt.options(
-        joinedload(Contact.organisation).joinedload(Organisation.place),
+        joinedload(Contact.organisation),
         joinedload(Contact.city),
         selectinload(Contact.themes),
     )

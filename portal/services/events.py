@@ -102,12 +102,13 @@ def restore_event(actor: User, event: Event) -> None:
 
 
 def _eager(stmt):
+    """What the list and the calendar show with each event (an export loads the rest
+    itself)."""
     return stmt.options(
         joinedload(Event.city),
         joinedload(Event.place_city),
         joinedload(Event.place_china),
         selectinload(Event.themes),
-        selectinload(Event.organisations),
     )
 
 

@@ -7,11 +7,9 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.extensions import db
 from portal.kinds import INTERACTION
 from portal.models.accounts import User
-from portal.models.contacts import Interaction, interaction_organisations
-from portal.models.organisations import Organisation
+from portal.models.contacts import Interaction
 from portal.models.reference import City
 from portal.security.permissions import READ, can, ensure, select_visible
 from portal.services import organisations, records
@@ -83,8 +81,8 @@ def restore_interaction(actor: User, interaction: Interaction) -> None:
 
 
 def _eager(stmt):
+    """What a list of interactions shows with each (an export loads the rest itself)."""
     return stmt.options(
-        selectinload(Interaction.contacts),
         selectinload(Interaction.organisations),
         selectinload(Interaction.themes),
         joinedload(Interaction.city),
@@ -102,21 +100,6 @@ def list_interactions(actor: User, flt: RecordFilter, *, page: int = 1, per_page
     }.get(flt.sort, (Interaction.occurred_on.desc(), Interaction.id.desc()))
     stmt = stmt.order_by(*order)
     return paginate(stmt, page=page, per_page=per_page, eager=_eager, searched=flt.searched)
-
-
-def interactions_with_organisation(actor: User, org: Organisation) -> list[Interaction]:
-    """The visible interactions that name an organisation, newest first."""
-    return list(
-        db.session.scalars(
-            _eager(select_visible(actor, Interaction))
-            .join(
-                interaction_organisations,
-                interaction_organisations.c.interaction_id == Interaction.id,
-            )
-            .where(interaction_organisations.c.organisation_id == org.id)
-            .order_by(Interaction.occurred_on.desc(), Interaction.id.desc())
-        ).unique()
-    )
 
 
 def follow_ups(actor: User, city_id: int | None, *, today: date, days: int = 14):
