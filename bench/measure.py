@@ -72,6 +72,15 @@ def pages(app) -> list[tuple[str, str]]:
 
         token = events.issue_calendar_token(helsinki)
         db.session.commit()
+        helsinki_id = helsinki.id
+    # Page 1000 as a user reaches it: by the Next link of page 999, which says where that
+    # page ended.
+    from portal.services.contacts import list_contacts
+    from portal.services.listing import RecordFilter
+
+    with app.test_request_context():
+        officer = db.session.get(User, helsinki_id)
+        after = list_contacts(officer, RecordFilter(), page=999).last_id
     return [
         ("place page /places/beijing", "/places/beijing"),
         ("agenda PDF", f"/meetings/{meeting}/agenda.pdf"),
@@ -89,7 +98,8 @@ def pages(app) -> list[tuple[str, str]]:
         ("iCalendar feed, city", f"/calendar/{token}/city.ics"),
         ("iCalendar feed, network, hourly poll (304)", f"/calendar/{token}/network.ics#poll"),
         ("contacts list, page 1", "/contacts/"),
-        ("contacts list, page 1000", "/contacts/?page=1000"),
+        ("contacts list, page 1000 (Next from page 999)", f"/contacts/?page=1000&after={after}"),
+        ("contacts list, page 1000 typed (?page=1000)", "/contacts/?page=1000"),
         ("contacts list q=wang", "/contacts/?q=wang"),
         ("interactions list", "/interactions/"),
         ("projects list", "/projects/"),

@@ -22,6 +22,7 @@ from portal.security.permissions import WRITE, deny, load_visible, require
 from portal.services import cities
 from portal.services.errors import StaleEdit, ValidationError
 from portal.services.listing import RecordFilter, filter_from
+from portal.services.records import Position
 
 R = TypeVar("R")
 
@@ -40,7 +41,7 @@ def list_page(kind: Kind, lister, **context):
     flt = filter_from_request()
     return render_template(
         f"{kind.blueprint}/index.html",
-        page=lister(current_user, flt, page=page_number()),
+        page=lister(current_user, flt, page=page_position()),
         flt=flt,
         themes=themes(),
         places=all_places(),
@@ -108,6 +109,15 @@ def page_number() -> int:
     value = request.args.get("page", "1")
     number = parse_id(value)
     return number if number and number < 100_000 else 1
+
+
+def page_position() -> Position:
+    """The page of a list the query string asks for, and where the page the user came
+    from ended or began (see records.paginate); a cursor that is not an id is left out."""
+    after, before = parse_id(request.args.get("after")), parse_id(request.args.get("before"))
+    if after and before:
+        after = before = None
+    return Position(page_number(), after or None, before or None)
 
 
 def city_for_new_record(form_city_slug: str | None = None) -> City:

@@ -109,7 +109,8 @@ def mark_chinese(text) -> Markup:
 def _export_url(endpoint: str, fmt: str) -> str:
     """The current list as a file: the same filters, every page."""
     args: dict[str, Any] = request.args.to_dict()
-    args.pop("page", None)
+    for key in ("page", "after", "before"):
+        args.pop(key, None)
     return url_for(endpoint, fmt=fmt, **args)
 
 

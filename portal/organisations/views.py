@@ -11,7 +11,7 @@ from portal.forms import attach_errors, choices
 from portal.kinds import ORGANISATION
 from portal.organisations import bp
 from portal.organisations.forms import EditOrganisationForm, MergeForm, OrganisationForm
-from portal.record_views import export_page, page_number, save_edit
+from portal.record_views import export_page, page_position, save_edit
 from portal.security.permissions import require
 from portal.services import audit, organisations
 from portal.services.errors import ValidationError
@@ -54,7 +54,7 @@ def index():
         kind=kind,
         place=place,
         archived=archived,
-        page=page_number(),
+        page=page_position(),
     )
     return render_template(
         "organisations/index.html",

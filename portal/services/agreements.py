@@ -29,7 +29,7 @@ from portal.security.permissions import WRITE, ensure, select_visible
 from portal.services import audit, organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
-from portal.services.records import Page, paginate
+from portal.services.records import Page, Position, paginate
 from portal.services.uploads import read_upload
 
 
@@ -281,7 +281,9 @@ def _eager(stmt):
     )
 
 
-def list_agreements(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_agreements(
+    actor: User, flt: RecordFilter, *, page: int | Position = 1, per_page: int = 50
+) -> Page:
     """The agreements ``actor`` may see, filtered; the latest signed first."""
     stmt = apply_filter(
         _eager(select_visible(actor, Agreement, include_archived=True)), Agreement, flt, actor=actor

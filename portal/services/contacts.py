@@ -20,7 +20,7 @@ from portal.security.permissions import ensure, select_visible
 from portal.services import organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
-from portal.services.records import Page, paginate
+from portal.services.records import Page, Position, paginate
 from portal.textfold import like_pattern
 
 # International form: a plus, the country code, then 6 to 14 more digits, with optional
@@ -123,7 +123,9 @@ def _eager(stmt):
     )
 
 
-def list_contacts(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_contacts(
+    actor: User, flt: RecordFilter, *, page: int | Position = 1, per_page: int = 50
+) -> Page:
     """The contacts ``actor`` may see, filtered and sorted, one page at a time."""
     stmt = apply_filter(
         select_visible(actor, Contact, include_archived=True), Contact, flt, actor=actor

@@ -30,7 +30,7 @@ from portal.security.permissions import READ, can, ensure, select_visible
 from portal.services import audit, organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
-from portal.services.records import Page, paginate
+from portal.services.records import Page, Position, paginate
 from portal.timeutil import HELSINKI, local_today, utcnow
 
 TIMEZONES = ("Europe/Helsinki", "Asia/Shanghai")
@@ -118,7 +118,7 @@ def list_events(
     *,
     when: str = "upcoming",
     today: date,
-    page: int = 1,
+    page: int | Position = 1,
     per_page: int = 50,
 ) -> Page:
     """Visible events: upcoming (still running or to come, soonest first), past (latest

@@ -15,7 +15,7 @@ from portal.security.permissions import ensure, select_visible
 from portal.services import records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
-from portal.services.records import Page, paginate
+from portal.services.records import Page, Position, paginate
 
 
 def _clean(values: dict, city_id: int) -> dict:
@@ -70,7 +70,9 @@ def _eager(stmt):
     )
 
 
-def list_offers(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_offers(
+    actor: User, flt: RecordFilter, *, page: int | Position = 1, per_page: int = 50
+) -> Page:
     """The offers ``actor`` may see, by theme then city."""
     from portal.models.reference import Theme
 

@@ -15,7 +15,7 @@ from portal.security.permissions import READ, can, ensure, select_visible
 from portal.services import organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
-from portal.services.records import Page, Shortlist, first_few, paginate
+from portal.services.records import Page, Position, Shortlist, first_few, paginate
 
 
 def _clean(actor: User, values: dict) -> dict:
@@ -89,7 +89,9 @@ def _eager(stmt):
     )
 
 
-def list_interactions(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_interactions(
+    actor: User, flt: RecordFilter, *, page: int | Position = 1, per_page: int = 50
+) -> Page:
     """The interactions ``actor`` may see, filtered, newest first by default."""
     stmt = _eager(select_visible(actor, Interaction, include_archived=True))
     stmt = apply_filter(stmt, Interaction, flt, actor=actor)

@@ -19,7 +19,7 @@ from portal.security.permissions import can, ensure
 from portal.services import audit
 from portal.services.errors import NotFound, ValidationError
 from portal.services.organisation_matching import exact_key, loose_tokens, score
-from portal.services.records import Page, apply_changes, check_version, paginate
+from portal.services.records import Page, Position, apply_changes, check_version, paginate
 from portal.textfold import like_pattern
 from portal.timeutil import utcnow
 
@@ -306,7 +306,7 @@ def list_organisations(
     kind: str = "",
     place: ChinesePlace | None = None,
     archived=False,
-    page: int = 1,
+    page: int | Position = 1,
     per_page: int = 50,
 ) -> Page:
     """A page of the registry, filtered; merged organisations never appear."""

@@ -22,7 +22,7 @@ from portal.security.permissions import CONTRIBUTE, can, ensure, select_visible
 from portal.services import audit, organisations, records
 from portal.services.errors import ValidationError
 from portal.services.listing import RecordFilter, apply_filter
-from portal.services.records import Page, Shortlist, first_few, paginate
+from portal.services.records import Page, Position, Shortlist, first_few, paginate
 
 
 def _clean(actor: User, values: dict, lead_city_id: int) -> dict:
@@ -118,7 +118,9 @@ def _eager(stmt):
     )
 
 
-def list_projects(actor: User, flt: RecordFilter, *, page: int = 1, per_page: int = 50) -> Page:
+def list_projects(
+    actor: User, flt: RecordFilter, *, page: int | Position = 1, per_page: int = 50
+) -> Page:
     """The projects ``actor`` may see (own, partner, shared), filtered."""
     stmt = apply_filter(
         _eager(select_visible(actor, Project, include_archived=True)), Project, flt, actor=actor

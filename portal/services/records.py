@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.kinds import Kind
 from portal.models.accounts import User
 from portal.security.permissions import WRITE, ensure
-from portal.services import audit
+from portal.services import audit, keyset
 from portal.services.errors import StaleEdit, ValidationError
 from portal.timeutil import utcnow
 
@@ -97,6 +97,17 @@ def restore(actor: User, record) -> None:
 COUNT_LIMIT = 1_000
 
 
+@dataclass(frozen=True)
+class Position:
+    """Which page of a list to show: its number, and, when the user came from the page
+    next to it, where that page ended (``after``: the id of its last row) or began
+    (``before``: the id of its first row), so that this one can seek there."""
+
+    number: int = 1
+    after: int | None = None
+    before: int | None = None
+
+
 @dataclass
 class Page:
     items: list
@@ -104,6 +115,14 @@ class Page:
     number: int
     per_page: int
     more: bool = False  # there are more than ``total`` (the count stopped at COUNT_LIMIT)
+
+    @property
+    def first_id(self) -> int | None:
+        return self.items[0].id if self.items else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.items[-1].id if self.items else None
 
     @property
     def pages(self) -> int:
@@ -118,7 +137,9 @@ class Page:
         return self.number < self.pages or (self.more and len(self.items) == self.per_page)
 
 
-def paginate(stmt: Select, *, page: int, per_page: int, eager=None, searched: bool = False) -> Page:
+def paginate(
+    stmt: Select, *, page: int | Position, per_page: int, eager=None, searched: bool = False
+) -> Page:
     """The ids of one page (by the list's order, which an index can give without reading
     the rows), how many there are up to COUNT_LIMIT, and those rows with what they show
     (``eager(select)`` adds what to load with them; without it the list's own statement is
@@ -130,7 +151,13 @@ def paginate(stmt: Select, *, page: int, per_page: int, eager=None, searched: bo
     rows takes its ids and the count from one statement (the first COUNT_LIMIT + 1 ids in
     order) rather than finding the matches twice. Otherwise the count is a statement of its
     own: an index walk of COUNT_LIMIT entries is cheaper than reading as many ids in the
-    list's order, and a deep page does not read every id it skips."""
+    list's order, and a deep page does not read every id it skips.
+
+    A ``page`` that says where the page next to it ended (a Position with ``after`` or
+    ``before``) reads its ids from there in the list's order (portal.services.keyset)
+    rather than skipping every row before it."""
+    position = page if isinstance(page, Position) else Position(page)
+    page = position.number
     entity = stmt.column_descriptions[0]["entity"]
     in_order = stmt.with_only_columns(entity.id)
     first: list[int] | None = None
@@ -146,9 +173,14 @@ def paginate(stmt: Select, *, page: int, per_page: int, eager=None, searched: bo
     total = min(found, COUNT_LIMIT)
     number = max(1, page) if more else min(max(1, page), max(1, math.ceil(total / per_page)))
     offset = (number - 1) * per_page
+    ids: list[int] | None = None
     if first is not None:
         ids = first[offset : offset + per_page]
-    else:
+    elif number > 1 and position.after:
+        ids = keyset.ids_next_to(stmt, entity, position.after, per_page)
+    elif number > 1 and position.before:
+        ids = keyset.ids_next_to(stmt, entity, position.before, per_page, before=True)
+    if ids is None:
         ids = list(db.session.scalars(in_order.limit(per_page).offset(offset)))
     shown = eager(select(entity)) if eager is not None else stmt.order_by(None)
     rows = {row.id: row for row in db.session.scalars(shown.where(entity.id.in_(ids))).unique()}
