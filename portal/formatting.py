@@ -65,6 +65,12 @@ def time_text(value: time | datetime | None, lang: str | None = None) -> str:
     lang = _lang(lang)
     if isinstance(value, datetime):
         value = _local(value).time()
+    return _time_in(value.replace(second=0, microsecond=0), lang)
+
+
+# As dates: an agenda's schedule writes the same few times of day for forty items.
+@lru_cache(maxsize=4096)
+def _time_in(value: time, lang: str) -> str:
     return _babel_time(value, TIME[lang], locale=BABEL_LOCALE[lang])
 
 

@@ -227,13 +227,20 @@ def test_dates_times_and_numbers_as_each_language_writes_them(
     from portal import formatting
 
     with app.test_request_context(), force_locale(language):
+        babel_locale = formatting.BABEL_LOCALE[language]
         assert formatting.date_text(date(2026, 11, 22)) == day
         # Stored times are UTC and shown in Helsinki: 12:30 UTC is 14.30 in November.
         assert formatting.datetime_text(datetime(2026, 11, 22, 12, 30, tzinfo=UTC)) == moment
         assert formatting.time_text(time(9, 5)) in ("9.05", "09:05")
+        # Times are remembered once written: the same text as Babel's, the seconds unshown.
+        from babel.dates import format_time
+
+        for t in (time(9, 5), time(9, 5, 59, 999), time(0, 0), time(23, 59, 1)):
+            pattern = formatting.TIME[language]
+            expected = format_time(t.replace(second=0), pattern, locale=babel_locale)
+            assert formatting.time_text(t) == formatting.time_text(t) == expected, t
         assert formatting.number_text(1234) == number
         # Small counts skip Babel: the same text as Babel's, and the rest still Babel's.
-        babel_locale = formatting.BABEL_LOCALE[language]
         for n in (0, 7, 999, 1000, 12345678, -5, 2.5):
             assert formatting.number_text(n) == format_decimal(n, locale=babel_locale), n
         assert formatting.month_text(date(2026, 11, 1)) == month
