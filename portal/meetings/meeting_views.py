@@ -13,7 +13,6 @@ from portal.forms import attach_errors, choices
 from portal.meetings import bp
 from portal.meetings.common import load_meeting, meeting_url, run_action
 from portal.meetings.forms import (
-    ActionStatusForm,
     DecideForm,
     EditMeetingForm,
     ItemForm,
@@ -141,12 +140,15 @@ def detail_context(meeting: Meeting) -> dict:
     actor = current_user._get_current_object()
     can_read_agenda = can(actor, "agenda.read", meeting)
     manages = can(actor, "meeting.manage")
-    later = meetings.later_drafts(meeting) if manages else []
-    decide_form = DecideForm()
-    decide_form.defer_to.choices = choices(
-        [("", _("The next meeting of the series, when it is created"))]
-        + [(m.id, f"{m.title}, {date_text(m.held_on)}") for m in later]
-    )
+    # The coordinators' forms (deciding on proposals, adding items) only for them.
+    decide_form = add_form = None
+    if manages:
+        decide_form = DecideForm()
+        decide_form.defer_to.choices = choices(
+            [("", _("The next meeting of the series, when it is created"))]
+            + [(m.id, f"{m.title}, {date_text(m.held_on)}") for m in meetings.later_drafts(meeting)]
+        )
+        add_form = ItemForm(prefix="add")
     return {
         "meeting": meeting,
         "schedule": meetings.agenda(meeting) if can_read_agenda else None,
@@ -159,9 +161,8 @@ def detail_context(meeting: Meeting) -> dict:
         },
         "arising": minutes.matters_arising(meeting) if can_read_agenda else [],
         "decide_form": decide_form,
-        "add_form": ItemForm(prefix="add"),
+        "add_form": add_form,
         "add_errors": [],
-        "status_form": ActionStatusForm(),
         "annex": annex.for_reader(actor, meeting.annex),
         "can_attach": lambda item: can(actor, "papers.edit", item),
         "printing": False,
