@@ -178,9 +178,8 @@ ACTION_STATUS_LABELS = {
 def count(what: str, n: int) -> str:
     """``n`` records of a kind, with the plural form the language needs ("1 contact",
     "2 contacts"; in Finnish "1 yhteyshenkilö", "2 yhteyshenkilöä")."""
-    from flask_babel import ngettext as _n
-
     from portal.formatting import number_text
+    from portal.translations import ngettext as _n
 
     c = number_text(n)
     forms = {
@@ -201,9 +200,8 @@ def count(what: str, n: int) -> str:
 
 def more_than(what: str, n: int) -> str:
     """A count that stopped at ``n``: "More than 1,000 contacts"."""
-    from flask_babel import ngettext as _n
-
     from portal.formatting import number_text
+    from portal.translations import ngettext as _n
 
     c = number_text(n)
     forms = {

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, g, request, url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from portal import formatting, history, kinds, labels
+from portal import formatting, history, kinds, labels, translations
 from portal.i18n import LANGUAGE_NAMES, available_locales
 from portal.labels import INTERACTION_KIND_LABELS, ORGANISATION_KIND_LABELS
 from portal.links import record_url
@@ -21,14 +21,13 @@ from portal.security.permissions import can
 
 
 def init_app(app: Flask) -> None:
-    # Flask-Babel looks the request's translations up anew for every string (a handful of
-    # context look-ups each, a hundred strings a page): look them up once per request.
+    # The catalogue looked up once per request (portal/translations.py), not per string.
     # install_gettext_callables comes with the jinja2.ext.i18n extension Flask-Babel adds.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=lambda s: translations.current().ugettext(s),
+        ngettext=lambda s, p, n: translations.current().ungettext(s, p, n),
+        pgettext=lambda c, s: translations.current().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations.current().unpgettext(c, s, p, n),
         newstyle=True,
     )
     app.jinja_env.globals.update(
@@ -79,13 +78,6 @@ def visibility_badges(record) -> Markup:
             badges += Markup(' <span class="badge badge-archived">%s</span>') % _("Archived")
         made[key] = badges
     return made[key]
-
-
-def _translations():
-    translations = g.get("_portal_translations")
-    if translations is None:
-        translations = g._portal_translations = get_translations()
-    return translations
 
 
 # Runs of Chinese characters (and their full-width punctuation).

@@ -209,6 +209,24 @@ def test_counts_take_the_plural_form_of_the_language(app, language, one, many):
         assert labels.more_than("contacts", 1000).endswith(many.split(" ", 1)[1])
 
 
+def test_a_text_written_under_another_language_is_in_that_language(app):
+    """A notification is written in its reader's language (``force_locale``) in the middle
+    of someone else's request: its templates and counts too, not the request's language
+    kept from before."""
+    from flask import render_template_string
+
+    from portal import labels
+
+    with app.test_request_context(), force_locale("fi"):
+        assert render_template_string("{{ _('Contacts') }}") == "Yhteyshenkilöt"
+        assert labels.count("contacts", 2) == "2 yhteyshenkilöä"
+        with force_locale("sv"):
+            assert render_template_string("{{ _('Contacts') }}") == "Kontaktpersoner"
+            assert labels.count("contacts", 2) == "2 kontaktpersoner"
+        assert render_template_string("{{ _('Contacts') }}") == "Yhteyshenkilöt"
+        assert labels.count("contacts", 2) == "2 yhteyshenkilöä"
+
+
 @pytest.mark.parametrize(
     ("language", "day", "moment", "number", "month"),
     [
