@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from portal import formatting, history, kinds, labels, translations
 from portal.i18n import LANGUAGE_NAMES, available_locales
 from portal.labels import INTERACTION_KIND_LABELS, ORGANISATION_KIND_LABELS
-from portal.links import record_url
+from portal.links import city_list_url, record_url
 from portal.search.highlight import highlight
 from portal.security.permissions import can
 
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         language_names=LANGUAGE_NAMES,
         url_with=_url_with,
         record_url=record_url,
+        city_list_url=city_list_url,
         export_url=_export_url,
         labels=labels,
         in_words=history,  # the audit history in words (portal/history.py)

@@ -279,7 +279,7 @@ def test_a_records_link_built_once_per_request_is_the_routes_own(app):
     url_for's, for each route, under a prefix too."""
     from flask import url_for
 
-    from portal.links import record_url
+    from portal.links import city_list_url, record_url
 
     for prefix in ("", "/portal"):
         with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": prefix}):
@@ -288,3 +288,9 @@ def test_a_records_link_built_once_per_request_is_the_routes_own(app):
                     expected = url_for(endpoint, **{key: record_id})
                     assert record_url(endpoint, key, record_id) == expected
             assert record_url("contacts.detail", "contact_id", 7) == f"{prefix}/contacts/7"
+            # A list filtered to a city and an organisation or place: the city put in.
+            for endpoint in ("contacts.index", "events.index"):
+                for filters in ({"organisation": 12}, {"place": "beijing"}, {}):
+                    for city in ("helsinki", "hameenlinna", "a b&c", "ä/ö?#+"):
+                        expected = url_for(endpoint, city=city, **filters)
+                        assert city_list_url(endpoint, city, filters) == expected
