@@ -70,6 +70,7 @@ def sort_keys(stmt: Select, id_column, dialect: str) -> list[SortKey] | None:
     """The keys of ``stmt``'s ORDER BY, or None when it cannot seek: a term that is not a
     plain column, or an order that does not end in ``id_column`` (rows could tie)."""
     keys: list[SortKey] = []
+    # SQLAlchemy keeps a select's ORDER BY terms here; it has no public accessor for them.
     for term in stmt._order_by_clauses:
         nulls: bool | None = None
         descending = False
