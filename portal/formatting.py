@@ -14,9 +14,8 @@ from functools import lru_cache
 from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
 from babel.numbers import format_decimal
-from flask import g, has_request_context
-from flask_babel import get_locale
 
+from portal import translations
 from portal.timeutil import HELSINKI
 
 # The Babel locale whose names (months, weekdays) each interface language uses.
@@ -29,12 +28,8 @@ MONTH = {"fi": "LLLL yyyy", "sv": "LLLL yyyy", "en": "LLLL yyyy"}
 
 def language() -> str:
     """The interface language of this request ("en" outside one: the command line)."""
-    if not has_request_context():
-        return "en"
-    # Flask-Babel keeps the request's locale in g once chosen; get_locale() finds it through
-    # a few context look-ups, and a page asks for every date and city name it writes.
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
-    return locale.language if locale is not None and locale.language in DATE else "en"
+    in_force = translations.locale()
+    return in_force.language if in_force is not None and in_force.language in DATE else "en"
 
 
 def _lang(lang: str | None) -> str:

@@ -7,8 +7,22 @@ read it from here. Kept with the locale it is for, so that a text written under
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import g, has_request_context
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
+
+
+def _kept_locale(store) -> Locale | None:
+    # Where Flask-Babel keeps the locale in force once chosen (or forced); get_locale()
+    # finds it through a few context look-ups, and a page asks for it a hundred times.
+    return getattr(getattr(store, "_flask_babel", None), "babel_locale", None)
+
+
+def locale() -> Locale | None:
+    """The locale in force in this request (None outside one)."""
+    if not has_request_context():
+        return None
+    return _kept_locale(g._get_current_object()) or get_locale()
 
 
 def current():
@@ -17,12 +31,11 @@ def current():
         return get_translations()
     store = g._get_current_object()  # once: each look-up through the proxy costs as much
     kept = getattr(store, "_portal_translations", None)
-    locale = getattr(getattr(store, "_flask_babel", None), "babel_locale", None)
-    if kept is not None and locale is not None and kept[0] is locale:
+    in_force = _kept_locale(store)
+    if kept is not None and in_force is not None and kept[0] is in_force:
         return kept[1]
     translations = get_translations()  # this also settles the request's locale
-    locale = getattr(getattr(store, "_flask_babel", None), "babel_locale", None)
-    store._portal_translations = (locale, translations)
+    store._portal_translations = (_kept_locale(store), translations)
     return translations
 
 
