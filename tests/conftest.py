@@ -150,10 +150,10 @@ def _clean(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
+            backends.clear(conn)  # first: PostgreSQL's words refer to the documents
             for table in reversed(db.metadata.sorted_tables):
                 if table.name not in REFERENCE_TABLES:
                     conn.execute(table.delete())
-            backends.clear(conn)
             stale = _forget_statistics(conn)
         _restore_themes()
         if stale:  # SQLite reads the statistics when a connection opens

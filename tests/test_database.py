@@ -35,7 +35,7 @@ def test_postgresql_plans_every_search_for_its_own_words(app, database_url):
     with app.app_context(), db.engine.connect() as conn:
         for word in ["beijing", "meeting", "seminar", "sport", "culture", "tech"] * 2:
             conn.execute(
-                text("SELECT count(*) FROM search_documents WHERE body_tsv @@ to_tsquery(:q)"),
+                text("SELECT count(*) FROM search_words WHERE words @@ to_tsquery(:q)"),
                 {"q": word},
             )
         prepared = conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements")
@@ -172,9 +172,7 @@ def test_migrations_build_the_schema_of_the_models_and_go_down_and_up(scratch_ur
         upgrade()
         assert _schema_differences(app) == [], "a model change lacks its migration"
         with db.engine.connect() as conn:
-            has_fulltext = any(is_backend_object(n) for n in inspect(conn).get_table_names()) or (
-                "body_tsv" in {c["name"] for c in inspect(conn).get_columns("search_documents")}
-            )
+            has_fulltext = any(is_backend_object(n) for n in inspect(conn).get_table_names())
         assert has_fulltext, "the migration creates the full-text structure of this database"
         downgrade(revision="base")
         tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
@@ -186,6 +184,48 @@ def test_migrations_build_the_schema_of_the_models_and_go_down_and_up(scratch_ur
         )
         db.session.commit()
         db.session.remove()
+        db.engine.dispose()
+
+
+def test_postgresql_words_move_to_their_own_table_and_back(scratch_url, database_url):
+    """Migration 0025 (issue 18): PostgreSQL's words of the documents already indexed move
+    from search_documents.body_tsv to the search_words table, and the search finds them
+    there; going down brings the column back with the same words."""
+    if not is_postgres(database_url):
+        pytest.skip("SQLite's full-text table does not change")
+    from portal.search import backends
+
+    app = make_app(scratch_url)
+    insert = text(
+        "INSERT INTO search_documents (kind, record_id, visibility, archived, title, title_zh, "
+        "summary, body, status) VALUES ('organisation', :n, 'network', false, 'x', '', '', "
+        ":body, '')"
+    )
+    with app.app_context():
+        upgrade(revision="0024")
+        with db.engine.begin() as conn:
+            for n, body in enumerate(["tiyu ju zqxall", "keji yuanqu zqxall", "tiyu zqxall"]):
+                conn.execute(insert, {"n": n, "body": body})
+        upgrade()
+        with db.engine.begin() as conn:
+            ids = list(conn.scalars(text("SELECT id FROM search_documents ORDER BY id")))
+            moved = conn.execute(text("SELECT id FROM search_words ORDER BY id")).scalars()
+            assert list(moved) == ids
+            columns = {c["name"] for c in inspect(conn).get_columns("search_documents")}
+            assert "body_tsv" not in columns
+        found = backends.newest_ids(db.session, "tiyu & zqxall", limit=5)
+        assert found == [ids[2], ids[0]]
+        db.session.remove()
+        downgrade(revision="0024")
+        with db.engine.begin() as conn:
+            assert "search_words" not in inspect(conn).get_table_names()
+            again = conn.scalars(
+                text(
+                    "SELECT id FROM search_documents "
+                    "WHERE body_tsv @@ to_tsquery('simple', 'yuanqu') ORDER BY id"
+                )
+            )
+            assert list(again) == [ids[1]]
         db.engine.dispose()
 
 

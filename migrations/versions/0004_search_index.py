@@ -65,8 +65,20 @@ def upgrade():
     with op.batch_alter_table('search_document_themes', schema=None) as batch_op:
         batch_op.create_index('ix_search_document_themes_theme_id', ['theme_id'], unique=False)
 
-    # The full-text structure differs per database (FTS5 / tsvector with GIN).
-    backends.create_structures(op.get_bind())
+    # The full-text structure differs per database (FTS5 / tsvector with GIN). PostgreSQL's
+    # is written out as it was at this revision: 0025 moves it to a table of its own.
+    connection = op.get_bind()
+    if connection.dialect.name == "sqlite":
+        backends.create_structures(connection)
+    else:
+        connection.execute(sa.text(
+            "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS body_tsv tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED"
+        ))
+        connection.execute(sa.text(
+            "CREATE INDEX IF NOT EXISTS ix_search_documents_body_tsv "
+            "ON search_documents USING gin (body_tsv)"
+        ))
     # ### end Alembic commands ###
 
 

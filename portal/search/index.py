@@ -190,7 +190,13 @@ def _write_many(connection, docs: list[Doc]) -> None:
         connection.execute(insert(search_document_themes), themes)
     if partners:
         connection.execute(insert(search_document_partners), partners)
-    backends.write_many(connection, [(i, r["body"]) for i, r in zip(ids, rows, strict=True)])
+    backends.write_many(
+        connection,
+        [
+            {"id": i, "kind": r["kind"], "record_id": r["record_id"], "body": r["body"]}
+            for i, r in zip(ids, rows, strict=True)
+        ],
+    )
     touch(connection)
 
 

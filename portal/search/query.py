@@ -257,8 +257,7 @@ def search(actor, query: str, filters: Filters, *, page: int = 1, per_page: int 
 def _newest_ids(expression: str, limit: int, offset: int = 0) -> list[int]:
     """The ids of the newest documents matching ``expression``, newest first, at most
     ``limit`` from ``offset`` (in the engine alone: the reader's marks are in ``expression``)."""
-    found = backends.newest(db.engine.dialect.name, expression, limit=limit, offset=offset)
-    return list(db.session.scalars(select(found.c.id).order_by(found.c.id.desc())))
+    return backends.newest_ids(db.session, expression, limit=limit, offset=offset)
 
 
 def _documents(ids: list[int]) -> list[SearchDocument]:

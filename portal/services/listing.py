@@ -13,7 +13,6 @@ from portal.input_safety import parse_id
 from portal.models.accounts import User
 from portal.models.organisations import Organisation
 from portal.models.reference import ChinesePlace, City, Theme
-from portal.models.search import SearchDocument
 from portal.security.permissions import archived_filter
 
 
@@ -107,11 +106,8 @@ def _matching(model, query: str, actor: User, archived: bool):
         groups.append(reader)
     expression = backends.expression(dialect, query, groups)
     assert expression is not None
-    return model.id.in_(
-        select(SearchDocument.record_id).where(
-            SearchDocument.kind == kind, backends.matching(dialect, expression)
-        )
-    )
+    found = backends.records_matching(dialect, kind, expression)
+    return model.id.in_(select(found.c.record_id))
 
 
 def apply_filter(stmt: Select, model, flt: RecordFilter, *, actor: User) -> Select:
