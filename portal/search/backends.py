@@ -1,5 +1,6 @@
-"""What differs between the databases: creating the full-text structure, writing a document's
-text into it, and the SQL condition that matches a query."""
+"""What differs between the databases: creating the full-text structure (SQLite's FTS5 table,
+PostgreSQL's table of words), writing a document's text into it, the records matching a
+query, and how the newest matches are found."""
 
 from __future__ import annotations
 
