@@ -318,7 +318,7 @@ def copy_to(target_url: str) -> dict[str, int]:
     source = db.engine
     target = create_engine(target_url)
     skipped = {"alembic_version", "search_documents", "search_document_themes"}
-    skipped |= {"search_document_partners", "search_index_state"}
+    skipped |= {"search_document_partners", "search_index_state", "search_index_parts"}
     try:
         with source.connect() as reading, target.begin() as writing:
             for table in db.metadata.sorted_tables:

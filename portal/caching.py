@@ -1,21 +1,23 @@
-"""Values computed once per state of the data (the overview's network-wide figures, the
-counts of a search), and once per version of a record (an event in a calendar feed).
+"""Values computed once per state of the data (the counts of a search), once per state of
+one city's records of one kind (the overview's shares), and once per version of a record (an
+event in a calendar feed).
 
-The key includes the search index's state token (portal.search.index.touch): every create,
-edit, archive or merge of a record changes it in the same transaction, in every worker's
-view, so a kept value is never older than the records it was computed from."""
+The key includes the search index's state token, or the token of the part (kind and city)
+the value was computed from (portal.search.index.touch): every create, edit, archive or
+merge of a record changes both in the same transaction, in every worker's view, so a kept
+value is never older than the records it was computed from."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable, Mapping
 from typing import TypeVar
 
 from flask import current_app
 
 from portal.extensions import db
-from portal.search.index import current_token
+from portal.search.index import current_token, part_tokens
 
 T = TypeVar("T")
 
@@ -74,6 +76,46 @@ def per_data_state(
         value = compute()
         store.put(full_key, value, weight(value) if weight else 1)
     return value
+
+
+Part = tuple[str, int]  # a kind of record (the registry's key) and a city's id
+
+
+def per_part_state(
+    name: str,
+    key: Hashable,
+    parts: Collection[Part],
+    compute: Callable[[list[Part]], Mapping[Part, T]],
+    *,
+    limit: int = 1024,
+) -> dict[Part, T]:
+    """For each of ``parts``, the value ``compute`` gives for it, or what it gave for the same
+    ``name`` and ``key`` while that city's records of that kind were as they are now: after
+    a write, ``compute`` is asked only for the parts the write changed (with one call for all
+    of them). A part without a token has had no record indexed since the tokens were made
+    (the migration that made them gave one to every part that had records), so it has none,
+    and its value is kept as such until its first write gives it a token."""
+    token = current_token(db.session)
+    if token is None:
+        return dict(compute(list(parts)))
+    tokens = part_tokens(db.session, {kind for kind, _city in parts})
+    stores: dict[str, _Store] = current_app.extensions.setdefault("per_part_state", {})
+    store = stores.get(name) or stores.setdefault(name, _Store(limit))
+    keys = {part: (key, part, tokens.get(part)) for part in parts}
+    values: dict[Part, T] = {}
+    missing = []
+    for part in parts:
+        value = store.get(keys[part])
+        if value is None:
+            missing.append(part)
+        else:
+            values[part] = value
+    if missing:
+        computed = compute(missing)
+        for part in missing:
+            values[part] = computed[part]
+            store.put(keys[part], computed[part], 1)
+    return values
 
 
 def per_version(name: str, key: Hashable, compute: Callable[[], T], *, limit: int) -> T:

@@ -229,6 +229,47 @@ def test_postgresql_words_move_to_their_own_table_and_back(scratch_url, database
         db.engine.dispose()
 
 
+def test_the_parts_that_have_records_get_their_tokens_with_the_migration(scratch_url):
+    """Migration 0026 (issue 18): every kind and city with documents in the index gets a
+    token, so that what is kept per part may be kept from the start (a part without one is
+    taken to have no records); going down removes the tokens."""
+    from portal.search.index import part_tokens
+
+    app = make_app(scratch_url)
+    insert = text(
+        "INSERT INTO search_documents (kind, record_id, city_id, visibility, archived, title, "
+        "title_zh, summary, body, status) VALUES (:kind, :n, :city, 'network', false, 'x', "
+        "'', '', 'x', '')"
+    )
+    with app.app_context():
+        upgrade(revision="0025")
+        with db.engine.begin() as conn:
+            espoo, lahti = (
+                conn.scalar(
+                    text(
+                        "INSERT INTO cities (slug, name_fi, name_sv, name_en, region_fi, "
+                        "population) VALUES (:slug, :slug, :slug, :slug, '', 1) RETURNING id"
+                    ),
+                    {"slug": slug},
+                )
+                for slug in ("espoo", "lahti")
+            )
+            for n, (kind, city) in enumerate(
+                [("event", espoo), ("event", espoo), ("event", lahti), ("project", lahti)]
+            ):
+                conn.execute(insert, {"kind": kind, "n": n, "city": city})
+            conn.execute(insert, {"kind": "organisation", "n": 9, "city": None})
+        upgrade()
+        tokens = part_tokens(db.session, ["event", "project", "organisation", "contact"])
+        assert set(tokens) == {("event", espoo), ("event", lahti), ("project", lahti)}
+        assert len(set(tokens.values())) == 3
+        db.session.remove()
+        downgrade(revision="0025")
+        with db.engine.begin() as conn:
+            assert "search_index_parts" not in inspect(conn).get_table_names()
+        db.engine.dispose()
+
+
 def test_a_login_holds_no_write_lock_while_it_checks_the_password(
     app, client, make_user, database_url, monkeypatch
 ):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 
 def test_the_overview_counts_only_shared_records(client_as, make_record):
     make_record("project", "lahti", "network", title="Shared coaching")
@@ -101,3 +103,110 @@ def test_activity_counts_shared_records_per_quarter_to_the_day(app, make_record)
     assert quarters["2026 Q4"] == (0, 1)
     assert quarters["2025 Q4"] == (1, 1)
     assert sum(c for c, _ in quarters.values()) == 4
+
+
+def test_the_overview_names_themes_and_cities_in_each_readers_language(app, client_as, make_record):
+    """The figures are kept for everyone; the names are not: a Swedish reader right after an
+    English one reads the themes and cities in Swedish."""
+    from portal.extensions import db
+    from portal.models import Event, Theme
+
+    event_id = make_record("event", "vantaa", "network")
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        event.themes = [db.session.scalar(select(Theme).where(Theme.slug == "tourism"))]
+        db.session.commit()
+    english, _ = client_as("viewer", "oulu")
+    page = english.get("/overview").get_data(as_text=True)
+    assert '<th scope="row">Tourism</th>' in page and '<th scope="row">Vantaa</th>' in page
+    swedish, _ = client_as("viewer", "turku", locale="sv")
+    page = swedish.get("/overview").get_data(as_text=True)
+    assert '<th scope="row">Turism</th>' in page and '<th scope="row">Tourism</th>' not in page
+    by_city = page[page.index('<th scope="row">Turism</th>') :]
+    assert '<th scope="row">Vanda</th>' in by_city and '<th scope="row">Vantaa</th>' not in page
+
+
+def test_a_write_counts_again_only_the_city_and_kind_it_changed(
+    app, make_record, make_contact, monkeypatch
+):
+    """Each city's shares of each kind are kept until a record of that kind of that city is
+    written (issue 18: the whole network's were counted again after any write anywhere):
+    after each change of Espoo's events, only Espoo's events are counted again, and the
+    figures are those of a count from scratch; a write of another kind changes nothing kept."""
+    from portal.extensions import db
+    from portal.models import Event, Theme
+    from portal.services import overview
+    from portal.timeutil import local_today, utcnow
+    from tests.conftest import city_id
+
+    counted: list[list[tuple[str, int]]] = []
+    real_count = overview._count
+
+    def count(parts, spans):
+        counted.append(sorted(parts))
+        return real_count(parts, spans)
+
+    monkeypatch.setattr(overview, "_count", count)
+
+    def figures():
+        with app.app_context():
+            found = overview.figures(local_today())
+            return (
+                {r.key: r.counts for r in found.by_city()},
+                {r.key: r.counts for r in found.by_theme()},
+                [(q.created, q.events_held) for q in found.activity()],
+            )
+
+    def from_scratch():  # with nothing kept (and not among the counts the test checks)
+        kept, before = app.extensions.pop("per_part_state", None), len(counted)
+        try:
+            return figures()
+        finally:
+            del counted[before:]
+            if kept is not None:
+                app.extensions["per_part_state"] = kept
+
+    def change(event_id, **values):
+        with app.app_context():
+            event = db.session.get(Event, event_id)
+            for name, value in values.items():
+                setattr(event, name, value)
+            db.session.commit()
+
+    with app.app_context():
+        espoo = city_id("espoo")
+    make_record("project", "helsinki", "network")
+    first = make_record("event", "espoo", "network", starts_on=local_today())
+    figures()
+    counted.clear()
+    kept = figures()
+    assert counted == [] and kept == from_scratch()  # all kept
+
+    second = make_record("event", "espoo", "network")
+    shown = figures()
+    assert counted == [[("event", espoo)]] and shown == from_scratch()
+    assert shown[0]["espoo"]["events"] == 2 and shown[0]["helsinki"]["projects"] == 1
+    with app.app_context():
+        tourism = db.session.scalar(select(Theme).where(Theme.slug == "tourism"))
+    for values, espoo_events in [
+        ({"themes": [tourism]}, 2),
+        ({"visibility": "city"}, 1),
+        ({"visibility": "network", "archived_at": utcnow()}, 1),
+    ]:
+        counted.clear()
+        change(second, **values)
+        shown = figures()
+        assert counted == [[("event", espoo)]] and shown == from_scratch(), values
+        assert shown[0]["espoo"]["events"] == espoo_events
+    assert "tourism" not in shown[1]  # the archived event's theme counts no more
+    counted.clear()
+    with app.app_context():
+        db.session.delete(db.session.get(Event, first))
+        db.session.commit()
+    shown = figures()
+    assert counted == [[("event", espoo)]] and shown == from_scratch()
+    assert shown[0]["espoo"]["events"] == 0 and shown[2][-1] == (1, 0)  # the project's
+    counted.clear()
+    make_contact("espoo", "network", family_name="Wang")
+    kept = figures()
+    assert counted == [] and kept == from_scratch()

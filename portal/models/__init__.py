@@ -31,7 +31,7 @@ from portal.models.organisations import Organisation
 from portal.models.privacy import PersonalDataAccess, ProcessingDescription
 from portal.models.projects import Project, ProjectUpdate
 from portal.models.reference import ChinesePlace, City, CityPartnership, Theme
-from portal.models.search import SearchDocument, SearchIndexState
+from portal.models.search import SearchDocument, SearchIndexPart, SearchIndexState
 
 __all__ = [
     "ActionItem",
@@ -70,6 +70,7 @@ __all__ = [
     "ReminderRun",
     "Role",
     "SearchDocument",
+    "SearchIndexPart",
     "SearchIndexState",
     "Theme",
     "User",

@@ -53,6 +53,10 @@ class Event(CityOwned, Base):
         Index("ix_events_starts_on_city", "starts_on", "city_id"),
         scope_index("events"),
         shared_index("events"),
+        # The overview: a city's shared events held in each quarter.
+        Index(
+            "ix_events_shared_by_city_start", "visibility", "archived_at", "city_id", "starts_on"
+        ),
         # The overview and the calendars ask for events not yet over.
         Index("ix_events_ends_on", "ends_on"),
         # A calendar feed: the shared events of its window, with what its version needs
@@ -68,8 +72,6 @@ class Event(CityOwned, Base):
         ),
         Index("ix_events_changes", "city_id", "updated_at"),
         Index("ix_events_updated_at", "updated_at"),
-        # The overview: shared events held per quarter.
-        Index("ix_events_shared_by_start", "visibility", "archived_at", "starts_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

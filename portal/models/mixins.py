@@ -38,9 +38,10 @@ def scope_index(table: str) -> Index:
 
 
 def shared_index(table: str) -> Index:
-    """The shared directory's records by age: the overview's activity over the last two
-    years reads only those."""
-    return Index(f"ix_{table}_shared_by_age", "visibility", "archived_at", "created_at")
+    """A city's shared records of the shared directory by age: the overview counts one
+    city's, in all and created in each quarter, over ranges of the index alone
+    (portal.services.overview)."""
+    return Index(f"ix_{table}_shared_by_city", "visibility", "archived_at", "city_id", "created_at")
 
 
 def theme_links(name: str, owner_table: str, owner_column: str) -> Table:

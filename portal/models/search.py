@@ -55,6 +55,21 @@ class SearchDocument(Base):
     partner_cities: Mapped[list[City]] = relationship(secondary=search_document_partners)
 
 
+class SearchIndexPart(Base):
+    """A token per kind of record and city, changed like SearchIndexState's in the same
+    transaction whenever a record of that kind of that city is indexed or leaves the index:
+    what is computed from one city's records of one kind (the overview's shares) is kept
+    under it, so a write computes again only the part it changed. A row appears with the
+    first write of its kind and city (the migration that made the table gave one to every
+    part that had records then): a part without one has no records."""
+
+    __tablename__ = "search_index_parts"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    city_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32))
+
+
 class SearchIndexState(Base):
     """One row whose token changes, in the same transaction, with every write to the index:
     cached search results are keyed by it, so no worker serves results older than the index.

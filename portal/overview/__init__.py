@@ -4,7 +4,6 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.caching import per_data_state
 from portal.charts import bar_chart
 from portal.maps import network_map
 from portal.security.permissions import require
@@ -18,12 +17,9 @@ bp = Blueprint("overview", __name__)
 def index():
     require(current_user, "network.read")
     today = local_today()
-    # Shared records only: the same for everyone, so computed once per state of the data.
-    themes, cities, activity = per_data_state(
-        "overview",
-        today,
-        lambda: (overview.by_theme(), overview.by_city(), overview.activity(today)),
-    )
+    # Shared records only: the same for everyone, counted once per state of each city's.
+    figures = overview.figures(today)
+    themes, cities = figures.by_theme(), figures.by_city()
     upcoming = overview.upcoming_shared_events(today)
     return render_template(
         "overview/index.html",
@@ -39,7 +35,7 @@ def index():
             title=_("Shared records per city"),
             chart_id="city-chart",
         ),
-        activity=activity,
+        activity=figures.activity(),
         links=(links := overview.map_links(current_user)),
         network_map=network_map(
             links,

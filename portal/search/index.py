@@ -8,15 +8,18 @@ call ``reindex`` themselves; ``rebuild`` starts over from the records."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Table, delete, event, exists, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
 from portal import kinds
 from portal.models.meetings import AgendaItem, Meeting
 from portal.models.search import (
     SearchDocument,
+    SearchIndexPart,
     SearchIndexState,
     search_document_partners,
     search_document_themes,
@@ -27,6 +30,7 @@ from portal.search.documents import Doc
 # The tables themselves, for the bulk statements (typed as tables, not just FROM clauses).
 DOCUMENTS: Table = SearchDocument.__table__  # type: ignore[assignment]
 STATE: Table = SearchIndexState.__table__  # type: ignore[assignment]
+PARTS: Table = SearchIndexPart.__table__  # type: ignore[assignment]
 # A session, or the application's scoped session that stands for one.
 AnySession = Session | scoped_session[Any]
 
@@ -85,11 +89,12 @@ def _write(connection, doc: Doc) -> None:
 
 def _remove(connection, kind: str, record_ids: list[int]) -> None:
     table = DOCUMENTS
-    ids = list(
-        connection.scalars(
-            select(table.c.id).where(table.c.kind == kind, table.c.record_id.in_(record_ids))
+    found = connection.execute(
+        select(table.c.id, table.c.city_id).where(
+            table.c.kind == kind, table.c.record_id.in_(record_ids)
         )
-    )
+    ).all()
+    ids = [i for i, _city in found]
     if ids:
         backends.forget(connection, ids)
         connection.execute(
@@ -99,20 +104,46 @@ def _remove(connection, kind: str, record_ids: list[int]) -> None:
             delete(search_document_partners).where(search_document_partners.c.document_id.in_(ids))
         )
         connection.execute(delete(table).where(table.c.id.in_(ids)))
-        touch(connection)
+        touch(connection, {(kind, city) for _i, city in found})
 
 
-def touch(connection) -> None:
-    """Give the index a new state token (see SearchIndexState), in the caller's transaction."""
+def touch(connection, parts: Iterable[tuple[str, int | None]] = ()) -> None:
+    """Give the index a new state token (see SearchIndexState), and each of ``parts`` (the
+    kind and city of records written) one of its own (SearchIndexPart), in the caller's
+    transaction. The index's own row first: every writer holds it before any part's, so two
+    writers never wait for each other's part (PostgreSQL locks the rows until commit)."""
     state = STATE
     token = uuid.uuid4().hex
     if connection.execute(update(state).where(state.c.id == 1).values(token=token)).rowcount == 0:
         connection.execute(insert(state).values(id=1, token=token))
+    rows = [
+        {"kind": kind, "city_id": city, "token": uuid.uuid4().hex}
+        for kind, city in sorted({p for p in parts if p[1] is not None})
+    ]
+    if rows:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        upsert = dialect.insert(PARTS).values(rows)
+        connection.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[PARTS.c.kind, PARTS.c.city_id],
+                set_={"token": upsert.excluded.token},
+            )
+        )
 
 
 def current_token(session: AnySession) -> str | None:
     """The index's state token; None before the first write (nothing may be cached then)."""
     return session.scalar(select(SearchIndexState.token).where(SearchIndexState.id == 1))
+
+
+def part_tokens(session: AnySession, kinds_: Iterable[str]) -> dict[tuple[str, int], str]:
+    """The tokens of the parts of ``kinds_`` (by kind and city); a part not among them has
+    had no record indexed since the tokens were made, and so has none."""
+    parts = PARTS
+    rows = session.execute(
+        select(parts.c.kind, parts.c.city_id, parts.c.token).where(parts.c.kind.in_(list(kinds_)))
+    )
+    return {(kind, city): token for kind, city, token in rows}
 
 
 def _after_flush(session: AnySession, _context) -> None:
@@ -197,7 +228,7 @@ def _write_many(connection, docs: list[Doc]) -> None:
             for i, r in zip(ids, rows, strict=True)
         ],
     )
-    touch(connection)
+    touch(connection, {(d.kind, d.city_id) for d in docs})
 
 
 def rebuild(session: AnySession, *, chunk: int = CHUNK) -> dict[str, int]:

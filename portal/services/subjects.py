@@ -52,6 +52,7 @@ NOT_SCRUBBED = frozenset(
         "search_document_themes",
         "search_document_partners",
         "search_index_state",
+        "search_index_parts",
         "personal_data_log",
         "alembic_version",
     }
