@@ -17,7 +17,7 @@ from typing import TypeVar
 from flask import current_app
 
 from portal.extensions import db
-from portal.search.index import current_token, part_tokens
+from portal.search.index import KINDS, current_token, part_tokens
 
 T = TypeVar("T")
 
@@ -79,6 +79,7 @@ def per_data_state(
 
 
 Part = tuple[str, int]  # a kind of record (the registry's key) and a city's id
+INDEXED = frozenset(KINDS.values())  # the kinds whose writes change their part's token
 
 
 def per_part_state(
@@ -95,6 +96,9 @@ def per_part_state(
     of them). A part without a token has had no record indexed since the tokens were made
     (the migration that made them gave one to every part that had records), so it has none,
     and its value is kept as such until its first write gives it a token."""
+    unknown = {kind for kind, _city in parts} - INDEXED
+    if unknown:  # its writes would change no token: a kept value would never be renewed
+        raise ValueError(f"not kept per part, the search index does not hold them: {unknown}")
     token = current_token(db.session)
     if token is None:
         return dict(compute(list(parts)))

@@ -61,26 +61,35 @@ def officer_counts() -> dict[int, int]:
 
 
 def record_counts(city: City) -> dict[str, int]:
-    """How many live records of each kind the city has (its own, private and shared)."""
+    """How many live records of each kind the city has (its own, private and shared),
+    counted once per state of the city's records of that kind (portal.caching: a write
+    elsewhere in the network, or of another kind, counts nothing again)."""
     from portal import kinds
+    from portal.caching import per_part_state
     from portal.models.mixins import Visibility
 
-    # Naming both visibilities lets the kind's scope index (visibility, archived_at, city_id)
-    # count by itself, without reading a city's ten thousand rows.
-    both = [v.value for v in Visibility]
-    return {
-        kind.blueprint: db.session.scalar(
-            select(func.count())
-            .select_from(kind.model)
-            .where(
-                kind.model.visibility.in_(both),
-                kind.model.archived_at.is_(None),
-                kind.model.city_id == city.id,
+    owned = {kind.key: kind for kind in kinds.city_owned()}
+
+    def count(parts: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        # Naming both visibilities lets the kind's scope index (visibility, archived_at,
+        # city_id) count by itself, without reading a city's ten thousand rows.
+        both = [v.value for v in Visibility]
+        return {
+            (key, city_id): db.session.scalar(
+                select(func.count())
+                .select_from(owned[key].model)
+                .where(
+                    owned[key].model.visibility.in_(both),
+                    owned[key].model.archived_at.is_(None),
+                    owned[key].model.city_id == city_id,
+                )
             )
-        )
-        or 0
-        for kind in kinds.city_owned()
-    }
+            or 0
+            for key, city_id in parts
+        }
+
+    counts = per_part_state("record-counts", None, [(key, city.id) for key in owned], count)
+    return {kind.blueprint: counts[(key, city.id)] for key, kind in owned.items()}
 
 
 def profile_records(actor: User, city: City, *, today) -> dict[str, list]:
