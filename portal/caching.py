@@ -89,13 +89,17 @@ def per_part_state(
     compute: Callable[[list[Part]], Mapping[Part, T]],
     *,
     limit: int = 1024,
+    weight: Callable[[T], int] | None = None,
 ) -> dict[Part, T]:
     """For each of ``parts``, the value ``compute`` gives for it, or what it gave for the same
     ``name`` and ``key`` while that city's records of that kind were as they are now: after
     a write, ``compute`` is asked only for the parts the write changed (with one call for all
-    of them). A part without a token has had no record indexed since the tokens were made
-    (the migration that made them gave one to every part that had records), so it has none,
-    and its value is kept as such until its first write gives it a token."""
+    of them). ``limit`` bounds the total ``weight`` of the values kept under ``name`` (the
+    least recently used go first, those of parts written over among them).
+
+    A part without a token has had no record indexed since the tokens were made (the
+    migration that made them gave one to every part that had records), so it has none, and
+    its value is kept as such until its first write gives it a token."""
     unknown = {kind for kind, _city in parts} - INDEXED
     if unknown:  # its writes would change no token: a kept value would never be renewed
         raise ValueError(f"not kept per part, the search index does not hold them: {unknown}")
@@ -118,7 +122,7 @@ def per_part_state(
         computed = compute(missing)
         for part in missing:
             values[part] = computed[part]
-            store.put(keys[part], computed[part], 1)
+            store.put(keys[part], computed[part], weight(computed[part]) if weight else 1)
     return values
 
 

@@ -64,3 +64,121 @@ def test_only_what_the_index_holds_is_kept_per_part(app):
 
     with app.app_context(), pytest.raises(ValueError, match="audit"):
         per_part_state("x", None, [("audit", 1)], lambda parts: {p: 0 for p in parts})
+
+
+def test_readers_with_the_same_view_of_a_city_share_its_part_of_a_feed(
+    app, client_as, make_record, monkeypatch
+):
+    """The network's feed is written city by city: a second reader writes only the cities
+    it sees otherwise than the first (its own), a change of one city's event writes only
+    that city's part again, and every feed is the one written from scratch."""
+    from datetime import timedelta
+
+    from portal import caching
+    from portal.extensions import db
+    from portal.models import Event
+    from portal.timeutil import local_today
+    from tests.conftest import city_id
+    from tests.test_projects_events import _feed_url, parse
+
+    written: list[list[int]] = []
+    real = caching.per_part_state
+
+    def watching(name, key, parts, compute, **options):
+        def compute_and_note(missing):
+            written.append(sorted(city for _kind, city in missing))
+            return compute(missing)
+
+        return real(name, key, parts, compute_and_note, **options)
+
+    monkeypatch.setattr(caching, "per_part_state", watching)
+    day = local_today() + timedelta(days=7)
+    when = {"starts_on": day, "ends_on": day}
+    make_record("event", "oulu", "city", title="Oulu private", **when)
+    make_record("event", "oulu", "network", title="Oulu shared", **when)
+    espoo_event = make_record("event", "espoo", "network", title="Espoo shared", **when)
+    make_record("event", "turku", "city", title="Turku private", **when)
+    oulu_url = _feed_url(client_as("viewer", "oulu")[0])
+    turku_url = _feed_url(client_as("viewer", "turku")[0])
+    calendar = app.test_client()
+
+    def titles(url):
+        return sorted(str(e["summary"]) for e in parse(calendar.get(url).data))
+
+    def from_scratch(url):
+        kept, before = app.extensions.pop("per_part_state", None), len(written)
+        try:
+            return titles(url)
+        finally:
+            del written[before:]
+            if kept is not None:
+                app.extensions["per_part_state"] = kept
+
+    with app.app_context():
+        oulu, turku, espoo = city_id("oulu"), city_id("turku"), city_id("espoo")
+    assert titles(oulu_url) == ["Espoo shared", "Oulu shared"]
+    assert sorted(len(w) for w in written) == [1, 20]  # its own city; the 20 others
+    written.clear()
+    assert titles(turku_url) == ["Espoo shared", "Oulu shared"] == from_scratch(turku_url)
+    # Turku's own view of Turku, and Oulu's shared events (Oulu's reader saw its own); the
+    # 19 other cities' shared events as Oulu's reader had them.
+    assert sorted(written) == sorted([[turku], [oulu]])
+    written.clear()
+    with app.app_context():
+        db.session.get(Event, espoo_event).title = "Espoo shared, renamed"
+        db.session.commit()
+    assert titles(turku_url) == ["Espoo shared, renamed", "Oulu shared"]
+    assert titles(turku_url) == from_scratch(turku_url) and written == [[espoo]]
+    assert "Oulu private" not in titles(turku_url) and oulu not in written[0]
+
+
+def test_a_key_for_a_citys_rows_means_the_same_rows(app, make_user, make_record, make_contact):
+    """visibility_scope_in: any two readers with the same key for a city see the same rows
+    of it, for events, projects (with partner cities) and contacts (restricted ones)."""
+
+    from portal.extensions import db
+    from portal.models import Contact, Event, Project, User
+    from portal.security.permissions import select_visible, visibility_scope_in
+    from portal.timeutil import utcnow
+    from tests.conftest import city_id
+
+    for city in ("helsinki", "espoo"):
+        for visibility in ("city", "network"):
+            make_record("event", city, visibility)
+            make_record("project", city, visibility, partners=["oulu"])
+            make_contact(city, visibility, family_name=f"{city} {visibility}")
+    restricted = make_contact("helsinki", "city", family_name="Restricted")
+    with app.app_context():
+        db.session.get(Contact, restricted).restricted_at = utcnow()
+        db.session.commit()
+    readers = [
+        make_user(role, city)
+        for role, city in [
+            ("officer", "helsinki"),
+            ("viewer", "helsinki"),
+            ("officer", "espoo"),
+            ("officer", "oulu"),
+            ("viewer", "turku"),
+            ("coordinator", None),
+            ("admin", None),
+        ]
+    ]
+    readers.append(make_user("officer", "helsinki"))
+    with app.app_context():
+        db.session.get(User, readers[-1].id).data_protection = True  # sees the restricted
+        db.session.commit()
+        for model in (Event, Project, Contact):
+            for slug in ("helsinki", "espoo"):
+                seen: dict = {}
+                for reader in readers:
+                    user = db.session.get(User, reader.id)
+                    key = visibility_scope_in(user, model, city_id(slug))
+                    rows = set(
+                        db.session.scalars(
+                            select_visible(user, model)
+                            .where(model.city_id == city_id(slug))
+                            .with_only_columns(model.id)
+                        )
+                    )
+                    assert seen.setdefault(key, rows) == rows, (model, slug, user.email)
+                assert len(seen) >= 2, (model, slug)  # the key tells some readers apart

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -131,6 +132,16 @@ def _external_url(event: Event) -> str:
     return url_for("events.detail", event_id=event.id, _external=True)
 
 
+def _external_urls() -> tuple[str, Callable[[Event], str]]:
+    """``_external_url`` for a feed's thousand events: the address is built once, for the
+    id 0, and each event's id put in its place (building each cost 25 ms a feed). With
+    what the addresses start with."""
+    zero = url_for("events.detail", event_id=0, _external=True)
+    assert zero.endswith("/0"), zero  # the route ends with the id
+    prefix = zero[:-1]
+    return prefix, lambda event: f"{prefix}{event.id}"
+
+
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit(event_id: int):
     return edit_record_page(EVENT, event_id, EditEventForm, _prepare, events.update_event)
@@ -193,8 +204,9 @@ def feed(token: str, scope: str):
             today=local_today(),
             url_for_meeting=lambda m: url_for("meetings.detail", meeting_id=m.id, _external=True),
         )
-    body = events.to_ical(
-        events.feed_events(user, scope), name=name, url_for_event=_external_url, extra=extra
+    link_base, url_for_event = _external_urls()
+    body = events.feed_ical(
+        user, scope, name=name, url_for_event=url_for_event, link_base=link_base, extra=extra
     )
     return Response(body, mimetype="text/calendar", headers=headers)
 

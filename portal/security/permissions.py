@@ -303,6 +303,19 @@ def visibility_scope(user: User) -> tuple | None:
     return ("city", user.city_id)
 
 
+def visibility_scope_in(user: User, model: type[Any], city_id: int) -> tuple | None:
+    """``visibility_scope`` for the rows of ``model`` of one city only: the users of every
+    other city see the same of them (its shared ones; for a kind with partner cities each
+    partner sees more, so then the key stays the user's own). Results computed from one
+    city's rows for one reader may be reused for every reader with an equal key."""
+    scope = visibility_scope(user)
+    if scope is None or scope[0] != "city" or scope[1] == city_id:
+        return scope
+    if hasattr(model, "partner_cities"):
+        return scope
+    return ("shared",)
+
+
 def reader_marks(user: User) -> list[str] | None:
     """``visible_filter`` once more, for the search engine: a reader sees the documents that
     carry any of these marks (see ``document_marks``), so the full-text engine applies the
