@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
         organisation_kind_labels=ORGANISATION_KIND_LABELS,
     )
     app.jinja_env.globals["visibility"] = visibility_badges
+    app.jinja_env.globals["annex_html"] = annex_html
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.filters["mark_chinese"] = mark_chinese
     # One format per kind of value, in the interface language (portal/formatting.py).
@@ -58,6 +59,29 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["from_iso"] = lambda s: date.fromisoformat(s) if s else None
     app.jinja_env.filters["localtime"] = formatting.datetime_text
     app.jinja_env.filters["thousands"] = formatting.number_text
+
+
+def annex_html(annex: dict | None, printing: bool) -> Markup:
+    """A meeting's annex (meetings/_annex.html), rendered once per content, form and language:
+    the stored annex does not change once published, and its few hundred links were a
+    quarter of the meeting page's time. ``annex`` is what the reader may read of it
+    (services.annex.for_reader), so readers who may read the same share it."""
+    import hashlib
+    import json
+
+    from flask import render_template
+
+    from portal.caching import per_version
+
+    content = hashlib.sha256(json.dumps(annex, sort_keys=True, default=str).encode()).hexdigest()
+    return per_version(
+        "annex-html",
+        (content, printing, str(get_locale())),
+        lambda: Markup(  # noqa: S704 (rendered by the template, which escapes)
+            render_template("meetings/_annex.html", annex=annex, printing=printing)
+        ),
+        limit=64,
+    )
 
 
 def visibility_badges(record) -> Markup:

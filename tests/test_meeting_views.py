@@ -456,6 +456,27 @@ def test_a_record_made_private_after_publication_leaves_the_annex_for_other_citi
     assert "Shanghai design week" in text and "Secret panda diplomacy" not in text
 
 
+def test_the_annex_is_rendered_once_for_each_language_and_form(app, client_as, make_record):
+    """The published annex's rendering is kept (it does not change), but per language and
+    per page form: a Finnish reader after an English one reads it in Finnish, and the
+    printable page has no links where the page has them."""
+    coordinator, _ = client_as("coordinator", None)
+    english, _ = client_as("viewer", "turku")
+    finnish, _ = client_as("viewer", "oulu", locale="fi")
+    project = make_record("project", "espoo", "network", title="Shanghai design week")
+    _new_meeting(coordinator, local_today() + timedelta(days=20))
+    meeting = _meeting_id(app)
+    coordinator.post(f"/meetings/{meeting}/publish", data=CONFIRMED)
+    page = english.get(f"/meetings/{meeting}").get_data(as_text=True)
+    assert "Annex: network update since the previous meeting" in page
+    assert f'href="/projects/{project}"' in page
+    page = finnish.get(f"/meetings/{meeting}").get_data(as_text=True)
+    assert "Liite: verkoston tilannekatsaus edellisen kokouksen jälkeen" in page
+    assert "Annex: network update" not in page
+    printed = english.get(f"/meetings/{meeting}/print").get_data(as_text=True)
+    assert "Shanghai design week" in printed and f'href="/projects/{project}"' not in printed
+
+
 def test_an_agenda_row_shows_its_order_buttons_and_one_menu_for_the_rest(app, client_as):
     """Issue 15: a row carried a file picker, three buttons and two links; now the order
     buttons (keyboard-only ordering) and one "Item actions" disclosure with the rest."""
