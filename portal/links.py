@@ -14,13 +14,16 @@ _CITY_MARK = "c21citymark"
 _QUERY_SAFE = "!$'()*,/:;?@"
 
 
-def record_url(endpoint: str, key: str, record_id: int) -> str:
+def record_url(endpoint: str, key: str, record_id: int, *, external: bool = False) -> str:
     """``url_for(endpoint, **{key: record_id})`` for a route whose one argument is a record's
     id: the route is built once per request and the id put in (url_for takes ~25 us, and a
-    "who knows whom" page links two hundred records)."""
+    "who knows whom" page links two hundred records, a calendar feed a thousand).
+    ``external``: with the scheme and host, as ``_external=True``."""
     marked: dict[str, Any] = {key: _ID_MARK}
     before, after = _around(
-        ("record", endpoint), str(_ID_MARK), lambda: url_for(endpoint, **marked)
+        ("record", endpoint, external),
+        str(_ID_MARK),
+        lambda: url_for(endpoint, **marked, _external=external),
     )
     return f"{before}{int(record_id)}{after}"
 

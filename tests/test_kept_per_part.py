@@ -92,6 +92,7 @@ def test_readers_with_the_same_view_of_a_city_share_its_part_of_a_feed(
         return real(name, key, parts, compute_and_note, **options)
 
     monkeypatch.setattr(caching, "per_part_state", watching)
+    app.extensions.pop("per_part_state", None)  # nothing kept from other tests' feeds
     day = local_today() + timedelta(days=7)
     when = {"starts_on": day, "ends_on": day}
     make_record("event", "oulu", "city", title="Oulu private", **when)
