@@ -8,6 +8,27 @@ import re
 import pytest
 
 
+@pytest.fixture
+def computed(app, monkeypatch) -> list[list[tuple[str, int]]]:
+    """The parts computed again, one list per call of per_part_state that computed any,
+    from a start with nothing kept."""
+    from portal import caching
+
+    calls: list[list[tuple[str, int]]] = []
+    real = caching.per_part_state
+
+    def watching(name, key, parts, compute, **options):
+        def compute_and_note(missing):
+            calls.append(sorted(missing))
+            return compute(missing)
+
+        return real(name, key, parts, compute_and_note, **options)
+
+    monkeypatch.setattr(caching, "per_part_state", watching)
+    app.extensions.pop("per_part_state", None)
+    return calls
+
+
 def _home_counts(client) -> dict[str, int]:
     page = client.get("/").get_data(as_text=True)
     counts = page[page.index('<ul class="counts">') :]
@@ -17,44 +38,35 @@ def _home_counts(client) -> dict[str, int]:
 
 
 def test_a_citys_counts_are_counted_again_after_its_own_writes_of_that_kind_only(
-    app, client_as, make_contact, make_record, monkeypatch
+    app, client_as, make_contact, make_record, computed
 ):
     """The home page's counts of the city's records: a write of another city, or of another
     kind, counts nothing again; the city's own write of a kind counts that kind again, and
     the figure is the new one (its private records, and archiving, included)."""
-    from portal import caching
     from portal.extensions import db
     from portal.models import Contact
     from portal.timeutil import utcnow
 
-    counted: list[list[str]] = []
-    real = caching.per_part_state
+    def counted() -> list[list[str]]:
+        kinds = [[kind for kind, _city in call] for call in computed]
+        computed.clear()
+        return kinds
 
-    def watching(name, key, parts, compute, **options):
-        def compute_and_note(missing):
-            counted.append(sorted(kind for kind, _city in missing))
-            return compute(missing)
-
-        return real(name, key, parts, compute_and_note, **options)
-
-    monkeypatch.setattr(caching, "per_part_state", watching)
     wang = make_contact("helsinki", "city", family_name="Wang")
     make_record("project", "helsinki", "network")
     client, _ = client_as("officer", "helsinki")
     assert _home_counts(client) == {"contact": 1, "interaction": 0, "project": 1, "event": 0}
-    counted.clear()
+    counted()
     make_contact("espoo", "network", family_name="Li")  # another city
     make_record("event", "helsinki", "city")  # another kind
     assert _home_counts(client) == {"contact": 1, "interaction": 0, "project": 1, "event": 1}
-    assert counted == [["event"]]
-    counted.clear()
+    assert counted() == [["event"]]
     make_contact("helsinki", "network", family_name="Zhang")
-    assert _home_counts(client)["contact"] == 2 and counted == [["contact"]]
-    counted.clear()
+    assert _home_counts(client)["contact"] == 2 and counted() == [["contact"]]
     with app.app_context():
         db.session.get(Contact, wang).archived_at = utcnow()
         db.session.commit()
-    assert _home_counts(client)["contact"] == 1 and counted == [["contact"]]
+    assert _home_counts(client)["contact"] == 1 and counted() == [["contact"]]
 
 
 def test_only_what_the_index_holds_is_kept_per_part(app):
@@ -67,32 +79,24 @@ def test_only_what_the_index_holds_is_kept_per_part(app):
 
 
 def test_readers_with_the_same_view_of_a_city_share_its_part_of_a_feed(
-    app, client_as, make_record, monkeypatch
+    app, client_as, make_record, computed
 ):
     """The network's feed is written city by city: a second reader writes only the cities
     it sees otherwise than the first (its own), a change of one city's event writes only
     that city's part again, and every feed is the one written from scratch."""
     from datetime import timedelta
 
-    from portal import caching
     from portal.extensions import db
     from portal.models import Event
     from portal.timeutil import local_today
     from tests.conftest import city_id
     from tests.test_projects_events import _feed_url, parse
 
-    written: list[list[int]] = []
-    real = caching.per_part_state
+    def written() -> list[list[int]]:
+        cities = [[city for _kind, city in call] for call in computed]
+        computed.clear()
+        return cities
 
-    def watching(name, key, parts, compute, **options):
-        def compute_and_note(missing):
-            written.append(sorted(city for _kind, city in missing))
-            return compute(missing)
-
-        return real(name, key, parts, compute_and_note, **options)
-
-    monkeypatch.setattr(caching, "per_part_state", watching)
-    app.extensions.pop("per_part_state", None)  # nothing kept from other tests' feeds
     day = local_today() + timedelta(days=7)
     when = {"starts_on": day, "ends_on": day}
     make_record("event", "oulu", "city", title="Oulu private", **when)
@@ -106,31 +110,30 @@ def test_readers_with_the_same_view_of_a_city_share_its_part_of_a_feed(
     def titles(url):
         return sorted(str(e["summary"]) for e in parse(calendar.get(url).data))
 
-    def from_scratch(url):
-        kept, before = app.extensions.pop("per_part_state", None), len(written)
+    def from_scratch(url):  # with nothing kept, and left out of ``written``
+        kept, before = app.extensions.pop("per_part_state", None), len(computed)
         try:
             return titles(url)
         finally:
-            del written[before:]
+            del computed[before:]
             if kept is not None:
                 app.extensions["per_part_state"] = kept
 
     with app.app_context():
         oulu, turku, espoo = city_id("oulu"), city_id("turku"), city_id("espoo")
     assert titles(oulu_url) == ["Espoo shared", "Oulu shared"]
-    assert sorted(len(w) for w in written) == [1, 20]  # its own city; the 20 others
-    written.clear()
+    assert sorted(len(cities) for cities in written()) == [1, 20]  # its own city; the others
     assert titles(turku_url) == ["Espoo shared", "Oulu shared"] == from_scratch(turku_url)
     # Turku's own view of Turku, and Oulu's shared events (Oulu's reader saw its own); the
     # 19 other cities' shared events as Oulu's reader had them.
-    assert sorted(written) == sorted([[turku], [oulu]])
-    written.clear()
+    assert sorted(written()) == sorted([[turku], [oulu]])
     with app.app_context():
         db.session.get(Event, espoo_event).title = "Espoo shared, renamed"
         db.session.commit()
     assert titles(turku_url) == ["Espoo shared, renamed", "Oulu shared"]
-    assert titles(turku_url) == from_scratch(turku_url) and written == [[espoo]]
-    assert "Oulu private" not in titles(turku_url) and oulu not in written[0]
+    assert written() == [[espoo]]
+    assert titles(turku_url) == from_scratch(turku_url) and written() == []
+    assert "Oulu private" not in titles(turku_url)
 
 
 def test_a_key_for_a_citys_rows_means_the_same_rows(app, make_user, make_record, make_contact):
