@@ -25,6 +25,7 @@ import http.cookiejar
 import os
 import random
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -69,6 +70,11 @@ def percentile(samples: list[float], p: float) -> float:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+# This run's mark in the names it writes: a database used for an earlier run holds its
+# records too, and counting those as this run's would hide a lost write.
+RUN = secrets.token_hex(3)
 
 
 @dataclass
@@ -209,7 +215,7 @@ def one_request(officer: Officer, base: str, rng: random.Random, write: bool, id
         return kind, None if status == 200 else f"status {status}"
     what = rng.random()
     if what < 0.4 or not officer.own:
-        family = f"Load{officer.number}x{len(officer.created)}"
+        family = f"Load{RUN}o{officer.number}x{len(officer.created)}"
         status, _body, location = open_url(
             officer, base, "/contacts/new", contact_form(family, "first version")
         )
@@ -229,7 +235,7 @@ def one_request(officer: Officer, base: str, rng: random.Random, write: bool, id
             officer.edits[contact_id] = notes
             return "edit contact", None
         return "edit contact", f"status {status}"
-    title = f"Load call {officer.number}-{len(officer.interactions)}"
+    title = f"Load call {RUN} {officer.number}-{len(officer.interactions)}"
     status, _body, _ = open_url(
         officer,
         base,
