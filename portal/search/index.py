@@ -110,8 +110,9 @@ def _remove(connection, kind: str, record_ids: list[int]) -> None:
 def touch(connection, parts: Iterable[tuple[str, int | None]] = ()) -> None:
     """Give the index a new state token (see SearchIndexState), and each of ``parts`` (the
     kind and city of records written) one of its own (SearchIndexPart), in the caller's
-    transaction. The index's own row first: every writer holds it before any part's, so two
-    writers never wait for each other's part (PostgreSQL locks the rows until commit)."""
+    transaction. The index's own row first: PostgreSQL locks the rows until commit, and a
+    writer holding a part's row holds the index's already, so no two writers can each wait
+    for a row the other holds (their parts taken in one statement, in order)."""
     state = STATE
     token = uuid.uuid4().hex
     if connection.execute(update(state).where(state.c.id == 1).values(token=token)).rowcount == 0:
