@@ -94,9 +94,8 @@ def test_activity_counts_shared_records_per_quarter_to_the_day(app, make_record)
     created("event", Event, datetime(2026, 9, 30), starts_on=date(2026, 10, 1))  # held in Q4
     created("event", Event, datetime(2025, 12, 31), starts_on=date(2025, 12, 31))
     with app.app_context():
-        quarters = {
-            q.label: (q.created, q.events_held) for q in overview.activity(date(2026, 11, 23))
-        }
+        activity = overview.figures(date(2026, 11, 23)).activity()
+        quarters = {q.label: (q.created, q.events_held) for q in activity}
     assert list(quarters) == [f"{y} Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
     assert quarters["2026 Q3"] == (2, 0)  # a project, and the event created on 30 September
     assert quarters["2026 Q2"] == (1, 0)

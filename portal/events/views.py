@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -130,17 +129,9 @@ def ical(event_id: int):
 
 
 def _external_url(event: Event) -> str:
-    return url_for("events.detail", event_id=event.id, _external=True)
-
-
-def _external_urls() -> tuple[str, Callable[[Event], str]]:
-    """``_external_url`` for a feed's thousand events, built once and each event's id put
-    in (portal.links), with what the addresses start with (the scheme and host among it)."""
-
-    def url(event: Event) -> str:
-        return record_url("events.detail", "event_id", event.id, external=True)
-
-    return record_url("events.detail", "event_id", 0, external=True), url
+    """The event's page with the scheme and host, built once per request and each event's id
+    put in (portal.links: a feed links a thousand)."""
+    return record_url("events.detail", "event_id", event.id, external=True)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -205,9 +196,13 @@ def feed(token: str, scope: str):
             today=local_today(),
             url_for_meeting=lambda m: url_for("meetings.detail", meeting_id=m.id, _external=True),
         )
-    link_base, url_for_event = _external_urls()
     body = events.feed_ical(
-        user, scope, name=name, url_for_event=url_for_event, link_base=link_base, extra=extra
+        user,
+        scope,
+        name=name,
+        url_for_event=_external_url,
+        link_base=record_url("events.detail", "event_id", 0, external=True),
+        extra=extra,
     )
     return Response(body, mimetype="text/calendar", headers=headers)
 

@@ -218,11 +218,6 @@ def figures(today: date) -> Figures:
     return Figures(shares, spans, cities)
 
 
-def activity(today: date) -> list[Quarter]:
-    """Shared records created, and shared events held, per quarter over the last two years."""
-    return figures(today).activity()
-
-
 def map_links(actor: User) -> list:
     """The lines of the network map: the publicly known partnerships, and the agreements
     with a counterpart place that ``actor`` may see (one line per city and place)."""
