@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.search.index import KINDS, current_token, part_tokens
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 class _Store:
@@ -79,7 +80,14 @@ def per_data_state(
 
 
 Part = tuple[str, int]  # a kind of record (the registry's key) and a city's id
+AnyPart = tuple[str, int | None]  # the same, or the records of no city (organisations)
 INDEXED = frozenset(KINDS.values())  # the kinds whose writes change their part's token
+
+
+def _only_indexed(parts: Collection[AnyPart]) -> None:
+    unknown = {kind for kind, _city in parts} - INDEXED
+    if unknown:  # their writes would change no token: a kept value would never be renewed
+        raise ValueError(f"not kept per part, the search index does not hold them: {unknown}")
 
 
 def per_part_state(
@@ -100,9 +108,7 @@ def per_part_state(
     A part without a token has had no record indexed since the tokens were made (the
     migration that made them gave one to every part that had records), so it has none, and
     its value is kept as such until its first write gives it a token."""
-    unknown = {kind for kind, _city in parts} - INDEXED
-    if unknown:  # its writes would change no token: a kept value would never be renewed
-        raise ValueError(f"not kept per part, the search index does not hold them: {unknown}")
+    _only_indexed(parts)
     token = current_token(db.session)
     if token is None:
         return dict(compute(list(parts)))
@@ -123,6 +129,39 @@ def per_part_state(
         for part in missing:
             values[part] = computed[part]
             store.put(keys[part], computed[part], weight(computed[part]) if weight else 1)
+    return values
+
+
+def per_parts_state(
+    name: str,
+    groups: Mapping[K, Collection[AnyPart]],
+    compute: Callable[[K], T],
+    *,
+    limit: int = 1024,
+) -> dict[K, T]:
+    """For each of ``groups`` (a key, which must name whatever else the value depends on,
+    and the parts its value is computed from), ``compute(key)``, or what it gave for the same
+    ``name`` and key while each of those parts was as it is now: after a write, only the
+    groups that hold a part it changed are computed again. For a value that the records of
+    several cities make together (who in the network knows an organisation: each kind's
+    records found up to a count, whichever city they are of). At most ``limit`` values are
+    kept under ``name``."""
+    for parts in groups.values():
+        _only_indexed(parts)
+    # Read before computing, as in per_data_state: a value is never older than its key.
+    if current_token(db.session) is None:
+        return {key: compute(key) for key in groups}
+    tokens = part_tokens(db.session, {kind for parts in groups.values() for kind, _ in parts})
+    stores: dict[str, _Store] = current_app.extensions.setdefault("per_parts_state", {})
+    store = stores.get(name) or stores.setdefault(name, _Store(limit))
+    values: dict[K, T] = {}
+    for key, parts in groups.items():
+        full_key = (key, frozenset((part, tokens.get(part)) for part in parts))
+        value = store.get(full_key)
+        if value is None:
+            value = compute(key)
+            store.put(full_key, value, 1)
+        values[key] = value
     return values
 
 

@@ -186,3 +186,52 @@ def test_a_key_for_a_citys_rows_means_the_same_rows(app, make_user, make_record,
                     )
                     assert seen.setdefault(key, rows) == rows, (model, slug, user.email)
                 assert len(seen) >= 2, (model, slug)  # the key tells some readers apart
+
+
+def test_who_knows_counts_again_the_kinds_written_and_all_of_them_when_an_organisation_moves(
+    app, client_as, make_organisation, make_contact, make_record, monkeypatch
+):
+    """Who in the network knows a place keeps what each kind of record comes to
+    (portal.caching.per_parts_state) until a record of that kind, of any city, changes: an
+    event saved anywhere counts the events again, not the contacts. Which organisations are
+    at the place is the organisations' own: one moved there counts every kind again, and its
+    records appear."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import ChinesePlace, Event, Organisation
+    from portal.services import who_knows
+
+    found: list[str] = []
+    real = who_knows._find
+
+    def watching(actor, name, *args):
+        found.append(name)
+        return real(actor, name, *args)
+
+    monkeypatch.setattr(who_knows, "_find", watching)
+    app.extensions.pop("per_parts_state", None)
+    org = make_organisation("Shanghai Tourism Bureau", place="shanghai")
+    make_contact("espoo", "network", family_name="Lin", organisation=org)
+    fair = make_record("event", "espoo", "network", title="Tourism fair")
+    with app.app_context():
+        db.session.get(Event, fair).organisations = [db.session.get(Organisation, org)]
+        db.session.commit()
+    client, _ = client_as("officer", "helsinki")
+    page = client.get("/places/beijing").get_data(as_text=True)
+    assert "Tourism fair" not in page and "Lin" not in page
+    assert sorted(found) == sorted(who_knows.KINDS)
+    found.clear()
+    client.get("/places/beijing")
+    assert found == []  # nothing written since
+    make_record("event", "oulu", "network", title="Ice festival")
+    client.get("/places/beijing")
+    assert found == ["events"]
+    found.clear()
+    with app.app_context():
+        beijing = db.session.scalar(select(ChinesePlace.id).where(ChinesePlace.slug == "beijing"))
+        db.session.get(Organisation, org).place_id = beijing
+        db.session.commit()
+    page = client.get("/places/beijing").get_data(as_text=True)
+    assert "Tourism fair" in page and "Lin" in page
+    assert sorted(found) == sorted(who_knows.KINDS)

@@ -61,7 +61,8 @@ class SearchIndexPart(Base):
     what is computed from one city's records of one kind (the overview's shares) is kept
     under it, so a write computes again only the part it changed. A row appears with the
     first write of its kind and city (the migration that made the table gave one to every
-    part that had records then): a part without one has no records."""
+    city's part that had records then). The records of no city (organisations) are the part
+    of city 0 (index.NO_CITY), whose row comes with the first such write after 0026."""
 
     __tablename__ = "search_index_parts"
 

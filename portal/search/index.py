@@ -107,19 +107,29 @@ def _remove(connection, kind: str, record_ids: list[int]) -> None:
         touch(connection, {(kind, city) for _i, city in found})
 
 
+# The part of the records of no city (the organisations of the shared directory): its row's
+# city, as the table's key cannot hold NULL; no city has this id.
+NO_CITY = 0
+
+
+def _stored(city: int | None) -> int:
+    return NO_CITY if city is None else city
+
+
 def touch(connection, parts: Iterable[tuple[str, int | None]] = ()) -> None:
     """Give the index a new state token (see SearchIndexState), and each of ``parts`` (the
-    kind and city of records written) one of its own (SearchIndexPart), in the caller's
-    transaction. The index's own row first: PostgreSQL locks the rows until commit, and a
-    writer holding a part's row holds the index's already, so no two writers can each wait
-    for a row the other holds (their parts taken in one statement, in order)."""
+    kind and city of records written, None for records of no city) one of its own
+    (SearchIndexPart), in the caller's transaction. The index's own row first: PostgreSQL
+    locks the rows until commit, and a writer holding a part's row holds the index's already,
+    so no two writers can each wait for a row the other holds (their parts taken in one
+    statement, in order)."""
     state = STATE
     token = uuid.uuid4().hex
     if connection.execute(update(state).where(state.c.id == 1).values(token=token)).rowcount == 0:
         connection.execute(insert(state).values(id=1, token=token))
     rows = [
         {"kind": kind, "city_id": city, "token": uuid.uuid4().hex}
-        for kind, city in sorted({p for p in parts if p[1] is not None})
+        for kind, city in sorted({(kind, _stored(city)) for kind, city in parts})
     ]
     if rows:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
@@ -137,14 +147,14 @@ def current_token(session: AnySession) -> str | None:
     return session.scalar(select(SearchIndexState.token).where(SearchIndexState.id == 1))
 
 
-def part_tokens(session: AnySession, kinds_: Iterable[str]) -> dict[tuple[str, int], str]:
-    """The tokens of the parts of ``kinds_`` (by kind and city); a part not among them has
-    had no record indexed since the tokens were made, and so has none."""
+def part_tokens(session: AnySession, kinds_: Iterable[str]) -> dict[tuple[str, int | None], str]:
+    """The tokens of the parts of ``kinds_`` (by kind and city, None for the records of no
+    city); a part not among them has had no record indexed since the tokens were made."""
     parts = PARTS
     rows = session.execute(
         select(parts.c.kind, parts.c.city_id, parts.c.token).where(parts.c.kind.in_(list(kinds_)))
     )
-    return {(kind, city): token for kind, city, token in rows}
+    return {(kind, None if city == NO_CITY else city): token for kind, city, token in rows}
 
 
 def _after_flush(session: AnySession, _context) -> None:

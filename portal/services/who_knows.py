@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import BindParameter, bindparam, case, select
 
 from portal import kinds as registry
+from portal.caching import per_parts_state
 from portal.extensions import db
 from portal.models.accounts import Role, User
 from portal.models.agreements import Agreement
@@ -22,6 +23,7 @@ from portal.models.events import Event
 from portal.models.organisations import Organisation
 from portal.models.projects import Project
 from portal.models.reference import ChinesePlace, City
+from portal.search import index
 from portal.security.permissions import visibility_scope, visible_filter
 
 # The registry's kinds that point at organisations, by their list names, in its order.
@@ -238,11 +240,55 @@ def _statements(actor: User, name: str, at_place: bool) -> _Statements:
     return _STATEMENTS[key]
 
 
+@dataclass(frozen=True)
+class _Found:
+    """What one kind of record at the organisations or place comes to for one visibility
+    scope: per city and whether the reader may see them, how many (of those counted), whether
+    the count stopped at COUNTED, and the fields of the records shown."""
+
+    counts: list[tuple[int, bool, int]]
+    capped: bool
+    shown: list[dict]
+
+
+def _find(actor: User, name: str, ids: list[int], at_place: bool, shown_at_most: int) -> _Found:
+    # The counted rows are plain rows of the connection: made into the session's result
+    # rows, a thousand of them cost more than reading them.
+    connection = db.session.connection()
+    statements = _statements(actor, name, at_place)
+    rows: list = []
+    capped = False
+    for statement in statements.counted:
+        found = connection.execute(statement, {_IDS: ids, "read": COUNTED + 1}).all()
+        capped = capped or len(found) > COUNTED
+        rows.extend(found)
+    if len(statements.counted) > 1:  # a record found by both (an event at the place and
+        rows = list({row[0]: row for row in rows}.values())  # at an organisation): once
+    rows = rows[:COUNTED]
+    counts = [
+        (city_id, bool(seen), n)
+        for (city_id, seen), n in Counter(map(itemgetter(1, 2), rows)).items()
+    ]
+    visible = [row for row in rows if row[2]]
+    shown: list[dict] = []
+    if visible:
+        ids_shown = _first_of_each_city(visible, shown_at_most, _ORDER[name][1])
+        shown = [
+            dict(v) for v in connection.execute(statements.shown, {"shown": ids_shown}).mappings()
+        ]
+    return _Found(counts, capped, shown)
+
+
 def _collect(actor: User, ids: list[int], at_place: bool, shown_at_most: int) -> WhoKnows:
     """Per city, the first ``shown_at_most`` records of each kind the user may see and how
     many there are, and how many the user may not see. Per record kind it reads at most COUNTED
     records (of one or two statements) and loads the few it shows in one more, however
-    many there are; the rest is a count, and a count that stopped says so."""
+    many there are; the rest is a count, and a count that stopped says so.
+
+    What a kind comes to is kept until a record of that kind (of any city) or an
+    organisation changes (portal.caching.per_parts_state): who wrote an event computes the
+    events again, not the thousand contacts and interactions of a busy place. Which
+    organisations are at a place is theirs, so they are a part of every kind."""
     groups: dict[int, CityRecords] = {}
     capped: list[str] = []
     cities = {c.id: c for c in db.session.scalars(select(City))}
@@ -252,29 +298,27 @@ def _collect(actor: User, ids: list[int], at_place: bool, shown_at_most: int) ->
             groups[city_id] = CityRecords(cities[city_id])
         return groups[city_id]
 
-    # The counted rows are plain rows of the connection: made into the session's result
-    # rows, a thousand of them cost more than reading them.
-    connection = db.session.connection()
-    for name in KINDS:
-        newest_first = _ORDER[name][1]
-        statements = _statements(actor, name, at_place)
-        rows: list = []
-        for statement in statements.counted:
-            found = connection.execute(statement, {_IDS: ids, "read": COUNTED + 1}).all()
-            if len(found) > COUNTED:
-                capped.append(name)
-            rows.extend(found)
-        if len(statements.counted) > 1:  # a record found by both (an event at the place and
-            rows = list({row[0]: row for row in rows}.values())  # at an organisation): once
-        rows = rows[:COUNTED]
-        for (city_id, seen), n in Counter(map(itemgetter(1, 2), rows)).items():
+    scope = visibility_scope(actor)
+    kinds = {
+        (name, scope, at_place, tuple(ids), shown_at_most, COUNTED): [
+            *((index.KINDS[MODELS[name]], city_id) for city_id in cities),
+            ("organisation", None),
+        ]
+        for name in KINDS
+    }
+    found = per_parts_state(
+        "who-knows",
+        kinds,
+        lambda key: _find(actor, key[0], ids, at_place, shown_at_most),
+        limit=4096,
+    )
+    for (name, *_), of_kind in found.items():
+        if of_kind.capped:
+            capped.append(name)
+        for city_id, seen, n in of_kind.counts:
             (group(city_id).visible if seen else group(city_id).hidden)[name] = n
-        visible = [row for row in rows if row[2]]
-        if not visible:
-            continue
-        shown = _first_of_each_city(visible, shown_at_most, newest_first)
         # Their cities are in the session already (read above): no join for them.
-        for values in connection.execute(statements.shown, {"shown": shown}).mappings():
+        for values in of_kind.shown:
             city_records = group(values["city_id"])
             city_records.records[name].append(ShownRecord(values, city_records.city))
     officers: dict[int, User] = {}
