@@ -227,6 +227,24 @@ def test_a_text_written_under_another_language_is_in_that_language(app):
         assert labels.count("contacts", 2) == "2 yhteyshenkilöä"
 
 
+def test_the_templates_translate_in_one_step_as_jinjas_own_gettext_did(app):
+    """The templates' _() and ngettext() (portal.templating, one call instead of Jinja's
+    three): translated, values escaped in HTML and not in plain text, a doubled per cent
+    sign one sign, plurals with the count as ``num``."""
+    from flask import render_template_string
+
+    with app.test_request_context(), force_locale("sv"):
+        html = render_template_string(
+            "{{ _('not shared.') }}|{{ _('%(city)s:', city='<b>Espoo</b>') }}|"
+            "{{ ngettext('and %(num)d more', 'and %(num)d more', 2) }}|{{ _('100%%') }}"
+        )
+        assert html == "inte delade.|&lt;b&gt;Espoo&lt;/b&gt;:|och 2 till|100%"
+        text = render_template_string(
+            "{% autoescape false %}{{ _('%(city)s:', city='<b>') }}{% endautoescape %}"
+        )
+        assert text == "<b>:"
+
+
 @pytest.mark.parametrize(
     ("language", "day", "moment", "number", "month"),
     [

@@ -34,6 +34,46 @@ def test_an_organisation_page_counts_what_it_may_not_show(
     assert "Helsinki:" in page and "1 contact" in page  # but of Helsinki's private one
 
 
+def test_who_knows_is_written_once_for_what_it_shows_in_each_readers_language(
+    app, client_as, make_user, make_organisation, make_contact
+):
+    """What is written of the cities' records is kept by what it shows (issue 18: ten
+    milliseconds of a busy place's page): a second reader who may see the same, in the same
+    language, gets it without writing it again; a reader of another language gets it in
+    theirs; a renamed liaison officer is named anew."""
+    from flask import template_rendered
+
+    from portal.extensions import db
+    from portal.models import User
+
+    org = make_organisation("Beijing Tourism Bureau")
+    officer = make_user("officer", "espoo", name="Liisa Mäkinen", email="liisa@espoo.example")
+    make_contact("espoo", "city", family_name="Piilo", organisation=org)
+    written: list[str] = []
+
+    def note(_app, template, context, **_extra):
+        written.append(template.name)
+
+    url = f"/organisations/{org}"
+    english, _ = client_as("officer", "helsinki")
+    swedish, _ = client_as("officer", "helsinki", locale="sv")
+    another, _ = client_as("viewer", "helsinki")
+    with template_rendered.connected_to(note, app):
+        page = english.get(url).get_data(as_text=True)
+        assert "1 contact" in page and "not shared." in page and "Piilo" not in page
+        assert written.count("_who_knows.html") == 1
+        page = another.get(url).get_data(as_text=True)
+        assert "not shared." in page and "Liisa Mäkinen" in page
+        assert written.count("_who_knows.html") == 1  # the same, not written again
+        page = swedish.get(url).get_data(as_text=True)
+        assert "inte delade." in page and "not shared." not in page
+        with app.app_context():
+            db.session.get(User, officer.id).name = "Liisa Virtanen"
+            db.session.commit()
+        page = english.get(url).get_data(as_text=True)
+        assert "Liisa Virtanen" in page and "Liisa Mäkinen" not in page
+
+
 def test_a_place_page_shows_agreements_and_who_knows_it(
     client_as, make_organisation, make_contact, make_record
 ):
