@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import database, input_safety, request_log
+from portal import database, input_safety, request_log, translations
 from portal.config import build_config
 from portal.database import configure_engine, write_intent
 from portal.extensions import babel, csrf, db, login_manager, migrate
@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    babel.domain_instance = translations.KeptDomain()  # the code's gettext, kept per request
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)
     login_manager.login_view = "auth.login"
