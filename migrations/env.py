@@ -40,11 +40,12 @@ target_db = current_app.extensions["migrate"].db
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave out the full-text structures the models do not declare (FTS5 tables on
-    SQLite, the tsvector column and its index on PostgreSQL)."""
-    from portal.search.backends import is_backend_object
+    """Leave out what the migrations make and the models do not declare: the full-text
+    structures (FTS5 tables on SQLite, the words table on PostgreSQL) and the indexes of
+    PostgreSQL only."""
+    from portal.database import is_undeclared
 
-    return not (name and is_backend_object(name))
+    return not is_undeclared(name)
 
 
 def get_metadata():

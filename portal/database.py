@@ -37,6 +37,22 @@ CACHE_KIB = 32 * 1024
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 
+# Indexes a migration makes on PostgreSQL only (0027: an order with NULLS LAST, which SQLite
+# cannot index and walks in that order without one): the models do not declare them, and the
+# comparison of the models with the migrated schema leaves them out.
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_projects_by_start_desc"})
+
+
+def is_undeclared(name: str | None) -> bool:
+    """Whether the migrations make ``name`` without the models declaring it: the full-text
+    structures of each database, and the PostgreSQL-only indexes."""
+    from portal.search.backends import is_backend_object
+
+    if not name:
+        return False
+    return is_backend_object(name) or name in POSTGRESQL_ONLY_INDEXES
+
+
 def configure_engine(engine: Engine, *, random_page_cost: str = "") -> None:
     if engine.dialect.name == "postgresql":
         _configure_postgresql(engine, random_page_cost)

@@ -135,13 +135,13 @@ def test_concurrent_service_writes_in_threads(app):
 
 def _schema_differences(app):
     with app.app_context(), db.engine.connect() as conn:
-        from portal.search.backends import is_backend_object
+        from portal.database import is_undeclared
 
         context = MigrationContext.configure(
             conn,
             opts={
                 "compare_type": True,
-                "include_object": lambda obj, name, *a: not (name and is_backend_object(name)),
+                "include_object": lambda obj, name, *a: not is_undeclared(name),
             },
         )
         return compare_metadata(context, db.metadata) + _include_differences(conn)
