@@ -136,7 +136,7 @@ def who_knows_html(by_city, who_filter: dict) -> Markup:
         by_city.counted,
         [
             [
-                group.city.id,
+                [group.city.id, group.city.slug, group.city.local_name],
                 group.officer and [group.officer.name, group.officer.email],
                 group.visible,
                 group.hidden,

@@ -310,7 +310,7 @@ def _collect(actor: User, ids: list[int], at_place: bool, shown_at_most: int) ->
         "who-knows",
         kinds,
         lambda key: _find(actor, key[0], ids, at_place, shown_at_most),
-        limit=4096,
+        limit=1024,
     )
     for (name, *_), of_kind in found.items():
         if of_kind.capped:
