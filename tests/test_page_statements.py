@@ -6,6 +6,7 @@ and must send exactly the same number of statements both times."""
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -139,3 +140,40 @@ def test_the_meeting_page_sends_the_same_statements_however_many_items_it_has(
     page = client.get(path).get_data(as_text=True)
     assert "Item 17" in page  # the items added are on the page
     assert _statements(client, count_statements, path) == few
+
+
+def test_a_meeting_page_reads_no_earlier_meetings_annex(
+    app, client_as, count_statements, make_organisation, grow
+):
+    """A published meeting keeps its annex (every record the cities shared since the meeting
+    before: hundreds of entries). A later meeting's matters arising name the earlier meetings
+    their open action items come from, and read those meetings' annexes with them for
+    nothing: the meeting page reads its own only."""
+    org = make_organisation("Beijing Municipal Commission of Commerce", place="beijing")
+    _, events = grow(org, 2)
+    earlier = _meeting_with_items(app, 3, events, status="published")
+    later = _meeting_with_items(app, 1, events, status="published")
+    with app.app_context():
+        db.session.get(Meeting, earlier).annex = {
+            "records": [{"title": f"R{i}"} for i in range(300)]
+        }
+        meeting = db.session.get(Meeting, later)
+        meeting.held_on += timedelta(days=30)
+        meeting.items.append(  # through the meeting, as the services add them
+            AgendaItem(
+                position=0,
+                status="accepted",
+                title="Matters arising",
+                kind="information",
+                standard_key="matters_arising",
+            )
+        )
+        db.session.commit()
+    client, _ = client_as("officer", "helsinki")
+    path = f"/meetings/{later}"
+    client.get(path)
+    with count_statements() as sent:
+        page = client.get(path).get_data(as_text=True)
+    assert "Action 0" in page  # the earlier meeting's open action item, under matters arising
+    reads = [s for s, _ in sent.executed if re.search(r"\bmeetings(_\d+)?\.annex\b", s)]
+    assert len(reads) == 1, reads

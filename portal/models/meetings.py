@@ -86,7 +86,9 @@ class Meeting(Base):
     published_at: Mapped[datetime | None]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # "Network update since the previous meeting", frozen when the agenda is published.
-    annex: Mapped[dict | None] = mapped_column(JSON)
+    # Read only where it is shown (deferred): hundreds of entries per meeting, and pages that
+    # name meetings (matters arising, action items) would read every one they name.
+    annex: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     minutes_approved_at: Mapped[datetime | None]
     minutes_approved_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
