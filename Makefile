@@ -75,17 +75,17 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Fill a throwaway database at the network's full scale and measure every page that could
-# scan it, cold and warm (SCALE=0.1 for a quick try); bench-pg does it on a throwaway
-# PostgreSQL cluster.
+# scan it, cold and warm, and where its cold time goes (SCALE=0.1 for a quick try);
+# bench-pg does it on a throwaway PostgreSQL cluster.
 SCALE ?= 1.0
 bench: install
 	rm -f /tmp/c21-bench.db /tmp/c21-bench.db-wal /tmp/c21-bench.db-shm
 	$(BIN)/python bench/fill.py sqlite:////tmp/c21-bench.db --scale $(SCALE)
-	$(BIN)/python bench/measure.py sqlite:////tmp/c21-bench.db
+	$(BIN)/python bench/measure.py sqlite:////tmp/c21-bench.db --split
 
 bench-pg: install
 	scripts/with-postgres.sh sh -c '$(BIN)/python bench/fill.py "$$PORTAL_PG_URL" \
-		--scale $(SCALE) && $(BIN)/python bench/measure.py "$$PORTAL_PG_URL"' 
+		--scale $(SCALE) && $(BIN)/python bench/measure.py "$$PORTAL_PG_URL" --split'
 
 # docs/screenshots/: the demo data photographed on a laptop and a phone (needs chromium).
 screenshots: install

@@ -18,11 +18,17 @@ the token of Helsinki's events (portal.caching.per_part_state: the overview coun
 city's events again). "overview, every share counted" voids every city's part of every kind
 (a worker's first request, or a write to every city at once). Samples alternate page and
 yardstick, so a busy machine slows both alike.
+
+``--split`` adds a table of where each page's cold time goes: writing the HTML (Jinja's
+rendering of the page's template, with whatever it reads meanwhile) and everything before it
+(the request, the session, the services, the statements, building the rows' objects), each
+a median, beside the yardstick's own.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -30,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import jinja2
 from flask import render_template_string
 from sqlalchemy import func, select
 
@@ -47,6 +54,36 @@ YARDSTICK = '{% extends "base.html" %}{% block content %}{% endblock %}'
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class TemplateClock:
+    """Time spent in rendering templates (the outermost render of each request only: a
+    template rendered within another is counted once, in it)."""
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        self._depth = 0
+
+    @contextlib.contextmanager
+    def installed(self):
+        original = jinja2.Template.render
+        clock = self
+
+        def render(template, *args, **kwargs):
+            clock._depth += 1
+            started = time.perf_counter()
+            try:
+                return original(template, *args, **kwargs)
+            finally:
+                clock._depth -= 1
+                if clock._depth == 0:
+                    clock.spent += time.perf_counter() - started
+
+        jinja2.Template.render = render  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            jinja2.Template.render = original  # type: ignore[method-assign]
 
 
 def pages(app) -> list[tuple[str, str]]:
@@ -121,7 +158,16 @@ def main() -> None:
     parser.add_argument("database_url")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--only", default="", help="only the pages whose name has this")
+    parser.add_argument(
+        "--split", action="store_true", help="also where the cold time goes (templates, the rest)"
+    )
     args = parser.parse_args()
+    clock = TemplateClock()
+    with clock.installed() if args.split else contextlib.nullcontext():
+        measure(args, clock)
+
+
+def measure(args, clock: TemplateClock) -> None:
     url = args.database_url
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -141,18 +187,21 @@ def main() -> None:
         session[SESSION_TOKEN_KEY] = token
         session["_user_id"] = str(user_id)
 
-    def timed(path: str) -> float:
+    def timed(path: str, rendered: list[float] | None = None) -> float:
         headers, expected = {}, 200
         if path.endswith("#poll"):  # a calendar client asking whether its copy is current
             path = path.removesuffix("#poll")
             headers = {"If-None-Match": client.get(path).headers["ETag"]}
             expected = 304
         path = path.removesuffix("#all")
+        clock.spent = 0.0
         started = time.perf_counter()
         response = client.get(path, headers=headers)
         response.get_data()
         took = (time.perf_counter() - started) * 1000
         assert response.status_code == expected, (path, response.status_code)
+        if rendered is not None:
+            rendered.append(clock.spent * 1000)
         return took
 
     with app.app_context():
@@ -166,7 +215,10 @@ def main() -> None:
             db.session.commit()
 
     yardstick: list[float] = []
+    yardstick_cold: list[float] = []  # the yardstick's samples taken between cold ones
+    yardstick_rendered: list[float] = []
     rows = []
+    splits = []
     for name, path in pages(app):
         if args.only and args.only not in name:
             continue
@@ -175,13 +227,16 @@ def main() -> None:
         for _ in range(args.repeat):
             yardstick.append(timed("/_yardstick"))
             warm.append(timed(path))
+        rendered: list[float] = []
         for _ in range(args.repeat):
             write_elsewhere(path)
-            yardstick.append(timed("/_yardstick"))
-            cold.append(timed(path))
+            yardstick_cold.append(timed("/_yardstick", yardstick_rendered))
+            cold.append(timed(path, rendered))
         rows.append((name, warm, cold))
+        splits.append((name, cold, rendered))
         print(f"  {name}: cold p95 {percentile(cold, 95):.0f} ms", file=sys.stderr, flush=True)
 
+    yardstick += yardstick_cold
     base = percentile(yardstick, 95)
     backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
     print(
@@ -196,6 +251,28 @@ def main() -> None:
             f"| {statistics.median(cold):.0f} / {percentile(cold, 95):.0f} "
             f"| {percentile(cold, 95) / base:.1f}x |"
         )
+    if args.split:
+        print_split(yardstick_cold, yardstick_rendered, splits)
+
+
+def print_split(yardstick, yardstick_rendered, splits) -> None:
+    """Where the cold time goes, page by page: medians of the whole, of the templates'
+    rendering and of the rest (the rest's median is taken of each sample's rest)."""
+
+    def row(name: str, whole: list[float], rendered: list[float]) -> str:
+        rest = [w - r for w, r in zip(whole, rendered, strict=True)]
+        return (
+            f"| {name} | {statistics.median(whole):.1f} | {statistics.median(rendered):.1f} "
+            f"| {statistics.median(rest):.1f} |"
+        )
+
+    print()
+    print("| cold, median ms | whole | templates | the rest |")
+    print("| --- | ---: | ---: | ---: |")
+    print(row("yardstick", yardstick, yardstick_rendered))
+    for name, cold, rendered in splits:
+        if name != "agenda PDF":  # its time is WeasyPrint's, after its template
+            print(row(name, cold, rendered))
 
 
 if __name__ == "__main__":
