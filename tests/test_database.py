@@ -299,3 +299,47 @@ def test_a_login_holds_no_write_lock_while_it_checks_the_password(
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert other_writes == ["saved"]
+
+
+def test_each_test_starts_from_the_reference_data_alone(
+    app, make_record, make_contact, make_user, client_as
+):
+    """The cleaning after each test (conftest._clean, which now empties only the tables a
+    test wrote to, and leaves the themes alone when no test changed them) still leaves no
+    record, account, session, audit entry, search document or theme change behind for the
+    next test, on either database."""
+    from portal.models import Theme
+    from portal.search import backends
+    from tests.conftest import REFERENCE_TABLES, _clean, _shipped_themes
+
+    make_record("event", "helsinki", "network", title="Left behind")
+    make_contact("oulu", "city", themes=("education",))
+    make_user("officer", "lahti")
+    client, _ = client_as("admin", None)
+    first = min(_shipped_themes())
+    with app.app_context():
+        theme = db.session.scalar(select(Theme).where(Theme.slug == first))
+        assert theme is not None
+        theme.name_en, theme.active = "Renamed by an admin", False
+        extra = Theme(slug="added", name_en="Added", name_fi="Lisätty", name_sv="Tillagd")
+        db.session.add(extra)
+        db.session.commit()
+    assert client.get("/search?q=behind").status_code == 200
+
+    _clean(app)
+
+    with app.app_context():
+        left = {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+            if table.name not in REFERENCE_TABLES
+        }
+        assert not {name: n for name, n in left.items() if n}
+        words = "search_fts" if db.engine.dialect.name == "sqlite" else "search_words"
+        assert backends.is_backend_object(words)
+        assert db.session.scalar(text(f"SELECT count(*) FROM {words}")) == 0
+        themes = {
+            t.slug: {name: getattr(t, name) for name in _shipped_themes()[t.slug]}
+            for t in db.session.scalars(select(Theme))
+        }
+        assert themes == _shipped_themes()
