@@ -28,7 +28,6 @@ a median, beside the yardstick's own.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import sys
 import time
@@ -36,8 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import jinja2
-from flask import render_template_string
+from flask import before_render_template, render_template_string, template_rendered
 from sqlalchemy import func, select
 
 from portal import create_app
@@ -57,33 +55,24 @@ def percentile(samples: list[float], p: float) -> float:
 
 
 class TemplateClock:
-    """Time spent in rendering templates (the outermost render of each request only: a
-    template rendered within another is counted once, in it)."""
+    """Time spent rendering templates, from Flask's own signals around each render (a
+    template rendered while another renders is counted once, in the outer one)."""
 
     def __init__(self) -> None:
         self.spent = 0.0
-        self._depth = 0
+        self._started: list[float] = []
 
-    @contextlib.contextmanager
-    def installed(self):
-        original = jinja2.Template.render
-        clock = self
+    def listen(self, app) -> None:
+        before_render_template.connect(self._before, app)
+        template_rendered.connect(self._after, app)
 
-        def render(template, *args, **kwargs):
-            clock._depth += 1
-            started = time.perf_counter()
-            try:
-                return original(template, *args, **kwargs)
-            finally:
-                clock._depth -= 1
-                if clock._depth == 0:
-                    clock.spent += time.perf_counter() - started
+    def _before(self, _app, **_extra) -> None:
+        self._started.append(time.perf_counter())
 
-        jinja2.Template.render = render  # type: ignore[method-assign]
-        try:
-            yield self
-        finally:
-            jinja2.Template.render = original  # type: ignore[method-assign]
+    def _after(self, _app, **_extra) -> None:
+        started = self._started.pop()
+        if not self._started:
+            self.spent += time.perf_counter() - started
 
 
 def pages(app) -> list[tuple[str, str]]:
@@ -162,12 +151,6 @@ def main() -> None:
         "--split", action="store_true", help="also where the cold time goes (templates, the rest)"
     )
     args = parser.parse_args()
-    clock = TemplateClock()
-    with clock.installed() if args.split else contextlib.nullcontext():
-        measure(args, clock)
-
-
-def measure(args, clock: TemplateClock) -> None:
     url = args.database_url
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -177,6 +160,9 @@ def measure(args, clock: TemplateClock) -> None:
     )
     app.add_url_rule("/_yardstick", "yardstick", lambda: render_template_string(YARDSTICK))
     settle()  # as each gunicorn worker does once it has loaded the portal
+    clock = TemplateClock()
+    if args.split:
+        clock.listen(app)
     client = app.test_client()
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "officer@helsinki.example"))

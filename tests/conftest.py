@@ -133,13 +133,8 @@ def app(_session_app) -> Iterator[Flask]:
 
 @cache
 def _shipped_themes() -> dict[str, dict]:
-    """The shipped themes as they are put back: each one's names, position and flag."""
-    from portal.services.reference import _rows
-
-    return {
-        row["slug"]: {**row, "position": position * 10, "active": True}
-        for position, row in enumerate(_rows("themes.csv"), start=1)
-    }
+    """The shipped themes as they are put back, by slug: names, position, in use."""
+    return {row["slug"]: {**row, "active": True} for row in reference.shipped_themes()}
 
 
 def _restore_themes() -> None:

@@ -20,6 +20,14 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+def shipped_themes() -> list[dict[str, Any]]:
+    """The themes as shipped, in order: each one's slug, names and position."""
+    return [
+        {**row, "position": position * 10}
+        for position, row in enumerate(_rows("themes.csv"), start=1)
+    ]
+
+
 def _upsert(
     model: type[Any], key: str, values: dict[str, Any], *, update: bool = True
 ) -> tuple[Any, bool]:
@@ -61,9 +69,9 @@ def load_reference_data() -> dict[str, int]:
             },
         )
         added["cities"] += new
-    for position, row in enumerate(_rows("themes.csv"), start=1):
+    for values in shipped_themes():
         # Admins rename, order and retire themes once they exist: only new ones are added.
-        _, new = _upsert(Theme, "slug", {**row, "position": position * 10}, update=False)
+        _, new = _upsert(Theme, "slug", values, update=False)
         added["themes"] += new
     places: dict[str, ChinesePlace] = {}
     for row in _rows("places.csv"):
