@@ -12,12 +12,14 @@ The process is set up as a gunicorn worker is (portal.worker.settle, after the a
 
 "warm": the page asked again with nothing changed meanwhile (what kept values can serve).
 "cold": right after a write elsewhere in the network, the number that counts. Here another
-officer of Helsinki (the city with the most records) saves a shared event: the search
-index's state token changes, which voids every value kept per state of the data, and so does
-the token of Helsinki's events (portal.caching.per_part_state: the overview counts that
-city's events again). "overview, every share counted" voids every city's part of every kind
-(a worker's first request, or a write to every city at once). Samples alternate page and
-yardstick, so a busy machine slows both alike.
+officer of Helsinki (the city with the most records) archives one of the city's shared
+events, or restores it, in turn, through the events service as the button does (the event,
+its search document and words, the audit): the search index's state token changes, which
+voids every value kept per state of the data, and so does the token of Helsinki's events
+(portal.caching.per_part_state: the overview counts that city's events again). "overview,
+every share counted" voids every city's part of every kind (a worker's first request, or a
+write to every city at once). Samples alternate page and yardstick, so a busy machine slows
+both alike.
 
 ``--split`` adds a table of where each page's cold time goes: writing the HTML (Jinja's
 rendering of the page's template, with whatever it reads meanwhile) and everything before it
@@ -40,10 +42,11 @@ from sqlalchemy import func, select
 
 from portal import create_app
 from portal.extensions import db
-from portal.models import City, Contact, Meeting, Organisation, SearchIndexPart, User
+from portal.models import Contact, Event, Meeting, Organisation, SearchIndexPart, User
 from portal.models.contacts import interaction_organisations
 from portal.search.index import touch
 from portal.security.sessions import SESSION_TOKEN_KEY, start_session
+from portal.services import events
 from portal.worker import settle
 
 YARDSTICK = '{% extends "base.html" %}{% block content %}{% endblock %}'
@@ -98,8 +101,6 @@ def pages(app) -> list[tuple[str, str]]:
         meeting = db.session.scalar(
             select(Meeting.id).where(Meeting.title.like("%big meeting%")).limit(1)
         ) or db.session.scalar(select(Meeting.id).order_by(Meeting.id.desc()))
-        from portal.services import events
-
         token = events.issue_calendar_token(helsinki)
         db.session.commit()
         helsinki_id = helsinki.id
@@ -191,13 +192,34 @@ def main() -> None:
         return took
 
     with app.app_context():
-        helsinki = db.session.scalar(select(City.id).where(City.slug == "helsinki"))
         every_part = list(db.session.execute(select(SearchIndexPart.kind, SearchIndexPart.city_id)))
+        city = db.session.get(User, user_id).city_id
+        colleague = db.session.scalar(
+            select(User.id)
+            .where(User.city_id == city, User.role == "officer", User.id != user_id)
+            .order_by(User.id)
+            .limit(1)
+        )
+        shared_event = db.session.scalar(
+            select(Event.id)
+            .where(Event.city_id == city, Event.visibility == "network")
+            .order_by(Event.id.desc())
+            .limit(1)
+        )
 
     def write_elsewhere(path: str) -> None:
-        with app.app_context():
-            parts = every_part if path.endswith("#all") else [("event", helsinki)]
-            touch(db.session.connection(), parts)
+        if path.endswith("#all"):  # every city's part of every kind at once
+            with app.app_context():
+                touch(db.session.connection(), every_part)
+                db.session.commit()
+            return
+        # A colleague archives the shared event, or restores it, as the button does.
+        with app.test_request_context():
+            actor = db.session.get(User, colleague)
+            event = db.session.get(Event, shared_event)
+            assert actor is not None and event is not None
+            change = events.restore_event if event.archived_at else events.archive_event
+            change(actor, event)
             db.session.commit()
 
     yardstick: list[float] = []
