@@ -194,11 +194,15 @@ def main() -> None:
     with app.app_context():
         every_part = list(db.session.execute(select(SearchIndexPart.kind, SearchIndexPart.city_id)))
         city = db.session.get(User, user_id).city_id
-        colleague = db.session.scalar(
-            select(User.id)
-            .where(User.city_id == city, User.role == "officer", User.id != user_id)
-            .order_by(User.id)
-            .limit(1)
+        # (The demo data has one officer a city; bench/load.py adds colleagues.)
+        colleague = (
+            db.session.scalar(
+                select(User.id)
+                .where(User.city_id == city, User.role == "officer", User.id != user_id)
+                .order_by(User.id)
+                .limit(1)
+            )
+            or user_id
         )
         shared_event = db.session.scalar(
             select(Event.id)
