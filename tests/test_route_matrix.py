@@ -255,14 +255,11 @@ def _meetings(app, make_user):
 MAY_CHANGE_WHEN_REFUSED = {"audit_events", "user_sessions", "login_attempts"}
 
 
-def _state() -> dict[str, tuple]:
-    """Rows, versions and archive marks of every table a request might change, in one
-    statement (a statement per table made this check most of a refused case's time)."""
-    row = db.session.execute(_state_statement()).one()
-    state: dict[str, list] = {}
-    for label, value in zip(row._fields, row, strict=True):
-        state.setdefault(label.split("__")[0], []).append(value)
-    return {name: tuple(values) for name, values in state.items()}
+def _state() -> dict[str, int]:
+    """Rows, versions and archive marks of every table a request might change ("contacts
+    rows": 4, ...), in one statement (a statement per table made this check most of a
+    refused case's time)."""
+    return dict(db.session.execute(_state_statement()).one()._mapping)
 
 
 @cache
@@ -277,7 +274,7 @@ def _state_statement():
         if "archived_at" in table.c:
             columns["archived"] = func.count(table.c.archived_at)
         figures += [
-            select(figure).select_from(table).scalar_subquery().label(f"{table.name}__{name}")
+            select(figure).select_from(table).scalar_subquery().label(f"{table.name} {name}")
             for name, figure in columns.items()
         ]
     return select(*figures)
