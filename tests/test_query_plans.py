@@ -10,9 +10,11 @@ the network fails the test. SQLite only: PostgreSQL rightly scans tables this sm
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import text
 
 from portal.extensions import db
 
@@ -229,3 +231,96 @@ def test_the_projects_list_walks_its_order_on_postgresql(
             )
             assert "ix_projects_by_start_desc" in plan and "Sort" not in plan, plan
         db.session.rollback()
+
+
+def test_the_statistics_count_every_row_and_the_lists_walk_their_order(
+    app, client_as, count_statements
+):
+    """The statistics a search rebuild (or a restore) leaves are the tables' own figures,
+    and with them the contacts and interactions lists walk their order. With ANALYZE
+    sampling a thousand entries an index, SQLite read only the first city's entries of the
+    index by city and took every city to have a thousand rows: at the network's scale it
+    then found Helsinki's contacts by city and sorted them all instead of walking the list's
+    order (the contacts list 92 ms instead of 9, the interactions list 131)."""
+    from sqlalchemy import insert, select
+
+    from portal.database import refresh_statistics
+    from portal.models import City, Contact, Interaction
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's statistics; PostgreSQL samples 30,000 rows a table")
+        helsinki, espoo = (
+            db.session.scalar(select(City.id).where(City.slug == slug))
+            for slug in ("helsinki", "espoo")
+        )
+        now = datetime(2026, 11, 1, tzinfo=UTC)
+        common = {"created_at": now, "updated_at": now, "version": 1, "search_text": ""}
+        people, meetings = [], []
+        for i in range(4_000):
+            where = {
+                "city_id": helsinki if i < 2_000 else espoo,
+                "visibility": "network" if i % 3 == 0 else "city",
+            }
+            people.append(
+                {
+                    **common,
+                    **where,
+                    "family_name": f"Name{i % 20:02d}",
+                    "given_name": "A",
+                    "family_name_first": False,
+                    "name_zh": "",
+                    "pinyin": "",
+                    "title": "",
+                    "email": "",
+                    "phone": "",
+                    "wechat": "",
+                    "languages": "",
+                    "notes": "",
+                    "source": "",
+                    "legal_basis": "public_task",
+                }
+            )
+            meetings.append(
+                {
+                    **common,
+                    **where,
+                    "occurred_on": date(2020, 1, 1) + timedelta(days=i % 1_000),
+                    "kind": "meeting",
+                    "title": f"Meeting {i}",
+                    "summary": "",
+                    "follow_up_done": False,
+                }
+            )
+        db.session.execute(insert(Contact), people)
+        db.session.execute(insert(Interaction), meetings)
+        refresh_statistics(db.session.connection())
+        db.session.commit()
+        figures = dict(
+            db.session.execute(
+                text(
+                    "SELECT idx, stat FROM sqlite_stat1 "
+                    "WHERE idx IN ('ix_contacts_city_id', 'ix_interactions_city_id')"
+                )
+            ).all()
+        )
+        db.engine.dispose()  # SQLite reads the statistics when a connection opens
+    assert figures == {"ix_contacts_city_id": "4000 2000", "ix_interactions_city_id": "4000 2000"}
+    client, _ = client_as("officer", "helsinki")
+    for path, table in (("/contacts/", "contacts"), ("/interactions/", "interactions")):
+        with count_statements() as sent:
+            assert client.get(path).status_code == 200
+        page_ids = [
+            (s, p) for s, p in sent.executed if s.lstrip().startswith(f"SELECT {table}.id \n")
+        ]
+        assert page_ids, sent.statements
+        with app.app_context():
+            raw = db.session.connection().connection.driver_connection
+            for statement, parameters in page_ids:
+                plan = [
+                    row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+                ]
+                assert plan == [
+                    f"SCAN {table} USING COVERING INDEX ix_{table}_by_"
+                    + ("name" if table == "contacts" else "date")
+                ], (path, plan)
