@@ -103,8 +103,8 @@ def _configure_postgresql(engine: Engine, random_page_cost: str) -> None:
 
 
 def refresh_statistics(connection) -> None:
-    """Let the query planner know the tables' sizes again (after a bulk load, a rebuild or
-    a restore, and nightly): ANALYZE.
+    """Let the query planner know the tables' sizes again: ANALYZE (at the end of a search
+    rebuild, which a restore and a copy of the database run too).
 
     On SQLite every entry of every index is read (2 s at the network's scale), not a sample:
     sampling a thousand entries an index (``analysis_limit``) read only the first city's
