@@ -23,8 +23,10 @@ errorlog = "-"
 
 
 def post_worker_init(worker):
-    """The worker has loaded the portal: set what it loaded aside from the garbage
+    """The worker has loaded the portal: bring SQLite's planner statistics up to date if
+    the tables have outgrown them, and set what it loaded aside from the garbage
     collector's full passes (portal/worker.py says why)."""
-    from portal.worker import settle
+    from portal.worker import refresh_statistics, settle
 
+    refresh_statistics(worker.wsgi)
     settle()

@@ -25,3 +25,24 @@ def settle() -> None:
         importlib.import_module(name)
     gc.collect()
     gc.freeze()
+
+
+def refresh_statistics(app) -> list[str]:
+    """Bring SQLite's planner statistics up to date where a table has outgrown them
+    (portal.database.stale_statistics), in a write transaction of its own; the tables
+    analysed. Each worker checks when it starts (a look-up per table, 2 ms), and gunicorn
+    starts workers afresh every few thousand requests, so a database that grows through
+    the day's work is checked as it grows; the first worker to find them stale analyses,
+    and the others, waiting for its write lock, find them fresh."""
+    from portal.database import refresh_stale_statistics, write_intent
+    from portal.extensions import db
+
+    with app.app_context():
+        token = write_intent.set(True)  # BEGIN IMMEDIATE: checked and analysed under the lock
+        try:
+            analysed = refresh_stale_statistics(db.session.connection())
+            db.session.commit()
+        finally:
+            write_intent.reset(token)
+            db.session.remove()
+    return analysed

@@ -14,13 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # In a process of its own: freezing the test run's objects would keep them for its rest.
 WORKER = """
-import gc, json, runpy, sys
+import gc, json, runpy, sys, types
 from portal import create_app
 app = create_app({"PORTAL_ENV": "testing", "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 gc.collect()
 before = len(gc.get_objects())
 hooks = runpy.run_path(sys.argv[1])
-hooks["post_worker_init"](None)  # what gunicorn calls in each worker once it has loaded the app
+# What gunicorn calls in each worker once it has loaded the app (worker.wsgi: the app).
+hooks["post_worker_init"](types.SimpleNamespace(wsgi=app))
 print(json.dumps({
     "before": before,
     "walked": len(gc.get_objects()),

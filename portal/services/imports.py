@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import ObjectDeletedError
 
 from portal import kinds
-from portal.database import begin_write
+from portal.database import after_request_write, begin_write, refresh_stale_statistics
 from portal.extensions import db
 from portal.kinds import FieldType, Kind
 from portal.models.accounts import User
@@ -605,6 +605,9 @@ def confirm(
             },
         )
     db.session.flush()
+    # An import is how a table grows most at once: SQLite's planner gets its figures before
+    # the lists are read again (after the request, or at once for the command line).
+    after_request_write(lambda: refresh_stale_statistics(db.session.connection()))
     return outcome
 
 
