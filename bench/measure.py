@@ -8,7 +8,8 @@ The database is one filled by bench/fill.py. Requests go through the WSGI stack 
 (Flask's test client), logged in as Helsinki's officer. The yardstick is a route of the same
 app that renders the base layout with an empty body for the same logged-in user (session,
 layout, CSRF token, the same middleware): what any page costs before it does anything.
-The process is set up as a gunicorn worker is (portal.worker.settle, after the app loads).
+The process is set up as a gunicorn worker is (gunicorn.conf.py's post_worker_init: the
+planner's statistics brought up to date, then portal.worker.settle).
 
 "warm": the page asked again with nothing changed meanwhile (what kept values can serve).
 "cold": right after a write elsewhere in the network, the number that counts. Here another
@@ -47,7 +48,7 @@ from portal.models.contacts import interaction_organisations
 from portal.search.index import touch
 from portal.security.sessions import SESSION_TOKEN_KEY, start_session
 from portal.services import events
-from portal.worker import settle
+from portal.worker import refresh_statistics, settle
 
 YARDSTICK = '{% extends "base.html" %}{% block content %}{% endblock %}'
 
@@ -160,7 +161,8 @@ def main() -> None:
         {"PORTAL_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}
     )
     app.add_url_rule("/_yardstick", "yardstick", lambda: render_template_string(YARDSTICK))
-    settle()  # as each gunicorn worker does once it has loaded the portal
+    refresh_statistics(app)  # as each gunicorn worker does once it has loaded the portal
+    settle()
     clock = TemplateClock()
     if args.split:
         clock.listen(app)
