@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import gc
 import importlib
+import logging
+
+log = logging.getLogger(__name__)
 
 # What the portal imports only when a page first needs it (the agenda's PDF, the calendar
 # feeds, spreadsheets in and out): loaded up front, so that it is set aside with the rest.
@@ -34,6 +37,8 @@ def refresh_statistics(app) -> list[str]:
     starts workers afresh every few thousand requests, so a database that grows through
     the day's work is checked as it grows; the first worker to find them stale analyses,
     and the others, waiting for its write lock, find them fresh."""
+    from sqlalchemy.exc import OperationalError
+
     from portal.database import refresh_stale_statistics, write_intent
     from portal.extensions import db
 
@@ -42,6 +47,12 @@ def refresh_statistics(app) -> list[str]:
         try:
             analysed = refresh_stale_statistics(db.session.connection())
             db.session.commit()
+        except OperationalError:
+            # The write lock stayed taken past the busy timeout (a long write elsewhere): the
+            # worker serves with the statistics there are; the next one to start checks again.
+            db.session.rollback()
+            log.warning("planner statistics not checked: the database is busy", exc_info=True)
+            analysed = []
         finally:
             write_intent.reset(token)
             db.session.remove()

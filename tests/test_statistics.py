@@ -142,3 +142,28 @@ def test_postgresql_is_left_to_its_autovacuum(app):
             pytest.skip("PostgreSQL's part")
         _add_contacts(1_200)
         assert database.refresh_stale_statistics(db.session.connection()) == []
+
+
+def test_a_worker_starts_with_the_statistics_there_are_when_the_database_is_busy(
+    app, sqlite_only, app_factory, monkeypatch, caplog
+):
+    """Another connection holds the write lock past the busy timeout (a long write): the
+    worker does not fail to start; it serves, and says why the statistics were not checked."""
+    import sqlite3
+
+    from portal.worker import refresh_statistics
+
+    with app.app_context():
+        _add_contacts(1_200)
+        path = db.engine.url.database
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
+    worker_app = app_factory()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        assert refresh_statistics(worker_app) == []
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert "planner statistics not checked: the database is busy" in caplog.text
+    assert refresh_statistics(worker_app) == ["contacts"]  # the next worker to start
