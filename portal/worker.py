@@ -47,6 +47,8 @@ def refresh_statistics(app) -> list[str]:
         try:
             analysed = refresh_stale_statistics(db.session.connection())
             db.session.commit()
+            if analysed:
+                log.info("planner statistics brought up to date: %s", ", ".join(analysed))
         except OperationalError:
             # The write lock stayed taken past the busy timeout (a long write elsewhere): the
             # worker serves with the statistics there are; the next one to start checks again.

@@ -90,16 +90,23 @@ def test_a_small_table_is_left_to_the_planners_defaults(app, sqlite_only):
         assert _counted("contacts") == set()
 
 
-def test_a_worker_brings_the_statistics_up_to_date_when_it_starts(app, sqlite_only, monkeypatch):
+def test_a_worker_brings_the_statistics_up_to_date_when_it_starts(
+    app, sqlite_only, monkeypatch, caplog
+):
     """What gunicorn calls in each worker once it has loaded the portal (the garbage
-    collector's part is tests/test_worker.py's)."""
+    collector's part is tests/test_worker.py's); the log says which tables it analysed."""
     monkeypatch.setattr("portal.worker.settle", lambda: None)
+    caplog.set_level("INFO", logger="portal.worker")
     with app.app_context():
         _add_contacts(1_500)
     hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     hooks["post_worker_init"](SimpleNamespace(wsgi=app))
     with app.app_context():
         assert _counted("contacts") == {1_500}
+    assert "planner statistics brought up to date: contacts" in caplog.text
+    caplog.clear()
+    hooks["post_worker_init"](SimpleNamespace(wsgi=app))  # the next worker: nothing to do
+    assert "planner statistics" not in caplog.text
 
 
 @pytest.mark.parametrize("in_request", [True, False], ids=["page", "command line"])
