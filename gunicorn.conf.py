@@ -26,7 +26,7 @@ def post_worker_init(worker):
     """The worker has loaded the portal: bring SQLite's planner statistics up to date if
     the tables have outgrown them, and set what it loaded aside from the garbage
     collector's full passes (portal/worker.py says why)."""
-    from portal.worker import refresh_statistics, settle
+    from portal.worker import check_statistics, settle
 
-    refresh_statistics(worker.wsgi)
+    check_statistics(worker.wsgi)
     settle()

@@ -48,7 +48,7 @@ from portal.models.contacts import interaction_organisations
 from portal.search.index import touch
 from portal.security.sessions import SESSION_TOKEN_KEY, start_session
 from portal.services import events
-from portal.worker import refresh_statistics, settle
+from portal.worker import check_statistics, settle
 
 YARDSTICK = '{% extends "base.html" %}{% block content %}{% endblock %}'
 
@@ -161,7 +161,7 @@ def main() -> None:
         {"PORTAL_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}
     )
     app.add_url_rule("/_yardstick", "yardstick", lambda: render_template_string(YARDSTICK))
-    refresh_statistics(app)  # as each gunicorn worker does once it has loaded the portal
+    check_statistics(app)  # as each gunicorn worker does once it has loaded the portal
     settle()
     clock = TemplateClock()
     if args.split:

@@ -30,7 +30,7 @@ def settle() -> None:
     gc.freeze()
 
 
-def refresh_statistics(app) -> list[str]:
+def check_statistics(app) -> list[str]:
     """Bring SQLite's planner statistics up to date where a table has outgrown them
     (portal.database.stale_statistics), in a write transaction of its own; the tables
     analysed. Each worker checks when it starts (a look-up per table, 2 ms), and gunicorn
