@@ -43,6 +43,8 @@ def check_statistics(app) -> list[str]:
     from portal.extensions import db
 
     with app.app_context():
+        if db.engine.dialect.name != "sqlite":  # PostgreSQL's autovacuum keeps its own
+            return []
         token = write_intent.set(True)  # BEGIN IMMEDIATE: checked and analysed under the lock
         try:
             analysed = refresh_stale_statistics(db.session.connection())
