@@ -1,7 +1,7 @@
 """SQLite's planner statistics are kept up to date by the portal itself (issue 18): nothing
 ran ANALYZE but a search rebuild, so a database that grew through imports and the day's work
 had none, and the contacts and interactions lists sorted all of a city's records for each
-page (110 and 136 ms at the network's scale instead of 18 and 28). A worker checks when it
+page (162 and 137 ms at the network's scale instead of 13 and 15). A worker checks when it
 starts, and an import when it has written."""
 
 from __future__ import annotations
