@@ -10,13 +10,14 @@ the network fails the test. SQLite only: PostgreSQL rightly scans tables this sm
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 
 from portal.extensions import db
+from tests.bulk import contact_row, interaction_row
 
 # The tables that grow with the network's records (and its history).
 LARGE = (
@@ -254,44 +255,13 @@ def test_the_statistics_count_every_row_and_the_lists_walk_their_order(
             db.session.scalar(select(City.id).where(City.slug == slug))
             for slug in ("helsinki", "espoo")
         )
-        now = datetime(2026, 11, 1, tzinfo=UTC)
-        common = {"created_at": now, "updated_at": now, "version": 1, "search_text": ""}
         people, meetings = [], []
         for i in range(4_000):
-            where = {
-                "city_id": helsinki if i < 2_000 else espoo,
-                "visibility": "network" if i % 3 == 0 else "city",
-            }
-            people.append(
-                {
-                    **common,
-                    **where,
-                    "family_name": f"Name{i % 20:02d}",
-                    "given_name": "A",
-                    "family_name_first": False,
-                    "name_zh": "",
-                    "pinyin": "",
-                    "title": "",
-                    "email": "",
-                    "phone": "",
-                    "wechat": "",
-                    "languages": "",
-                    "notes": "",
-                    "source": "",
-                    "legal_basis": "public_task",
-                }
-            )
-            meetings.append(
-                {
-                    **common,
-                    **where,
-                    "occurred_on": date(2020, 1, 1) + timedelta(days=i % 1_000),
-                    "kind": "meeting",
-                    "title": f"Meeting {i}",
-                    "summary": "",
-                    "follow_up_done": False,
-                }
-            )
+            city = helsinki if i < 2_000 else espoo
+            visibility = "network" if i % 3 == 0 else "city"
+            people.append(contact_row(city, visibility, f"Name{i % 20:02d}"))
+            day = date(2020, 1, 1) + timedelta(days=i % 1_000)
+            meetings.append(interaction_row(city, visibility, day, f"Meeting {i}"))
         db.session.execute(insert(Contact), people)
         db.session.execute(insert(Interaction), meetings)
         refresh_statistics(db.session.connection())

@@ -7,7 +7,6 @@ starts, and an import when it has written."""
 from __future__ import annotations
 
 import runpy
-from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,6 +17,7 @@ from portal import database
 from portal.extensions import db
 from portal.models import City, Contact, User
 from portal.services import imports
+from tests.bulk import contact_row
 from tests.import_files import xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,30 +32,8 @@ def sqlite_only(app):
 
 def _add_contacts(n: int, city: str = "helsinki") -> None:
     city_id = db.session.scalar(select(City.id).where(City.slug == city))
-    now = datetime(2026, 11, 1, tzinfo=UTC)
-    blank = dict.fromkeys(
-        ("name_zh", "pinyin", "title", "email", "phone", "wechat", "languages", "notes"), ""
-    )
-    db.session.execute(
-        insert(Contact),
-        [
-            {
-                **blank,
-                "family_name": f"Name{i % 50:02d}",
-                "given_name": "A",
-                "family_name_first": False,
-                "source": "",
-                "legal_basis": "public_task",
-                "search_text": "",
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-                "city_id": city_id,
-                "visibility": "city",
-            }
-            for i in range(n)
-        ],
-    )
+    rows = [contact_row(city_id, "city", f"Name{i % 50:02d}") for i in range(n)]
+    db.session.execute(insert(Contact), rows)
     db.session.commit()
 
 
