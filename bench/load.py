@@ -56,6 +56,27 @@ CITIES = ("helsinki", "espoo", "turku", "lahti", "rovaniemi")
 TIMEOUT = 30
 
 
+def workers_memory(master: int) -> list[tuple[float, float]]:
+    """Each gunicorn worker's resident memory now and at its highest, in MiB (Linux's
+    /proc: the master's children)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile, or not Linux
+        kib = {
+            line.split(":")[0]: int(line.split()[1])
+            for line in status.splitlines()
+            if line.startswith(("VmRSS:", "VmHWM:"))
+        }
+        found.append((kib.get("VmRSS", 0) / 1024, kib.get("VmHWM", 0) / 1024))
+    return sorted(found)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -379,6 +400,7 @@ def main() -> None:
         for thread in threads:
             thread.join(timeout=args.seconds + 2 * TIMEOUT + 10)
         elapsed = time.monotonic() - started
+        memory = workers_memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -398,6 +420,11 @@ def main() -> None:
     for kind, count in lost.items():
         if count:
             print(f"  lost: {count} x {kind}")
+    if memory:
+        print(
+            "memory per worker, MiB now / at most: "
+            + ", ".join(f"{now:.0f} / {peak:.0f}" for now, peak in memory)
+        )
     print(f"{'requests':<20}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}")
     for name, samples in [
         ("all reads", reads),
