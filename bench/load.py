@@ -56,9 +56,11 @@ CITIES = ("helsinki", "espoo", "turku", "lahti", "rovaniemi")
 TIMEOUT = 30
 
 
-def workers_memory(master: int) -> list[tuple[float, float]]:
-    """Each gunicorn worker's resident memory now and at its highest, in MiB (Linux's
-    /proc: the master's children)."""
+def workers_memory(master: int) -> list[dict[str, float]]:
+    """Each gunicorn worker's resident memory in MiB (Linux's /proc: the master's children):
+    its own ("anon": the heap, what the worker made), the database file's pages it maps
+    ("file": SQLite's memory-mapped database, shared and given back under pressure), and the
+    highest the whole has been ("peak")."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -71,10 +73,16 @@ def workers_memory(master: int) -> list[tuple[float, float]]:
         kib = {
             line.split(":")[0]: int(line.split()[1])
             for line in status.splitlines()
-            if line.startswith(("VmRSS:", "VmHWM:"))
+            if line.startswith(("RssAnon:", "RssFile:", "VmHWM:"))
         }
-        found.append((kib.get("VmRSS", 0) / 1024, kib.get("VmHWM", 0) / 1024))
-    return sorted(found)
+        found.append(
+            {
+                "anon": kib.get("RssAnon", 0) / 1024,
+                "file": kib.get("RssFile", 0) / 1024,
+                "peak": kib.get("VmHWM", 0) / 1024,
+            }
+        )
+    return sorted(found, key=lambda m: m["anon"])
 
 
 def free_port() -> int:
@@ -422,8 +430,9 @@ def main() -> None:
             print(f"  lost: {count} x {kind}")
     if memory:
         print(
-            "memory per worker, MiB now / at most: "
-            + ", ".join(f"{now:.0f} / {peak:.0f}" for now, peak in memory)
+            "memory per worker after the run, MiB (its own + the database file's pages it "
+            "maps; the highest in all): "
+            + ", ".join(f"{m['anon']:.0f} + {m['file']:.0f}; {m['peak']:.0f}" for m in memory)
         )
     print(f"{'requests':<20}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}")
     for name, samples in [
