@@ -39,6 +39,10 @@ def _add_contacts(n: int, city: str = "helsinki") -> None:
 
 def _counted(table: str) -> set[int]:
     """The rows the statistics of ``table``'s indexes counted (none: no statistics)."""
+    if not db.session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    ).first():
+        return set()  # no ANALYZE has run on this database yet
     stats = db.session.execute(
         text("SELECT stat FROM sqlite_stat1 WHERE tbl = :table"), {"table": table}
     ).scalars()
