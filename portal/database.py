@@ -17,7 +17,7 @@ when the request's own work is over, in one short write transaction of their own
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any, cast
 
@@ -210,21 +210,30 @@ def run_side_writes(db) -> None:
     """Run the queued side writes of the request. The request's own transaction is ended
     first: whatever the view did not commit is discarded, as it would be at teardown."""
     pending: list[SideWrite] = g.pop("_side_writes", None) or []
-    if not pending:
-        return
-    session = db.session
+    if pending:
+        # The database gone or locked past the busy timeout: the response the user is
+        # getting is still right; the side write (a session's last activity, an audit event
+        # of a denial) is reported to the operator instead.
+        write_apart(db.session, pending, "side write failed after the request")
+
+
+def write_apart(session, writes: Iterable[SideWrite], failure: str) -> bool:
+    """Run ``writes`` (which add to or change ``session``) in one write transaction of their
+    own, after ending the session's transaction, and commit; on SQLite the transaction takes
+    the write lock first. For writes the caller goes on without when they cannot be made:
+    when the database is gone or stays locked past the busy timeout, nothing is written,
+    ``failure`` is logged with the error and the answer is False."""
     session.rollback()
     token = write_intent.set(True)
     try:
-        for write in pending:
+        for write in writes:
             write()
         session.commit()
+        return True
     except OperationalError:
-        # The database is gone or stayed locked past the busy timeout. The response the user
-        # is getting is still right; the side write (a session's last activity, an audit
-        # event of a denial) is reported to the operator instead.
         session.rollback()
-        log.exception("side write failed after the request")
+        log.exception(failure)
+        return False
     finally:
         write_intent.reset(token)
 

@@ -37,27 +37,22 @@ def check_statistics(app) -> list[str]:
     starts workers afresh every few thousand requests, so a database that grows through
     the day's work is checked as it grows; the first worker to find them stale analyses,
     and the others, waiting for its write lock, find them fresh."""
-    from sqlalchemy.exc import OperationalError
-
-    from portal.database import refresh_stale_statistics, write_intent
+    from portal.database import refresh_stale_statistics, write_apart
     from portal.extensions import db
 
+    analysed: list[str] = []
     with app.app_context():
         if db.engine.dialect.name != "sqlite":  # PostgreSQL's autovacuum keeps its own
-            return []
-        token = write_intent.set(True)  # BEGIN IMMEDIATE: checked and analysed under the lock
-        try:
-            analysed = refresh_stale_statistics(db.session.connection())
-            db.session.commit()
-            if analysed:
-                log.info("planner statistics brought up to date: %s", ", ".join(analysed))
-        except OperationalError:
-            # The write lock stayed taken past the busy timeout (a long write elsewhere): the
-            # worker serves with the statistics there are; the next one to start checks again.
-            db.session.rollback()
-            log.warning("planner statistics not checked: the database is busy", exc_info=True)
-            analysed = []
-        finally:
-            write_intent.reset(token)
-            db.session.remove()
+            return analysed
+        # Checked and analysed under the write lock. Should it stay taken past the busy
+        # timeout (a long write elsewhere), the worker serves with the statistics there are,
+        # and the next one to start checks again.
+        write_apart(
+            db.session,
+            [lambda: analysed.extend(refresh_stale_statistics(db.session.connection()))],
+            "planner statistics not checked: the database is busy",
+        )
+        if analysed:
+            log.info("planner statistics brought up to date: %s", ", ".join(analysed))
+        db.session.remove()
     return analysed
