@@ -47,11 +47,12 @@ def check_statistics(app) -> list[str]:
         # Checked and analysed under the write lock. Should it stay taken past the busy
         # timeout (a long write elsewhere), the worker serves with the statistics there are,
         # and the next one to start checks again.
-        write_apart(
+        if not write_apart(
             db.session,
             [lambda: analysed.extend(refresh_stale_statistics(db.session.connection()))],
             "planner statistics not checked: the database is busy",
-        )
+        ):
+            analysed.clear()  # whatever it had analysed was rolled back
         if analysed:
             log.info("planner statistics brought up to date: %s", ", ".join(analysed))
         db.session.remove()
